@@ -1,0 +1,153 @@
+//! Account (tenant) policies set by an admin for all users of an account.
+
+use crate::error::{Error, Result};
+use crate::password::policy::PasswordPolicy;
+use crate::totp::TotpConfig;
+
+/// How many failures lock a user out, and for how long. Failed passwords and failed codes both count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    /// Failures in a row that lock the user out, 1–100. Default 5.
+    pub max_failures: u32,
+    /// Lockout length in seconds, 1–86400. Default 300.
+    pub lockout_seconds: u64,
+}
+
+impl LockoutPolicy {
+    /// Default `max_failures`.
+    pub const DEFAULT_MAX_FAILURES: u32 = 5;
+    /// Default `lockout_seconds`.
+    pub const DEFAULT_LOCKOUT_SECONDS: u64 = 300;
+    /// Upper bound of failed attempts per user per hour, whatever the configuration (NIST 800-63B
+    /// §5.2.2 rate limiting). The service enforces it on top of `max_failures`.
+    pub const MAX_FAILURES_PER_HOUR: u32 = 100;
+
+    /// Checks `max_failures` 1–100 and `lockout_seconds` 1–86400.
+    pub fn validate(&self) -> Result<()> {
+        if self.max_failures == 0 || self.max_failures > Self::MAX_FAILURES_PER_HOUR {
+            return Err(Error::invalid(format!("max_failures must be 1..=100, got {}", self.max_failures)));
+        }
+        if self.lockout_seconds == 0 || self.lockout_seconds > 86_400 {
+            return Err(Error::invalid(format!(
+                "lockout_seconds must be 1..=86400, got {}",
+                self.lockout_seconds
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        LockoutPolicy {
+            max_failures: Self::DEFAULT_MAX_FAILURES,
+            lockout_seconds: Self::DEFAULT_LOCKOUT_SECONDS,
+        }
+    }
+}
+
+/// The policies of one account: two-factor enforcement, password expiration, and the password, TOTP
+/// and lockout settings of its users.
+///
+/// Password expiration is off by default: NIST SP 800-63B §5.1.1.2 advises against periodic changes.
+/// It exists because some regulated environments still require it; turn it on knowingly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPolicy {
+    /// Users without 2FA must enrol before they get in. Default false.
+    pub enforce_two_factor: bool,
+    /// Days users may still sign in without 2FA after enforcement starts (or after their creation, if
+    /// later). Default 0.
+    pub two_factor_grace_days: u32,
+    /// Days after which a password must be changed; `None` (default) never.
+    pub password_expiration_days: Option<u32>,
+    /// Days before expiry during which sign-ins report the days left. Default 14.
+    pub password_expiry_warning_days: u32,
+    /// Rules for new passwords.
+    pub password: PasswordPolicy,
+    /// TOTP settings for new enrolments.
+    pub totp: TotpConfig,
+    /// Lockout after failures.
+    pub lockout: LockoutPolicy,
+}
+
+impl AccountPolicy {
+    /// Default `password_expiry_warning_days`.
+    pub const DEFAULT_EXPIRY_WARNING_DAYS: u32 = 14;
+    /// Largest number of days accepted for grace, expiration and warning (100 years).
+    pub const MAX_DAYS: u32 = 36_500;
+
+    /// A policy with every default.
+    pub fn new() -> AccountPolicy {
+        AccountPolicy {
+            enforce_two_factor: false,
+            two_factor_grace_days: 0,
+            password_expiration_days: None,
+            password_expiry_warning_days: Self::DEFAULT_EXPIRY_WARNING_DAYS,
+            password: PasswordPolicy::default(),
+            totp: TotpConfig::default(),
+            lockout: LockoutPolicy::default(),
+        }
+    }
+
+    /// Checks every value, including the nested policies.
+    pub fn validate(&self) -> Result<()> {
+        if self.two_factor_grace_days > Self::MAX_DAYS {
+            return Err(Error::invalid("two_factor_grace_days must be 0..=36500"));
+        }
+        if let Some(days) = self.password_expiration_days
+            && (days == 0 || days > Self::MAX_DAYS)
+        {
+            return Err(Error::invalid(format!("password_expiration_days must be 1..=36500, got {days}")));
+        }
+        if self.password_expiry_warning_days > Self::MAX_DAYS {
+            return Err(Error::invalid("password_expiry_warning_days must be 0..=36500"));
+        }
+        self.password.validate()?;
+        self.totp.validate()?;
+        self.lockout.validate()
+    }
+}
+
+impl Default for AccountPolicy {
+    fn default() -> Self {
+        AccountPolicy::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_design_and_validate() {
+        let p = AccountPolicy::new();
+        assert!(!p.enforce_two_factor);
+        assert_eq!(p.two_factor_grace_days, 0);
+        assert_eq!(p.password_expiration_days, None);
+        assert_eq!(p.password_expiry_warning_days, 14);
+        assert_eq!(p.lockout, LockoutPolicy { max_failures: 5, lockout_seconds: 300 });
+        assert_eq!(p.totp, TotpConfig::default());
+        assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn out_of_range_values_are_invalid_argument() {
+        let bad = [
+            AccountPolicy { totp: TotpConfig { digits: 9, ..TotpConfig::default() }, ..AccountPolicy::new() },
+            AccountPolicy { totp: TotpConfig { digits: 5, ..TotpConfig::default() }, ..AccountPolicy::new() },
+            AccountPolicy { password_expiration_days: Some(0), ..AccountPolicy::new() },
+            AccountPolicy {
+                lockout: LockoutPolicy { max_failures: 0, lockout_seconds: 1 },
+                ..AccountPolicy::new()
+            },
+            AccountPolicy {
+                lockout: LockoutPolicy { max_failures: 101, lockout_seconds: 1 },
+                ..AccountPolicy::new()
+            },
+            AccountPolicy { two_factor_grace_days: 40_000, ..AccountPolicy::new() },
+        ];
+        for p in bad {
+            assert_eq!(p.validate().unwrap_err().code(), crate::ErrorCode::InvalidArgument, "{p:?}");
+        }
+    }
+}
