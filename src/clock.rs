@@ -39,6 +39,11 @@ impl ManualClock {
         ManualClock { now: Arc::new(AtomicU64::new(unix_seconds)) }
     }
 
+    /// The current time of this clock (same as [`Clock::now`], without importing the trait).
+    pub fn now(&self) -> u64 {
+        self.now.load(Ordering::SeqCst)
+    }
+
     /// Sets the time.
     pub fn set(&self, unix_seconds: u64) {
         self.now.store(unix_seconds, Ordering::SeqCst);
@@ -53,7 +58,7 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> u64 {
-        self.now.load(Ordering::SeqCst)
+        ManualClock::now(self)
     }
 }
 

@@ -6,6 +6,7 @@
 //! * [`qr`]: QR codes as SVG, PNG and terminal text.
 //! * [`recovery`]: single-use recovery codes, stored hashed.
 //! * [`account`]: the policies an admin sets for all users of an account.
+//! * [`service`]: [`Authward`], the flows of the Security settings page and sign-in, over a [`store`].
 //!
 //! Every fallible function returns [`Result`] with an [`Error`] whose [`Error::code`] is one of the
 //! stable [`ErrorCode`]s shared with the C, Python and Node bindings.
@@ -14,10 +15,14 @@
 pub mod account;
 pub mod clock;
 pub mod error;
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod password;
 pub mod qr;
 mod random;
 pub mod recovery;
+pub mod service;
+pub mod store;
 pub mod totp;
 
 pub use account::{AccountPolicy, LockoutPolicy};
@@ -25,6 +30,10 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use password::hash::HashParams;
 pub use password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
+pub use service::{
+    Authward, AuthwardOptions, Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn,
+    SignInStatus,
+};
 pub use totp::{Algorithm, TotpConfig, TotpUri};
 
 /// The library version (`CARGO_PKG_VERSION`).

@@ -458,11 +458,16 @@ fn check_label_part(what: &str, value: &str) -> Result<()> {
 /// Builds `otpauth://totp/Issuer:account?secret=…&issuer=…&algorithm=…&digits=…&period=…`.
 ///
 /// Issuer and account name must be non-empty, without `:` or control characters, at most 256 characters;
-/// both are percent-encoded. The secret is validated and written canonically.
+/// both are percent-encoded. The account name must not start with whitespace: the Key URI format reads
+/// spaces after the `:` as padding, so [`parse_uri`] could not give it back. The secret is validated and
+/// written canonically.
 pub fn build_uri(secret: &str, issuer: &str, account_name: &str, config: &TotpConfig) -> Result<String> {
     config.validate()?;
     check_label_part("issuer", issuer)?;
     check_label_part("account name", account_name)?;
+    if account_name.starts_with(char::is_whitespace) {
+        return Err(Error::invalid("account name must not start with whitespace"));
+    }
     let bytes = decode_secret(secret)?;
     let canonical = Zeroizing::new(encode_secret(&bytes));
     Ok(format!(

@@ -1,0 +1,204 @@
+//! Where the service keeps its state: the [`Store`] trait and its two implementations,
+//! [`MemoryStore`] and (feature `sqlite`, on by default) [`SqliteStore`].
+//!
+//! A store is deliberately dumb: it keeps records and applies each change to a user atomically. All
+//! decisions (policy, lockout, replay, expiry) are the service's. TOTP secrets reach the store already
+//! sealed (encrypted), recovery codes and challenges only as hashes.
+//!
+//! **Atomicity.** [`Store::update_user`] runs the service's closure inside one exclusive transaction
+//! (SQLite: `BEGIN IMMEDIATE`, which also serializes writers across processes; memory: a mutex), writes
+//! the record back with a compare-and-set on its `revision`, and applies the closure's [`Changes`]
+//! (events, challenge consumed or created) in the same transaction. So of two concurrent uses of one
+//! TOTP code exactly one advances `last_step`, and a crash leaves either the old record or the new one.
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+use crate::account::AccountPolicy;
+use crate::error::Result;
+use crate::service::types::{Event, EventKind};
+use crate::totp::TotpConfig;
+
+/// An account (tenant): its policy and when 2FA enforcement was switched on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    /// The account's id.
+    pub account_id: String,
+    /// The policy.
+    pub policy: AccountPolicy,
+    /// When `enforce_two_factor` last went from off to on (unix seconds); `None` while off.
+    pub enforced_since: Option<u64>,
+}
+
+/// An active TOTP enrolment.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TotpRecord {
+    /// The secret, sealed by the service (never plaintext).
+    pub sealed_secret: Vec<u8>,
+    /// Its configuration (fixed at enrolment, so later policy changes do not break the user's app).
+    pub config: TotpConfig,
+    /// The newest time step accepted so far (replay protection).
+    pub last_step: Option<u64>,
+    /// When 2FA was enabled.
+    pub enabled_at: u64,
+}
+
+/// An enrolment begun but not yet confirmed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingTotp {
+    /// The secret, sealed by the service.
+    pub sealed_secret: Vec<u8>,
+    /// Its configuration.
+    pub config: TotpConfig,
+    /// After this moment the pending secret can no longer be confirmed.
+    pub expires_at: u64,
+}
+
+macro_rules! redacted_debug {
+    ($ty:ty, $($field:ident),*) => {
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("sealed_secret", &"<redacted>")
+                    $(.field(stringify!($field), &self.$field))*
+                    .finish()
+            }
+        }
+    };
+}
+redacted_debug!(TotpRecord, config, last_step, enabled_at);
+redacted_debug!(PendingTotp, config, expires_at);
+
+/// Everything the service knows about one user.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// The user's id (the app's).
+    pub user_id: String,
+    /// The account the user belongs to.
+    pub account_id: String,
+    /// Optional email (used in the otpauth label and as a policy user input).
+    pub email: Option<String>,
+    /// Creation time.
+    pub created_at: u64,
+    /// Current password's PHC string.
+    pub password_hash: String,
+    /// When the password last changed.
+    pub password_changed_at: u64,
+    /// An admin asked for a password change at next sign-in.
+    pub must_change_password: bool,
+    /// Previous password hashes, newest first (at most the policy's `history`).
+    pub password_history: Vec<String>,
+    /// Increases with every password change or reset.
+    pub credential_version: u64,
+    /// Consecutive failures since the last success or lockout.
+    pub failed_count: u32,
+    /// Start of the current one-hour failure window.
+    pub failure_window_start: u64,
+    /// Failures in the current window (hard cap per hour).
+    pub failures_in_window: u32,
+    /// Locked until this moment (0: not locked).
+    pub locked_until: u64,
+    /// The active TOTP enrolment.
+    pub totp: Option<TotpRecord>,
+    /// A pending TOTP enrolment.
+    pub pending_totp: Option<PendingTotp>,
+    /// Hashes of the unused recovery codes.
+    pub recovery_codes: Vec<String>,
+    /// Bumped by the store on every write (compare-and-set guard).
+    pub revision: u64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("user_id", &self.user_id)
+            .field("account_id", &self.account_id)
+            .field("created_at", &self.created_at)
+            .field("password_hash", &"<redacted>")
+            .field("password_changed_at", &self.password_changed_at)
+            .field("credential_version", &self.credential_version)
+            .field("failed_count", &self.failed_count)
+            .field("locked_until", &self.locked_until)
+            .field("totp", &self.totp)
+            .field("pending_totp", &self.pending_totp)
+            .field("recovery_codes_left", &self.recovery_codes.len())
+            .field("revision", &self.revision)
+            .finish()
+    }
+}
+
+/// A sign-in challenge awaiting its second factor. Only the SHA-256 of the token is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeRecord {
+    /// SHA-256 of the token handed to the app.
+    pub token_hash: [u8; 32],
+    /// Whose sign-in it is.
+    pub user_id: String,
+    /// End of its life.
+    pub expires_at: u64,
+}
+
+/// An event to append to the security log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// The account it belongs to.
+    pub account_id: String,
+    /// The user, or `None` for account-wide events (policy changes).
+    pub user_id: Option<String>,
+    /// What happened.
+    pub kind: EventKind,
+    /// When.
+    pub at: u64,
+    /// Detail without secrets.
+    pub detail: String,
+}
+
+/// What a [`Store::update_user`] closure asks for besides the record itself.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Events to append.
+    pub events: Vec<NewEvent>,
+    /// A challenge to consume; if it no longer exists the whole update fails with `CHALLENGE_EXPIRED`.
+    pub consume_challenge: Option<[u8; 32]>,
+    /// A challenge to create.
+    pub new_challenge: Option<ChallengeRecord>,
+    /// Delete every challenge of the user (2FA reset, password change).
+    pub drop_user_challenges: bool,
+    /// Delete challenges of any user that expired before this moment (housekeeping).
+    pub purge_challenges_before: Option<u64>,
+}
+
+/// The closure type of [`Store::update_user`].
+pub type UpdateFn<'a> = dyn FnMut(&mut UserRecord, &mut Changes) -> Result<()> + 'a;
+
+/// Persistence for the service. Implementations must be safe to share across threads.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// The account, if it was ever given a policy.
+    fn get_account(&self, account_id: &str) -> Result<Option<AccountRecord>>;
+    /// Creates or replaces an account and logs `event`, in one transaction.
+    fn put_account(&self, record: &AccountRecord, event: &NewEvent) -> Result<()>;
+    /// Creates a user (`ALREADY_EXISTS` if the id is taken) and logs `events`, in one transaction.
+    fn insert_user(&self, user: &UserRecord, events: &[NewEvent]) -> Result<()>;
+    /// A snapshot of the user.
+    fn get_user(&self, user_id: &str) -> Result<Option<UserRecord>>;
+    /// Deletes the user with every secret, challenge and event of theirs; false if there was none.
+    fn delete_user(&self, user_id: &str) -> Result<bool>;
+    /// Ids of the account's users, sorted.
+    fn list_users(&self, account_id: &str) -> Result<Vec<String>>;
+    /// Atomically reads the user, runs `f`, and (if `f` succeeds) writes the record and applies the
+    /// [`Changes`]. `NOT_FOUND` if the user does not exist; if `f` fails nothing is written.
+    fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord>;
+    /// The challenge with this token hash, if it exists (expired or not).
+    fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;
+    /// The user's events and their account's account-wide events since the user's creation, newest first.
+    fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>>;
+    /// A store-wide value (e.g. the key check).
+    fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Sets a store-wide value only if it is not set yet; returns the value now stored.
+    fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>>;
+}

@@ -1,0 +1,567 @@
+//! The SQLite store: one file, WAL mode, foreign keys on, a busy timeout, a versioned schema.
+//!
+//! * Every change is one transaction; [`Store::update_user`] uses `BEGIN IMMEDIATE`, which takes the
+//!   database's write lock up front, so read-check-write sequences (replay step, challenge consumption,
+//!   failure counters) are serialized across threads *and* processes sharing the file. The row is then
+//!   written with `… WHERE user_id = ? AND revision = ?`, a compare-and-set that would refuse a lost update
+//!   even if the lock were somehow bypassed.
+//! * `synchronous = NORMAL` in WAL mode: a process crash (even SIGKILL) loses nothing committed; a power
+//!   loss may roll back the last commits but never corrupts the file. `FULL` would fsync every commit and
+//!   cap second-factor verifications at the disk's fsync rate.
+//! * The schema version lives in `PRAGMA user_version`; migrations run on open; a file from a newer
+//!   authward is refused with `STORAGE` rather than silently downgraded. A file that is not a SQLite
+//!   database is refused with `STORAGE` before anything is written to it.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use serde_json::{Value, json};
+
+use super::{
+    AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, TotpRecord, UpdateFn, UserRecord,
+};
+use crate::account::{AccountPolicy, LockoutPolicy};
+use crate::error::{Error, Result};
+use crate::password::policy::PasswordPolicy;
+use crate::service::types::{Event, EventKind};
+use crate::totp::{Algorithm, TotpConfig};
+
+/// The schema version this code writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE accounts (
+    account_id TEXT PRIMARY KEY,
+    policy TEXT NOT NULL,
+    enforced_since INTEGER
+);
+CREATE TABLE users (
+    user_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    email TEXT,
+    created_at INTEGER NOT NULL,
+    password_hash TEXT NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    must_change_password INTEGER NOT NULL,
+    password_history TEXT NOT NULL,
+    credential_version INTEGER NOT NULL,
+    failed_count INTEGER NOT NULL,
+    failure_window_start INTEGER NOT NULL,
+    failures_in_window INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL,
+    totp_secret BLOB,
+    totp_config TEXT,
+    totp_last_step INTEGER,
+    totp_enabled_at INTEGER,
+    pending_secret BLOB,
+    pending_config TEXT,
+    pending_expires_at INTEGER,
+    recovery_codes TEXT NOT NULL,
+    revision INTEGER NOT NULL
+);
+CREATE INDEX users_by_account ON users (account_id, user_id);
+CREATE TABLE challenges (
+    token_hash BLOB PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX challenges_by_user ON challenges (user_id);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL,
+    user_id TEXT,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX events_by_user ON events (user_id, id);
+CREATE INDEX events_by_account ON events (account_id, id) WHERE user_id IS NULL;
+";
+
+/// A [`Store`] in a SQLite file (SQLite compiled in via rusqlite's `bundled`).
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn storage(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let path = path.as_ref();
+        let conn = Connection::open(path)
+            .map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
+        Self::init(conn).map_err(|e| match e {
+            Error::Storage(msg) => Error::Storage(format!("{}: {msg}", path.display())),
+            other => other,
+        })
+    }
+
+    /// A private in-memory SQLite database (tests, benchmarks).
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::init(Connection::open_in_memory().map_err(storage)?)
+    }
+
+    fn init(conn: Connection) -> Result<SqliteStore> {
+        conn.busy_timeout(Duration::from_secs(10)).map_err(storage)?;
+        // Read before writing anything: a file that is not a database fails here, untouched.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .and_then(|v| conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(v)))
+            .map_err(|e| Error::Storage(format!("not an authward database: {e}")))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::Storage(format!(
+                "database schema version {version} is newer than this authward supports ({SCHEMA_VERSION})"
+            )));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(storage)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(storage)?;
+        let mut conn = conn;
+        Self::migrate(&mut conn)?;
+        Ok(SqliteStore { conn: Mutex::new(conn) })
+    }
+
+    fn migrate(conn: &mut Connection) -> Result<()> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(storage)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::Storage(format!(
+                "database schema version {version} is newer than this authward supports ({SCHEMA_VERSION})"
+            )));
+        }
+        if version < 1 {
+            let tables: i64 = tx
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+                .map_err(storage)?;
+            if tables > 0 {
+                return Err(Error::Storage("the database belongs to another application".into()));
+            }
+            tx.execute_batch(SCHEMA_V1).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 1).map_err(storage)?;
+        }
+        tx.commit().map_err(storage)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // Transactions roll back when dropped during a panic, so a poisoned connection is consistent.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn insert_event(conn: &Connection, e: &NewEvent) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (account_id, user_id, kind, at, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut s| s.execute(params![e.account_id, e.user_id, e.kind.as_str(), to_i64(e.at), e.detail]))
+    .map(|_| ())
+    .map_err(storage)
+}
+
+fn totp_config_json(c: &TotpConfig) -> String {
+    json!({"algorithm": c.algorithm.as_str(), "digits": c.digits, "period": c.period, "window": c.window})
+        .to_string()
+}
+
+fn get_u64(v: &Value, key: &str) -> Result<u64> {
+    v.get(key).and_then(Value::as_u64).ok_or_else(|| Error::Storage(format!("stored policy lacks {key}")))
+}
+
+fn get_bool(v: &Value, key: &str) -> Result<bool> {
+    v.get(key).and_then(Value::as_bool).ok_or_else(|| Error::Storage(format!("stored policy lacks {key}")))
+}
+
+fn narrow<T: TryFrom<u64>>(v: u64, key: &str) -> Result<T> {
+    T::try_from(v).map_err(|_| Error::Storage(format!("stored value {key} out of range")))
+}
+
+fn parse_totp_config(text: &str) -> Result<TotpConfig> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| Error::Storage(format!("stored TOTP config: {e}")))?;
+    let algorithm = v.get("algorithm").and_then(Value::as_str).unwrap_or("SHA1");
+    Ok(TotpConfig {
+        algorithm: Algorithm::parse(algorithm).map_err(|_| Error::Storage("stored TOTP algorithm".into()))?,
+        digits: narrow(get_u64(&v, "digits")?, "digits")?,
+        period: get_u64(&v, "period")?,
+        window: narrow(get_u64(&v, "window")?, "window")?,
+    })
+}
+
+fn policy_json(p: &AccountPolicy) -> String {
+    let pw = &p.password;
+    json!({
+        "enforce_two_factor": p.enforce_two_factor,
+        "two_factor_grace_days": p.two_factor_grace_days,
+        "password_expiration_days": p.password_expiration_days,
+        "password_expiry_warning_days": p.password_expiry_warning_days,
+        "password": {
+            "min_length": pw.min_length, "max_length": pw.max_length,
+            "require_lowercase": pw.require_lowercase, "require_uppercase": pw.require_uppercase,
+            "require_digit": pw.require_digit, "require_symbol": pw.require_symbol,
+            "min_strength": pw.min_strength, "forbid_user_inputs": pw.forbid_user_inputs, "history": pw.history,
+        },
+        "totp": serde_json::from_str::<Value>(&totp_config_json(&p.totp)).unwrap_or(Value::Null),
+        "lockout": {"max_failures": p.lockout.max_failures, "lockout_seconds": p.lockout.lockout_seconds},
+    })
+    .to_string()
+}
+
+fn parse_policy(text: &str) -> Result<AccountPolicy> {
+    let v: Value = serde_json::from_str(text).map_err(|e| Error::Storage(format!("stored policy: {e}")))?;
+    let null = Value::Null;
+    let pw = v.get("password").unwrap_or(&null);
+    let lock = v.get("lockout").unwrap_or(&null);
+    let totp = v.get("totp").map(Value::to_string).unwrap_or_default();
+    Ok(AccountPolicy {
+        enforce_two_factor: get_bool(&v, "enforce_two_factor")?,
+        two_factor_grace_days: narrow(get_u64(&v, "two_factor_grace_days")?, "two_factor_grace_days")?,
+        password_expiration_days: match v.get("password_expiration_days").and_then(Value::as_u64) {
+            Some(d) => Some(narrow(d, "password_expiration_days")?),
+            None => None,
+        },
+        password_expiry_warning_days: narrow(
+            get_u64(&v, "password_expiry_warning_days")?,
+            "password_expiry_warning_days",
+        )?,
+        password: PasswordPolicy {
+            min_length: narrow(get_u64(pw, "min_length")?, "min_length")?,
+            max_length: narrow(get_u64(pw, "max_length")?, "max_length")?,
+            require_lowercase: get_bool(pw, "require_lowercase")?,
+            require_uppercase: get_bool(pw, "require_uppercase")?,
+            require_digit: get_bool(pw, "require_digit")?,
+            require_symbol: get_bool(pw, "require_symbol")?,
+            min_strength: narrow(get_u64(pw, "min_strength")?, "min_strength")?,
+            forbid_user_inputs: get_bool(pw, "forbid_user_inputs")?,
+            history: narrow(get_u64(pw, "history")?, "history")?,
+        },
+        totp: parse_totp_config(&totp)?,
+        lockout: LockoutPolicy {
+            max_failures: narrow(get_u64(lock, "max_failures")?, "max_failures")?,
+            lockout_seconds: get_u64(lock, "lockout_seconds")?,
+        },
+    })
+}
+
+fn split_lines(text: String) -> Vec<String> {
+    text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+const USER_COLUMNS: &str = "user_id, account_id, email, created_at, password_hash, password_changed_at, \
+    must_change_password, password_history, credential_version, failed_count, failure_window_start, \
+    failures_in_window, locked_until, totp_secret, totp_config, totp_last_step, totp_enabled_at, \
+    pending_secret, pending_config, pending_expires_at, recovery_codes, revision";
+
+/// Raw columns of a user row; parsed outside rusqlite's row callback so errors keep their codes.
+struct RawUser {
+    ints: [i64; 8],
+    texts: [String; 5],
+    email: Option<String>,
+    totp: (Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>),
+    pending: (Option<Vec<u8>>, Option<String>, Option<i64>),
+    revision: i64,
+}
+
+fn raw_user(r: &Row<'_>) -> rusqlite::Result<RawUser> {
+    Ok(RawUser {
+        texts: [r.get(0)?, r.get(1)?, r.get(4)?, r.get(7)?, r.get(20)?],
+        email: r.get(2)?,
+        ints: [r.get(3)?, r.get(5)?, r.get(6)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?],
+        totp: (r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?),
+        pending: (r.get(17)?, r.get(18)?, r.get(19)?),
+        revision: r.get(21)?,
+    })
+}
+
+fn parse_user(raw: RawUser) -> Result<UserRecord> {
+    let RawUser { ints, texts, email, totp, pending, revision } = raw;
+    let [user_id, account_id, password_hash, history, recovery] = texts;
+    let totp = match totp {
+        (Some(sealed_secret), Some(config), last_step, enabled_at) => Some(TotpRecord {
+            sealed_secret,
+            config: parse_totp_config(&config)?,
+            last_step: last_step.map(to_u64),
+            enabled_at: enabled_at.map(to_u64).unwrap_or(0),
+        }),
+        _ => None,
+    };
+    let pending_totp = match pending {
+        (Some(sealed_secret), Some(config), expires_at) => Some(PendingTotp {
+            sealed_secret,
+            config: parse_totp_config(&config)?,
+            expires_at: expires_at.map(to_u64).unwrap_or(0),
+        }),
+        _ => None,
+    };
+    Ok(UserRecord {
+        user_id,
+        account_id,
+        email,
+        created_at: to_u64(ints[0]),
+        password_hash,
+        password_changed_at: to_u64(ints[1]),
+        must_change_password: ints[2] != 0,
+        password_history: split_lines(history),
+        credential_version: to_u64(ints[3]),
+        failed_count: u32::try_from(ints[4]).unwrap_or(u32::MAX),
+        failure_window_start: to_u64(ints[5]),
+        failures_in_window: u32::try_from(ints[6]).unwrap_or(u32::MAX),
+        locked_until: to_u64(ints[7]),
+        totp,
+        pending_totp,
+        recovery_codes: split_lines(recovery),
+        revision: to_u64(revision),
+    })
+}
+
+fn load_user(conn: &Connection, user_id: &str) -> Result<Option<UserRecord>> {
+    let raw = conn
+        .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"))
+        .and_then(|mut s| s.query_row([user_id], raw_user).optional())
+        .map_err(storage)?;
+    raw.map(parse_user).transpose()
+}
+
+/// Binds every column of `u` in `USER_COLUMNS` order (revision as given).
+fn user_params(u: &UserRecord) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
+    let totp = u.totp.as_ref();
+    let pending = u.pending_totp.as_ref();
+    vec![
+        Box::new(&u.user_id),
+        Box::new(&u.account_id),
+        Box::new(&u.email),
+        Box::new(to_i64(u.created_at)),
+        Box::new(&u.password_hash),
+        Box::new(to_i64(u.password_changed_at)),
+        Box::new(i64::from(u.must_change_password)),
+        Box::new(u.password_history.join("\n")),
+        Box::new(to_i64(u.credential_version)),
+        Box::new(i64::from(u.failed_count)),
+        Box::new(to_i64(u.failure_window_start)),
+        Box::new(i64::from(u.failures_in_window)),
+        Box::new(to_i64(u.locked_until)),
+        Box::new(totp.map(|t| t.sealed_secret.clone())),
+        Box::new(totp.map(|t| totp_config_json(&t.config))),
+        Box::new(totp.and_then(|t| t.last_step).map(to_i64)),
+        Box::new(totp.map(|t| to_i64(t.enabled_at))),
+        Box::new(pending.map(|p| p.sealed_secret.clone())),
+        Box::new(pending.map(|p| totp_config_json(&p.config))),
+        Box::new(pending.map(|p| to_i64(p.expires_at))),
+        Box::new(u.recovery_codes.join("\n")),
+        Box::new(to_i64(u.revision)),
+    ]
+}
+
+impl Store for SqliteStore {
+    fn get_account(&self, account_id: &str) -> Result<Option<AccountRecord>> {
+        let conn = self.lock();
+        let row: Option<(String, Option<i64>)> = conn
+            .prepare_cached("SELECT policy, enforced_since FROM accounts WHERE account_id = ?1")
+            .and_then(|mut s| s.query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .map_err(storage)?;
+        row.map(|(policy, since)| {
+            Ok(AccountRecord {
+                account_id: account_id.to_string(),
+                policy: parse_policy(&policy)?,
+                enforced_since: since.map(to_u64),
+            })
+        })
+        .transpose()
+    }
+
+    fn put_account(&self, record: &AccountRecord, event: &NewEvent) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        tx.execute(
+            "INSERT INTO accounts (account_id, policy, enforced_since) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id) DO UPDATE SET policy = excluded.policy, enforced_since = excluded.enforced_since",
+            params![record.account_id, policy_json(&record.policy), record.enforced_since.map(to_i64)],
+        )
+        .map_err(storage)?;
+        insert_event(&tx, event)?;
+        tx.commit().map_err(storage)
+    }
+
+    fn insert_user(&self, user: &UserRecord, events: &[NewEvent]) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        let exists: bool = tx
+            .query_row("SELECT 1 FROM users WHERE user_id = ?1", [&user.user_id], |_| Ok(true))
+            .optional()
+            .map_err(storage)?
+            .unwrap_or(false);
+        if exists {
+            return Err(Error::AlreadyExists(format!("user {:?}", user.user_id)));
+        }
+        let placeholders = (1..=22).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let p = user_params(user);
+        tx.execute(
+            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES ({placeholders})"),
+            rusqlite::params_from_iter(p.iter()),
+        )
+        .map_err(storage)?;
+        for e in events {
+            insert_event(&tx, e)?;
+        }
+        tx.commit().map_err(storage)
+    }
+
+    fn get_user(&self, user_id: &str) -> Result<Option<UserRecord>> {
+        load_user(&self.lock(), user_id)
+    }
+
+    fn delete_user(&self, user_id: &str) -> Result<bool> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        tx.execute("DELETE FROM challenges WHERE user_id = ?1", [user_id]).map_err(storage)?;
+        tx.execute("DELETE FROM events WHERE user_id = ?1", [user_id]).map_err(storage)?;
+        let n = tx.execute("DELETE FROM users WHERE user_id = ?1", [user_id]).map_err(storage)?;
+        tx.commit().map_err(storage)?;
+        Ok(n > 0)
+    }
+
+    fn list_users(&self, account_id: &str) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT user_id FROM users WHERE account_id = ?1 ORDER BY user_id")
+            .map_err(storage)?;
+        let rows = stmt.query_map([account_id], |r| r.get(0)).map_err(storage)?;
+        rows.collect::<rusqlite::Result<Vec<String>>>().map_err(storage)
+    }
+
+    fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        let mut record =
+            load_user(&tx, user_id)?.ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
+        let expected_revision = record.revision;
+        let mut changes = Changes::default();
+        f(&mut record, &mut changes)?;
+        if let Some(hash) = changes.consume_challenge {
+            let n = tx
+                .prepare_cached("DELETE FROM challenges WHERE token_hash = ?1 AND user_id = ?2")
+                .and_then(|mut s| s.execute(params![&hash[..], user_id]))
+                .map_err(storage)?;
+            if n == 0 {
+                return Err(Error::ChallengeExpired);
+            }
+        }
+        if changes.drop_user_challenges {
+            tx.execute("DELETE FROM challenges WHERE user_id = ?1", [user_id]).map_err(storage)?;
+        }
+        if let Some(before) = changes.purge_challenges_before {
+            tx.prepare_cached("DELETE FROM challenges WHERE expires_at < ?1")
+                .and_then(|mut s| s.execute([to_i64(before)]))
+                .map_err(storage)?;
+        }
+        if let Some(c) = &changes.new_challenge {
+            tx.prepare_cached("INSERT INTO challenges (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)")
+                .and_then(|mut s| s.execute(params![&c.token_hash[..], c.user_id, to_i64(c.expires_at)]))
+                .map_err(storage)?;
+        }
+        record.user_id = user_id.to_string();
+        record.revision = expected_revision + 1;
+        let sets = USER_COLUMNS
+            .split(", ")
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut p = user_params(&record);
+        p.push(Box::new(to_i64(expected_revision)));
+        let n = tx
+            .prepare_cached(&format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?23"))
+            .and_then(|mut s| s.execute(rusqlite::params_from_iter(p.iter())))
+            .map_err(storage)?;
+        drop(p);
+        if n != 1 {
+            return Err(Error::Storage("the user record changed concurrently".into()));
+        }
+        for e in &changes.events {
+            insert_event(&tx, e)?;
+        }
+        tx.commit().map_err(storage)?;
+        Ok(record)
+    }
+
+    fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
+        let conn = self.lock();
+        conn.prepare_cached("SELECT user_id, expires_at FROM challenges WHERE token_hash = ?1")
+            .and_then(|mut s| {
+                s.query_row([&token_hash[..]], |r| {
+                    Ok(ChallengeRecord {
+                        token_hash: *token_hash,
+                        user_id: r.get(0)?,
+                        expires_at: to_u64(r.get(1)?),
+                    })
+                })
+                .optional()
+            })
+            .map_err(storage)
+    }
+
+    fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>> {
+        let conn = self.lock();
+        let user: Option<(String, i64)> = conn
+            .query_row("SELECT account_id, created_at FROM users WHERE user_id = ?1", [user_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(storage)?;
+        let Some((account_id, created_at)) = user else {
+            return Err(Error::NotFound(format!("user {user_id:?}")));
+        };
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT kind, at, detail FROM events
+                 WHERE user_id = ?1 OR (user_id IS NULL AND account_id = ?2 AND at >= ?3)
+                 ORDER BY id DESC LIMIT ?4",
+            )
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map(params![user_id, account_id, created_at, to_i64(limit as u64)], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            })
+            .map_err(storage)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, at, detail) = row.map_err(storage)?;
+            let kind = EventKind::parse(&kind)
+                .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
+            out.push(Event { kind, at: to_u64(at), detail });
+        }
+        Ok(out)
+    }
+
+    fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.lock()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(storage)
+    }
+
+    fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", params![key, value])
+            .map_err(storage)?;
+        let stored: Vec<u8> =
+            tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).map_err(storage)?;
+        tx.commit().map_err(storage)?;
+        Ok(stored)
+    }
+}
