@@ -13,7 +13,7 @@
 //!   database is refused with `STORAGE` before anything is written to it.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
@@ -265,6 +265,26 @@ const USER_COLUMNS: &str = "user_id, account_id, email, created_at, password_has
     failures_in_window, locked_until, totp_secret, totp_config, totp_last_step, totp_enabled_at, \
     pending_secret, pending_config, pending_expires_at, recovery_codes, revision";
 
+static SELECT_USER_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"));
+
+static INSERT_USER_SQL: LazyLock<String> = LazyLock::new(|| {
+    let placeholders = (1..=22).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    format!("INSERT INTO users ({USER_COLUMNS}) VALUES ({placeholders})")
+});
+
+/// Every column but `user_id` (?1) set from its position; the old revision is ?23 (compare-and-set).
+static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
+    let sets = USER_COLUMNS
+        .split(", ")
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?23")
+});
+
 /// Raw columns of a user row; parsed outside rusqlite's row callback so errors keep their codes.
 struct RawUser {
     ints: [i64; 8],
@@ -329,7 +349,7 @@ fn parse_user(raw: RawUser) -> Result<UserRecord> {
 
 fn load_user(conn: &Connection, user_id: &str) -> Result<Option<UserRecord>> {
     let raw = conn
-        .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"))
+        .prepare_cached(&SELECT_USER_SQL)
         .and_then(|mut s| s.query_row([user_id], raw_user).optional())
         .map_err(storage)?;
     raw.map(parse_user).transpose()
@@ -406,13 +426,8 @@ impl Store for SqliteStore {
         if exists {
             return Err(Error::AlreadyExists(format!("user {:?}", user.user_id)));
         }
-        let placeholders = (1..=22).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         let p = user_params(user);
-        tx.execute(
-            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES ({placeholders})"),
-            rusqlite::params_from_iter(p.iter()),
-        )
-        .map_err(storage)?;
+        tx.execute(&INSERT_USER_SQL, rusqlite::params_from_iter(p.iter())).map_err(storage)?;
         for e in events {
             insert_event(&tx, e)?;
         }
@@ -474,17 +489,10 @@ impl Store for SqliteStore {
         }
         record.user_id = user_id.to_string();
         record.revision = expected_revision + 1;
-        let sets = USER_COLUMNS
-            .split(", ")
-            .enumerate()
-            .skip(1)
-            .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
         let mut p = user_params(&record);
         p.push(Box::new(to_i64(expected_revision)));
         let n = tx
-            .prepare_cached(&format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?23"))
+            .prepare_cached(&UPDATE_USER_SQL)
             .and_then(|mut s| s.execute(rusqlite::params_from_iter(p.iter())))
             .map_err(storage)?;
         drop(p);
