@@ -1,0 +1,151 @@
+"""authward: the security core behind an account's Security settings page.
+
+* Passwords: :func:`hash_password` (Argon2id, PHC strings), :func:`verify_password`, :func:`needs_rehash`,
+  :class:`PasswordPolicy` (every violation at once).
+* Two-factor (TOTP): :func:`generate_totp_secret`, :func:`totp_code`, :func:`verify_totp` (window and
+  replay step), :func:`totp_uri` / :func:`parse_totp_uri` (``otpauth://``), QR codes with :func:`qr_svg`,
+  :func:`qr_png` and :func:`qr_terminal`.
+* The service: :class:`Authward` (SQLite file or in memory) runs change password, sign-in with a second
+  factor, TOTP enrolment, recovery codes, account policies (enforce 2FA, password expiration), lockouts
+  and a security log. :class:`ManualClock` moves its time in tests and demos.
+* Errors: every failure is a subclass of :class:`AuthwardError` whose ``code`` is a stable name.
+
+Slow calls (Argon2, the store) release the GIL; an :class:`Authward` may be shared by threads and used
+from asyncio with ``await asyncio.to_thread(aw.sign_in, user_id, password)``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from authward._authward import (
+    AccountPolicy,
+    Authward,
+    Enrollment,
+    Event,
+    HashParams,
+    LockoutPolicy,
+    ManualClock,
+    PasswordPolicy,
+    Rule,
+    SecurityStatus,
+    SignIn,
+    TotpConfig,
+    TotpUri,
+    Violation,
+    __version__,
+    error_codes,
+    generate_totp_secret,
+    hash_password,
+    needs_rehash,
+    parse_totp_uri,
+    qr_png,
+    qr_svg,
+    qr_terminal,
+    totp_code,
+    totp_uri,
+    verify_password,
+    verify_totp,
+)
+from authward._errors import (
+    ERROR_CLASSES,
+    AlreadyExists,
+    AuthwardError,
+    ChallengeExpired,
+    CodeReused,
+    CryptoError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidCode,
+    InvalidCredentials,
+    InvalidState,
+    LockedOut,
+    NotFound,
+    PasswordMismatch,
+    PasswordReused,
+    PolicyViolation,
+    StorageError,
+    TwoFactorEnforced,
+    WrongPassword,
+)
+
+
+class ErrorCode(enum.IntEnum):
+    """The stable numbering of every outcome, shared with C (``authward_result``) and Node (``err.code``).
+
+    ``ErrorCode[err.code]`` gives the number of an exception's code.
+    """
+
+    OK = 0
+    INVALID_ARGUMENT = 1
+    INVALID_CREDENTIALS = 2
+    WRONG_PASSWORD = 3
+    PASSWORD_MISMATCH = 4
+    POLICY_VIOLATION = 5
+    PASSWORD_REUSED = 6
+    INVALID_CODE = 7
+    CODE_REUSED = 8
+    LOCKED_OUT = 9
+    NOT_FOUND = 10
+    ALREADY_EXISTS = 11
+    TWO_FACTOR_ENFORCED = 12
+    INVALID_STATE = 13
+    CHALLENGE_EXPIRED = 14
+    STORAGE = 15
+    CRYPTO = 16
+    INTERNAL = 17
+
+
+__all__ = [
+    "__version__",
+    # primitives
+    "hash_password",
+    "verify_password",
+    "needs_rehash",
+    "generate_totp_secret",
+    "totp_code",
+    "verify_totp",
+    "totp_uri",
+    "parse_totp_uri",
+    "qr_svg",
+    "qr_png",
+    "qr_terminal",
+    "error_codes",
+    # types
+    "HashParams",
+    "PasswordPolicy",
+    "Violation",
+    "Rule",
+    "TotpConfig",
+    "TotpUri",
+    "LockoutPolicy",
+    "AccountPolicy",
+    # the service
+    "Authward",
+    "ManualClock",
+    "SignIn",
+    "Enrollment",
+    "SecurityStatus",
+    "Event",
+    # errors
+    "ErrorCode",
+    "ERROR_CLASSES",
+    "AuthwardError",
+    "InvalidArgumentError",
+    "InvalidCredentials",
+    "WrongPassword",
+    "PasswordMismatch",
+    "PolicyViolation",
+    "PasswordReused",
+    "InvalidCode",
+    "CodeReused",
+    "LockedOut",
+    "NotFound",
+    "AlreadyExists",
+    "TwoFactorEnforced",
+    "InvalidState",
+    "ChallengeExpired",
+    "StorageError",
+    "CryptoError",
+    "InternalError",
+]

@@ -1,0 +1,88 @@
+//! Small conversions shared by the wrappers: Python-style `repr` of strings, optional unsigned integers
+//! that raise `InvalidArgumentError` (a `ValueError`) instead of `OverflowError` when negative, and owned
+//! copies of secret strings that are wiped when dropped.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyInt, PyString};
+use zeroize::Zeroizing;
+
+use crate::errors::invalid;
+
+/// `repr()` of a Python string (`'abc'`), for the `__repr__` of the wrapper types.
+pub fn py_repr(s: &str) -> String {
+    // Python's rule for the quotes, enough for names and messages (the only strings shown).
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr()` of an optional number: `None` or the number.
+pub fn opt_repr<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "None".to_string(), |v| v.to_string())
+}
+
+/// `True` / `False`.
+pub fn bool_repr(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// A non-negative integer argument: a `TypeError` for a non-int (or a bool), an `InvalidArgumentError`
+/// for a negative or too large one.
+pub struct Unsigned(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Unsigned {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+            return Err(PyTypeError::new_err(format!(
+                "expected an int, not {}",
+                obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+            )));
+        }
+        obj.extract::<u64>().map(Unsigned).map_err(|_| invalid("expected an int between 0 and 2**64 - 1"))
+    }
+}
+
+/// An owned copy of a secret string argument (password, code, challenge), wiped when dropped, so it can
+/// move into a closure that runs without the GIL. Non-`str` arguments are a `TypeError`; strings with
+/// lone surrogates (not encodable as UTF-8) are a `UnicodeEncodeError` (a `ValueError`).
+pub struct Secret(pub Zeroizing<String>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Secret {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let s = obj.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "expected a str, not {}",
+                obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+            ))
+        })?;
+        Ok(Secret(Zeroizing::new(PyStringMethods::to_cow(&*s)?.into_owned())))
+    }
+}
+
+impl Secret {
+    /// The secret as `&str`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}

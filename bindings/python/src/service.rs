@@ -1,0 +1,474 @@
+//! The service: `Authward` over an SQLite file or in memory, and the values it returns.
+//!
+//! Every method runs without the GIL (Argon2 and the store are slow), so threads sharing one `Authward`
+//! run in parallel; the core object is `Send + Sync`.
+
+use std::sync::Arc;
+
+use authward::service::{Enrollment, Event, SecurityStatus, SignIn};
+use authward::{Authward, AuthwardOptions, Clock};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use zeroize::Zeroizing;
+
+use crate::PyManualClock;
+use crate::convert::{Secret, bool_repr, opt_repr, py_repr};
+use crate::errors::CoreError;
+use crate::types::{PyAccountPolicy, PyHashParams};
+
+/// Adds the service's classes to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyAuthward>()?;
+    m.add_class::<PySignIn>()?;
+    m.add_class::<PyEnrollment>()?;
+    m.add_class::<PySecurityStatus>()?;
+    m.add_class::<PyEvent>()?;
+    Ok(())
+}
+
+fn options(
+    clock: Option<&Bound<'_, PyManualClock>>,
+    hash_params: Option<PyHashParams>,
+    pepper: Option<Vec<u8>>,
+) -> AuthwardOptions {
+    AuthwardOptions {
+        clock: clock.map(|c| Arc::new(c.get().0.clone()) as Arc<dyn Clock>),
+        hash_params: hash_params.map(|p| p.0).unwrap_or_default(),
+        pepper,
+    }
+}
+
+/// The flows of an account's Security settings page over a store: passwords, TOTP two-factor,
+/// recovery codes, account policies, lockouts and a security log.
+///
+/// Create one with `Authward.open(path, key)` (SQLite file) or `Authward.in_memory()` and share it:
+/// it is safe to use from many threads at once, and every method releases the GIL, so from asyncio
+/// call it through `await asyncio.to_thread(aw.sign_in, user_id, password)`.
+///
+/// Every method raises a subclass of `AuthwardError` (see each method), and `TypeError` for arguments
+/// of the wrong type.
+#[pyclass(frozen, name = "Authward", module = "authward")]
+pub struct PyAuthward(Arc<Authward>);
+
+#[pymethods]
+impl PyAuthward {
+    /// Opens (or creates) the SQLite store at `path`.
+    ///
+    /// `key` is 32 bytes (keep it outside the database) that encrypt TOTP secrets at rest; a different
+    /// key later makes TOTP checks raise `CryptoError`. `clock` (a `ManualClock`) replaces the system
+    /// clock; `hash_params` sets the Argon2 cost of new hashes (older ones are upgraded at sign-in);
+    /// `pepper` (at most 64 bytes) is an extra secret mixed into every password hash.
+    ///
+    /// Raises `InvalidArgumentError` (bad key length or parameters), `StorageError` (not a database, I/O).
+    #[staticmethod]
+    #[pyo3(signature = (path, key, clock = None, hash_params = None, pepper = None))]
+    fn open(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        key: Vec<u8>,
+        clock: Option<&Bound<'_, PyManualClock>>,
+        hash_params: Option<PyHashParams>,
+        pepper: Option<Vec<u8>>,
+    ) -> PyResult<PyAuthward> {
+        let key = Zeroizing::new(key);
+        let options = options(clock, hash_params, pepper);
+        let aw = py.detach(|| Authward::open(&path, &key, options)).map_err(CoreError)?;
+        Ok(PyAuthward(Arc::new(aw)))
+    }
+
+    /// A service whose state lives in memory only (tests, demos). Options as for `open`.
+    #[staticmethod]
+    #[pyo3(signature = (clock = None, hash_params = None, pepper = None))]
+    fn in_memory(
+        py: Python<'_>,
+        clock: Option<&Bound<'_, PyManualClock>>,
+        hash_params: Option<PyHashParams>,
+        pepper: Option<Vec<u8>>,
+    ) -> PyResult<PyAuthward> {
+        let options = options(clock, hash_params, pepper);
+        let aw = py.detach(|| Authward::in_memory(options)).map_err(CoreError)?;
+        Ok(PyAuthward(Arc::new(aw)))
+    }
+
+    /// The service's current time (unix seconds): its clock's.
+    fn now(&self) -> u64 {
+        self.0.now()
+    }
+
+    /// Sets the policy (an `AccountPolicy`) of every user of `account_id`.
+    /// Raises `InvalidArgumentError`, `StorageError`.
+    fn set_account_policy(
+        &self,
+        py: Python<'_>,
+        account_id: String,
+        policy: PyAccountPolicy,
+    ) -> PyResult<()> {
+        Ok(py.detach(|| self.0.set_account_policy(&account_id, &policy.0)).map_err(CoreError)?)
+    }
+
+    /// The policy of `account_id` (the defaults if none was set).
+    fn account_policy(&self, py: Python<'_>, account_id: String) -> PyResult<PyAccountPolicy> {
+        let policy = py.detach(|| self.0.account_policy(&account_id)).map_err(CoreError)?;
+        Ok(PyAccountPolicy(policy))
+    }
+
+    /// Creates user `user_id` in `account_id` with `password`, which must pass the account's policy.
+    ///
+    /// Raises `AlreadyExists`, `PolicyViolation` (its `.violations` lists every broken rule),
+    /// `InvalidArgumentError`, `StorageError`.
+    #[pyo3(signature = (user_id, account_id, password, email = None))]
+    fn create_user(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        account_id: String,
+        password: Secret,
+        email: Option<String>,
+    ) -> PyResult<()> {
+        let result =
+            py.detach(|| self.0.create_user(&user_id, &account_id, password.as_str(), email.as_deref()));
+        Ok(result.map_err(CoreError)?)
+    }
+
+    /// Deletes user `user_id` and everything stored about them. Raises `NotFound`, `StorageError`.
+    fn delete_user(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
+        Ok(py.detach(|| self.0.delete_user(&user_id)).map_err(CoreError)?)
+    }
+
+    /// The user ids of `account_id`, sorted.
+    fn list_users(&self, py: Python<'_>, account_id: String) -> PyResult<Vec<String>> {
+        Ok(py.detach(|| self.0.list_users(&account_id)).map_err(CoreError)?)
+    }
+
+    /// Changes the password of `user_id`: pass the `current` password, the `new` one and its `confirm`ation.
+    ///
+    /// On success the password's age restarts (expiry) and `credential_version` increases, so the app
+    /// can end the user's other sessions.
+    ///
+    /// Raises `WrongPassword` (current is wrong; counts toward lockout), `PasswordMismatch` (new !=
+    /// confirm), `PolicyViolation` (`.violations` lists every broken rule), `PasswordReused` (the current
+    /// or a recent password), `LockedOut` (`.retry_after` seconds), `NotFound`, `InvalidArgumentError`,
+    /// `StorageError`.
+    fn change_password(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        current: Secret,
+        new: Secret,
+        confirm: Secret,
+    ) -> PyResult<()> {
+        let result =
+            py.detach(|| self.0.change_password(&user_id, current.as_str(), new.as_str(), confirm.as_str()));
+        Ok(result.map_err(CoreError)?)
+    }
+
+    /// Admin reset: sets `new` as the password of `user_id` (the policy applies, history is kept).
+    /// Raises `PolicyViolation`, `PasswordReused`, `NotFound`, `StorageError`.
+    fn set_password(&self, py: Python<'_>, user_id: String, new: Secret) -> PyResult<()> {
+        Ok(py.detach(|| self.0.set_password(&user_id, new.as_str())).map_err(CoreError)?)
+    }
+
+    /// Admin: the next sign-in of `user_id` gets the required action `"change_password"`.
+    /// Raises `NotFound`, `StorageError`.
+    fn require_password_change(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
+        Ok(py.detach(|| self.0.require_password_change(&user_id)).map_err(CoreError)?)
+    }
+
+    /// Signs `user_id` in with `password`; returns a `SignIn`.
+    ///
+    /// `status` is `"complete"` (check `required_actions`: `"enroll_two_factor"`, `"change_password"`) or
+    /// `"second_factor_required"`: then pass `challenge` and the user's code to `verify_second_factor`.
+    ///
+    /// Raises `InvalidCredentials` (unknown user or wrong password, indistinguishable by design),
+    /// `LockedOut` (`.retry_after` seconds), `InvalidArgumentError`, `StorageError`.
+    fn sign_in(&self, py: Python<'_>, user_id: String, password: Secret) -> PyResult<PySignIn> {
+        let result = py.detach(|| self.0.sign_in(&user_id, password.as_str())).map_err(CoreError)?;
+        Ok(PySignIn(result))
+    }
+
+    /// Completes a sign-in with the `challenge` from `sign_in` and a TOTP `code` or a recovery code;
+    /// returns a `SignIn` with status `"complete"`.
+    ///
+    /// Raises `InvalidCode` (the challenge stays valid; failures count toward lockout), `CodeReused`
+    /// (replay), `ChallengeExpired` (unknown, used or older than 5 minutes), `LockedOut`, `CryptoError`
+    /// (the store key is wrong), `StorageError`.
+    fn verify_second_factor(&self, py: Python<'_>, challenge: Secret, code: Secret) -> PyResult<PySignIn> {
+        let result = py
+            .detach(|| self.0.verify_second_factor(challenge.as_str(), code.as_str()))
+            .map_err(CoreError)?;
+        Ok(PySignIn(result))
+    }
+
+    /// Starts TOTP enrolment for `user_id`: returns an `Enrollment` with the pending secret, its
+    /// `otpauth://` URI (`issuer` is your service's name) and the QR code as SVG, PNG and terminal text.
+    /// Raises `NotFound`, `InvalidArgumentError`, `StorageError`.
+    fn begin_totp_enrollment(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        issuer: String,
+    ) -> PyResult<PyEnrollment> {
+        let result = py.detach(|| self.0.begin_totp_enrollment(&user_id, &issuer)).map_err(CoreError)?;
+        Ok(PyEnrollment(result))
+    }
+
+    /// Confirms the pending enrolment of `user_id` with a `code` from the authenticator app: enables
+    /// 2FA and returns 10 single-use recovery codes (show them once).
+    /// Raises `InvalidCode`, `InvalidState` (no pending enrolment), `NotFound`, `StorageError`.
+    fn confirm_totp_enrollment(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        code: Secret,
+    ) -> PyResult<Vec<String>> {
+        let codes =
+            py.detach(|| self.0.confirm_totp_enrollment(&user_id, code.as_str())).map_err(CoreError)?;
+        Ok(codes)
+    }
+
+    /// Turns 2FA off for `user_id` after checking their `password`.
+    /// Raises `WrongPassword`, `TwoFactorEnforced` (the account requires 2FA), `InvalidState`,
+    /// `LockedOut`, `NotFound`, `StorageError`.
+    fn disable_totp(&self, py: Python<'_>, user_id: String, password: Secret) -> PyResult<()> {
+        Ok(py.detach(|| self.0.disable_totp(&user_id, password.as_str())).map_err(CoreError)?)
+    }
+
+    /// Replaces the recovery codes of `user_id` (after checking their `password`) with 10 new ones.
+    /// Raises `WrongPassword`, `InvalidState` (2FA is off), `LockedOut`, `NotFound`, `StorageError`.
+    fn regenerate_recovery_codes(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        password: Secret,
+    ) -> PyResult<Vec<String>> {
+        let codes =
+            py.detach(|| self.0.regenerate_recovery_codes(&user_id, password.as_str())).map_err(CoreError)?;
+        Ok(codes)
+    }
+
+    /// Admin (lost phone): turns 2FA off for `user_id` and deletes their recovery codes.
+    /// Raises `NotFound`, `StorageError`.
+    fn reset_two_factor(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
+        Ok(py.detach(|| self.0.reset_two_factor(&user_id)).map_err(CoreError)?)
+    }
+
+    /// The security log of `user_id`, newest first, at most `limit` `Event`s.
+    /// Raises `NotFound`, `StorageError`.
+    #[pyo3(signature = (user_id, limit = 100))]
+    fn events(&self, py: Python<'_>, user_id: String, limit: usize) -> PyResult<Vec<PyEvent>> {
+        let events = py.detach(|| self.0.events(&user_id, limit)).map_err(CoreError)?;
+        Ok(events.into_iter().map(PyEvent).collect())
+    }
+
+    /// The `SecurityStatus` of `user_id` for the Security settings page. Raises `NotFound`, `StorageError`.
+    fn status(&self, py: Python<'_>, user_id: String) -> PyResult<PySecurityStatus> {
+        Ok(PySecurityStatus(py.detach(|| self.0.status(&user_id)).map_err(CoreError)?))
+    }
+
+    fn __repr__(&self) -> String {
+        "Authward(...)".to_string()
+    }
+}
+
+fn actions_repr(actions: &[&'static str]) -> String {
+    let items: Vec<String> = actions.iter().map(|a| py_repr(a)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The result of `sign_in` and `verify_second_factor`. The `repr` hides the challenge.
+#[pyclass(frozen, name = "SignIn", module = "authward")]
+pub struct PySignIn(SignIn);
+
+#[pymethods]
+impl PySignIn {
+    /// `"complete"` or `"second_factor_required"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.as_str()
+    }
+    /// With `"second_factor_required"`: the single-use token for `verify_second_factor` (5-minute life).
+    #[getter]
+    fn challenge(&self) -> Option<&str> {
+        self.0.challenge.as_ref().map(|c| c.as_str())
+    }
+    /// With `"complete"`: what the user must do first (`"enroll_two_factor"`, `"change_password"`).
+    #[getter]
+    fn required_actions(&self) -> Vec<&'static str> {
+        self.0.required_actions.iter().map(|a| a.as_str()).collect()
+    }
+    /// Days until the password expires, once the warning window has begun (0 or less: expired).
+    #[getter]
+    fn password_expires_in_days(&self) -> Option<i64> {
+        self.0.password_expires_in_days
+    }
+    /// The user's credential version (increases with every password change).
+    #[getter]
+    fn credential_version(&self) -> u64 {
+        self.0.credential_version
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SignIn(status={}, challenge={}, required_actions={}, password_expires_in_days={}, \
+             credential_version={})",
+            py_repr(self.0.status.as_str()),
+            if self.0.challenge.is_some() { "<redacted>" } else { "None" },
+            actions_repr(&self.required_actions()),
+            opt_repr(self.0.password_expires_in_days),
+            self.0.credential_version
+        )
+    }
+}
+
+/// A pending TOTP enrolment: show `qr_svg`/`qr_png` (or `secret` for typing), then confirm with a code.
+/// The `repr` hides the secret and the URI.
+#[pyclass(frozen, name = "Enrollment", module = "authward")]
+pub struct PyEnrollment(Enrollment);
+
+#[pymethods]
+impl PyEnrollment {
+    /// The base32 secret, for typing into the app by hand.
+    #[getter]
+    fn secret(&self) -> &str {
+        self.0.secret.as_str()
+    }
+    /// The `otpauth://totp/…` URI the QR code holds.
+    #[getter]
+    fn uri(&self) -> &str {
+        self.0.uri.as_str()
+    }
+    /// The QR code as an SVG document.
+    #[getter]
+    fn qr_svg(&self) -> &str {
+        &self.0.qr_svg
+    }
+    /// The QR code as a PNG image.
+    #[getter]
+    fn qr_png<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.qr_png)
+    }
+    /// The QR code as UTF-8 blocks for a terminal.
+    #[getter]
+    fn qr_terminal(&self) -> &str {
+        &self.0.qr_terminal
+    }
+    /// When the pending secret stops being confirmable (unix seconds).
+    #[getter]
+    fn expires_at(&self) -> u64 {
+        self.0.expires_at
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Enrollment(secret=<redacted>, uri=<redacted>, qr_png=<{} bytes>, expires_at={})",
+            self.0.qr_png.len(),
+            self.0.expires_at
+        )
+    }
+}
+
+/// A user's security state, for the Security settings page (times in unix seconds).
+#[pyclass(frozen, name = "SecurityStatus", module = "authward")]
+pub struct PySecurityStatus(SecurityStatus);
+
+#[pymethods]
+impl PySecurityStatus {
+    /// Whether TOTP 2FA is on.
+    #[getter]
+    fn two_factor_enabled(&self) -> bool {
+        self.0.two_factor_enabled
+    }
+    /// Unused recovery codes.
+    #[getter]
+    fn recovery_codes_left(&self) -> u32 {
+        self.0.recovery_codes_left
+    }
+    /// Last password change.
+    #[getter]
+    fn password_changed_at(&self) -> u64 {
+        self.0.password_changed_at
+    }
+    /// When the password expires, if the account sets expiration.
+    #[getter]
+    fn password_expires_at(&self) -> Option<u64> {
+        self.0.password_expires_at
+    }
+    /// Days left until the password expires (0 or less: expired), if the account sets expiration.
+    #[getter]
+    fn password_expires_in_days(&self) -> Option<i64> {
+        self.0.password_expires_in_days
+    }
+    /// Whether the expiry warning window has begun.
+    #[getter]
+    fn password_expiry_warning(&self) -> bool {
+        self.0.password_expiry_warning
+    }
+    /// What the next sign-in will require (`"enroll_two_factor"`, `"change_password"`).
+    #[getter]
+    fn required_actions(&self) -> Vec<&'static str> {
+        self.0.required_actions.iter().map(|a| a.as_str()).collect()
+    }
+    /// End of the current lockout, if locked.
+    #[getter]
+    fn locked_until(&self) -> Option<u64> {
+        self.0.locked_until
+    }
+    /// Increases with every password change.
+    #[getter]
+    fn credential_version(&self) -> u64 {
+        self.0.credential_version
+    }
+
+    fn __repr__(&self) -> String {
+        let s = &self.0;
+        format!(
+            "SecurityStatus(two_factor_enabled={}, recovery_codes_left={}, password_changed_at={}, \
+             password_expires_at={}, password_expires_in_days={}, password_expiry_warning={}, \
+             required_actions={}, locked_until={}, credential_version={})",
+            bool_repr(s.two_factor_enabled),
+            s.recovery_codes_left,
+            s.password_changed_at,
+            opt_repr(s.password_expires_at),
+            opt_repr(s.password_expires_in_days),
+            bool_repr(s.password_expiry_warning),
+            actions_repr(&self.required_actions()),
+            opt_repr(s.locked_until),
+            s.credential_version
+        )
+    }
+}
+
+/// One entry of a user's security log: `kind` (e.g. `"sign_in_failed"`), `at` (unix seconds) and a
+/// short English `detail` (never a secret).
+#[pyclass(frozen, name = "Event", module = "authward")]
+pub struct PyEvent(Event);
+
+#[pymethods]
+impl PyEvent {
+    /// What happened: `sign_in`, `sign_in_failed`, `password_changed`, `password_rehashed`,
+    /// `two_factor_enabled`, `two_factor_disabled`, `recovery_code_used`, `recovery_codes_regenerated`,
+    /// `code_reused`, `locked_out` or `policy_changed`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind.as_str()
+    }
+    /// When (unix seconds).
+    #[getter]
+    fn at(&self) -> u64 {
+        self.0.at
+    }
+    /// A short English detail.
+    #[getter]
+    fn detail(&self) -> &str {
+        &self.0.detail
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Event(kind={}, at={}, detail={})",
+            py_repr(self.0.kind.as_str()),
+            self.0.at,
+            py_repr(&self.0.detail)
+        )
+    }
+}

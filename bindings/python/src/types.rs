@@ -1,0 +1,490 @@
+//! The value types of the contract: immutable Python objects wrapping the core's structs, built with
+//! keyword arguments whose defaults are the core's, validated on construction, with a readable `repr`.
+
+use authward::totp::Algorithm;
+use authward::{
+    AccountPolicy, HashParams, LockoutPolicy, PasswordPolicy, Rule, TotpConfig, TotpUri, Violation,
+};
+use pyo3::prelude::*;
+
+use crate::convert::{bool_repr, opt_repr, py_repr};
+use crate::errors::CoreError;
+
+/// Argon2id cost parameters: `HashParams(memory_kib=19456, iterations=2, parallelism=1)`.
+///
+/// The defaults are OWASP's recommendation (19 MiB, 2 passes, 1 lane). Out-of-range values raise
+/// `InvalidArgumentError`; negative or huge integers raise `OverflowError`.
+#[pyclass(frozen, eq, from_py_object, name = "HashParams", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyHashParams(pub HashParams);
+
+#[pymethods]
+impl PyHashParams {
+    #[new]
+    #[pyo3(signature = (memory_kib = 19456, iterations = 2, parallelism = 1))]
+    fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> PyResult<Self> {
+        let params = HashParams { memory_kib, iterations, parallelism };
+        params.validate().map_err(CoreError)?;
+        Ok(PyHashParams(params))
+    }
+
+    /// Memory in KiB (`m`).
+    #[getter]
+    fn memory_kib(&self) -> u32 {
+        self.0.memory_kib
+    }
+
+    /// Passes over memory (`t`).
+    #[getter]
+    fn iterations(&self) -> u32 {
+        self.0.iterations
+    }
+
+    /// Lanes (`p`).
+    #[getter]
+    fn parallelism(&self) -> u32 {
+        self.0.parallelism
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "HashParams(memory_kib={}, iterations={}, parallelism={})",
+            self.0.memory_kib, self.0.iterations, self.0.parallelism
+        )
+    }
+}
+
+/// One broken password rule: `code` (e.g. `"TOO_SHORT"`) and a human `message` (never the password).
+#[pyclass(frozen, eq, from_py_object, name = "Violation", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyViolation {
+    code: &'static str,
+    message: String,
+}
+
+impl From<&Violation> for PyViolation {
+    fn from(v: &Violation) -> Self {
+        PyViolation { code: v.code.as_str(), message: v.message.clone() }
+    }
+}
+
+#[pymethods]
+impl PyViolation {
+    /// The stable code: `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`,
+    /// `MISSING_DIGIT`, `MISSING_SYMBOL`, `TOO_WEAK` or `CONTAINS_USER_INPUT`.
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// A human-readable English message for the user.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Violation(code={}, message={})", py_repr(self.code), py_repr(&self.message))
+    }
+}
+
+/// One active rule of a password policy, for a UI checklist: the violation `code` it produces when
+/// broken and a `description` such as "At least 12 characters".
+#[pyclass(frozen, eq, name = "Rule", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyRule {
+    code: &'static str,
+    description: String,
+}
+
+impl From<Rule> for PyRule {
+    fn from(r: Rule) -> Self {
+        PyRule { code: r.code.as_str(), description: r.description }
+    }
+}
+
+#[pymethods]
+impl PyRule {
+    /// The violation code of this rule (as in `Violation.code`).
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// What the rule asks for, in English.
+    #[getter]
+    fn description(&self) -> &str {
+        &self.description
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Rule(code={}, description={})", py_repr(self.code), py_repr(&self.description))
+    }
+}
+
+/// The rules a new password must meet.
+///
+/// `PasswordPolicy(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False,
+/// require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5)`.
+/// Length counts Unicode code points after NFKC; `min_strength` is a zxcvbn score 0–4; `history` is how
+/// many previous passwords may not be reused (0–24). Invalid values raise `InvalidArgumentError`.
+#[pyclass(frozen, eq, from_py_object, name = "PasswordPolicy", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyPasswordPolicy(pub PasswordPolicy);
+
+#[pymethods]
+impl PyPasswordPolicy {
+    #[new]
+    #[pyo3(signature = (
+        min_length = 12,
+        max_length = 128,
+        require_lowercase = false,
+        require_uppercase = false,
+        require_digit = false,
+        require_symbol = false,
+        min_strength = 3,
+        forbid_user_inputs = true,
+        history = 5,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        min_length: u32,
+        max_length: u32,
+        require_lowercase: bool,
+        require_uppercase: bool,
+        require_digit: bool,
+        require_symbol: bool,
+        min_strength: u8,
+        forbid_user_inputs: bool,
+        history: u32,
+    ) -> PyResult<Self> {
+        let policy = PasswordPolicy {
+            min_length,
+            max_length,
+            require_lowercase,
+            require_uppercase,
+            require_digit,
+            require_symbol,
+            min_strength,
+            forbid_user_inputs,
+            history,
+        };
+        policy.validate().map_err(CoreError)?;
+        Ok(PyPasswordPolicy(policy))
+    }
+
+    /// Every violation of `password`, all at once (an empty list when it passes).
+    ///
+    /// `user_inputs` are the user's own strings (username, email, display name) that the password must
+    /// not contain and that make it weaker. Raises `TypeError` for non-`str` arguments.
+    #[pyo3(signature = (password, user_inputs = None))]
+    fn check(
+        &self,
+        py: Python<'_>,
+        password: crate::convert::Secret,
+        user_inputs: Option<Vec<String>>,
+    ) -> Vec<PyViolation> {
+        let inputs = user_inputs.unwrap_or_default();
+        let policy = &self.0;
+        py.detach(|| {
+            let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            policy.check(password.as_str(), &refs).iter().map(PyViolation::from).collect()
+        })
+    }
+
+    /// The active rules, in the order `check` reports them, for a UI checklist.
+    fn rules(&self) -> Vec<PyRule> {
+        self.0.rules().into_iter().map(PyRule::from).collect()
+    }
+
+    /// Fewest characters.
+    #[getter]
+    fn min_length(&self) -> u32 {
+        self.0.min_length
+    }
+    /// Most characters.
+    #[getter]
+    fn max_length(&self) -> u32 {
+        self.0.max_length
+    }
+    /// Whether a lower-case letter is required.
+    #[getter]
+    fn require_lowercase(&self) -> bool {
+        self.0.require_lowercase
+    }
+    /// Whether an upper-case letter is required.
+    #[getter]
+    fn require_uppercase(&self) -> bool {
+        self.0.require_uppercase
+    }
+    /// Whether a digit is required.
+    #[getter]
+    fn require_digit(&self) -> bool {
+        self.0.require_digit
+    }
+    /// Whether a symbol is required.
+    #[getter]
+    fn require_symbol(&self) -> bool {
+        self.0.require_symbol
+    }
+    /// Lowest zxcvbn score accepted (0–4).
+    #[getter]
+    fn min_strength(&self) -> u8 {
+        self.0.min_strength
+    }
+    /// Whether passwords containing the user's inputs are refused.
+    #[getter]
+    fn forbid_user_inputs(&self) -> bool {
+        self.0.forbid_user_inputs
+    }
+    /// How many previous passwords may not be reused.
+    #[getter]
+    fn history(&self) -> u32 {
+        self.0.history
+    }
+
+    fn __repr__(&self) -> String {
+        let p = &self.0;
+        format!(
+            "PasswordPolicy(min_length={}, max_length={}, require_lowercase={}, require_uppercase={}, \
+             require_digit={}, require_symbol={}, min_strength={}, forbid_user_inputs={}, history={})",
+            p.min_length,
+            p.max_length,
+            bool_repr(p.require_lowercase),
+            bool_repr(p.require_uppercase),
+            bool_repr(p.require_digit),
+            bool_repr(p.require_symbol),
+            p.min_strength,
+            bool_repr(p.forbid_user_inputs),
+            p.history
+        )
+    }
+}
+
+/// How TOTP codes are made and checked:
+/// `TotpConfig(algorithm="SHA1", digits=6, period=30, window=1)`.
+///
+/// `algorithm` is `"SHA1"`, `"SHA256"` or `"SHA512"`; `digits` 6–8; `period` 1–3600 seconds; `window`
+/// the steps accepted before and after the current one (0–10). Invalid values raise
+/// `InvalidArgumentError`.
+#[pyclass(frozen, eq, from_py_object, name = "TotpConfig", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyTotpConfig(pub TotpConfig);
+
+#[pymethods]
+impl PyTotpConfig {
+    #[new]
+    #[pyo3(signature = (algorithm = "SHA1", digits = 6, period = 30, window = 1))]
+    fn new(algorithm: &str, digits: u8, period: u64, window: u8) -> PyResult<Self> {
+        let config =
+            TotpConfig { algorithm: Algorithm::parse(algorithm).map_err(CoreError)?, digits, period, window };
+        config.validate().map_err(CoreError)?;
+        Ok(PyTotpConfig(config))
+    }
+
+    /// `"SHA1"`, `"SHA256"` or `"SHA512"`.
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.0.algorithm.as_str()
+    }
+    /// Code length (6–8).
+    #[getter]
+    fn digits(&self) -> u8 {
+        self.0.digits
+    }
+    /// Seconds per step.
+    #[getter]
+    fn period(&self) -> u64 {
+        self.0.period
+    }
+    /// Steps accepted before and after the current one.
+    #[getter]
+    fn window(&self) -> u8 {
+        self.0.window
+    }
+
+    fn __repr__(&self) -> String {
+        config_repr(&self.0)
+    }
+}
+
+fn config_repr(c: &TotpConfig) -> String {
+    format!(
+        "TotpConfig(algorithm={}, digits={}, period={}, window={})",
+        py_repr(c.algorithm.as_str()),
+        c.digits,
+        c.period,
+        c.window
+    )
+}
+
+/// A parsed `otpauth://totp/` URI (from `parse_totp_uri`): `secret` (base32), `issuer`,
+/// `account_name` and `config`. The `repr` hides the secret.
+#[pyclass(frozen, eq, name = "TotpUri", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyTotpUri(pub TotpUri);
+
+#[pymethods]
+impl PyTotpUri {
+    /// The base32 secret, canonical (upper case, no padding).
+    #[getter]
+    fn secret(&self) -> &str {
+        self.0.secret.as_str()
+    }
+    /// The service name (empty when the URI had none).
+    #[getter]
+    fn issuer(&self) -> &str {
+        &self.0.issuer
+    }
+    /// The user's account name.
+    #[getter]
+    fn account_name(&self) -> &str {
+        &self.0.account_name
+    }
+    /// Algorithm, digits and period from the URI (window is the default).
+    #[getter]
+    fn config(&self) -> PyTotpConfig {
+        PyTotpConfig(self.0.config)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TotpUri(secret=<redacted>, issuer={}, account_name={}, config={})",
+            py_repr(&self.0.issuer),
+            py_repr(&self.0.account_name),
+            config_repr(&self.0.config)
+        )
+    }
+}
+
+/// Lockout after repeated failures (wrong passwords and wrong codes, per user):
+/// `LockoutPolicy(max_failures=5, lockout_seconds=300)`.
+#[pyclass(frozen, eq, from_py_object, name = "LockoutPolicy", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyLockoutPolicy(pub LockoutPolicy);
+
+#[pymethods]
+impl PyLockoutPolicy {
+    #[new]
+    #[pyo3(signature = (max_failures = 5, lockout_seconds = 300))]
+    fn new(max_failures: u32, lockout_seconds: u64) -> PyResult<Self> {
+        let policy = LockoutPolicy { max_failures, lockout_seconds };
+        policy.validate().map_err(CoreError)?;
+        Ok(PyLockoutPolicy(policy))
+    }
+
+    /// Failures allowed before a lockout.
+    #[getter]
+    fn max_failures(&self) -> u32 {
+        self.0.max_failures
+    }
+    /// How long a lockout lasts, in seconds.
+    #[getter]
+    fn lockout_seconds(&self) -> u64 {
+        self.0.lockout_seconds
+    }
+
+    fn __repr__(&self) -> String {
+        lockout_repr(&self.0)
+    }
+}
+
+fn lockout_repr(l: &LockoutPolicy) -> String {
+    format!("LockoutPolicy(max_failures={}, lockout_seconds={})", l.max_failures, l.lockout_seconds)
+}
+
+/// The policies an admin sets for all users of an account (tenant).
+///
+/// `AccountPolicy(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None,
+/// password_expiry_warning_days=14, password=PasswordPolicy(), totp=TotpConfig(), lockout=LockoutPolicy())`.
+/// With `enforce_two_factor`, users without 2FA get the required action `"enroll_two_factor"` once the
+/// grace days are over; with `password_expiration_days`, an expired password gets `"change_password"`.
+#[pyclass(frozen, eq, from_py_object, name = "AccountPolicy", module = "authward")]
+#[derive(Clone, PartialEq)]
+pub struct PyAccountPolicy(pub AccountPolicy);
+
+#[pymethods]
+impl PyAccountPolicy {
+    #[new]
+    #[pyo3(signature = (
+        enforce_two_factor = false,
+        two_factor_grace_days = 0,
+        password_expiration_days = None,
+        password_expiry_warning_days = 14,
+        password = None,
+        totp = None,
+        lockout = None,
+    ))]
+    fn new(
+        enforce_two_factor: bool,
+        two_factor_grace_days: u32,
+        password_expiration_days: Option<u32>,
+        password_expiry_warning_days: u32,
+        password: Option<PyPasswordPolicy>,
+        totp: Option<PyTotpConfig>,
+        lockout: Option<PyLockoutPolicy>,
+    ) -> PyResult<Self> {
+        let policy = AccountPolicy {
+            enforce_two_factor,
+            two_factor_grace_days,
+            password_expiration_days,
+            password_expiry_warning_days,
+            password: password.map(|p| p.0).unwrap_or_default(),
+            totp: totp.map(|t| t.0).unwrap_or_default(),
+            lockout: lockout.map(|l| l.0).unwrap_or_default(),
+        };
+        policy.validate().map_err(CoreError)?;
+        Ok(PyAccountPolicy(policy))
+    }
+
+    /// Whether users without 2FA must enrol before they get in.
+    #[getter]
+    fn enforce_two_factor(&self) -> bool {
+        self.0.enforce_two_factor
+    }
+    /// Days users may still sign in without 2FA after enforcement starts.
+    #[getter]
+    fn two_factor_grace_days(&self) -> u32 {
+        self.0.two_factor_grace_days
+    }
+    /// Days after which a password must be changed, or `None` (never).
+    #[getter]
+    fn password_expiration_days(&self) -> Option<u32> {
+        self.0.password_expiration_days
+    }
+    /// Days before expiry during which sign-ins report the days left.
+    #[getter]
+    fn password_expiry_warning_days(&self) -> u32 {
+        self.0.password_expiry_warning_days
+    }
+    /// Rules for new passwords.
+    #[getter]
+    fn password(&self) -> PyPasswordPolicy {
+        PyPasswordPolicy(self.0.password.clone())
+    }
+    /// TOTP settings for new enrolments.
+    #[getter]
+    fn totp(&self) -> PyTotpConfig {
+        PyTotpConfig(self.0.totp)
+    }
+    /// Lockout after failures.
+    #[getter]
+    fn lockout(&self) -> PyLockoutPolicy {
+        PyLockoutPolicy(self.0.lockout)
+    }
+
+    fn __repr__(&self) -> String {
+        let p = &self.0;
+        format!(
+            "AccountPolicy(enforce_two_factor={}, two_factor_grace_days={}, password_expiration_days={}, \
+             password_expiry_warning_days={}, password={}, totp={}, lockout={})",
+            bool_repr(p.enforce_two_factor),
+            p.two_factor_grace_days,
+            opt_repr(p.password_expiration_days),
+            p.password_expiry_warning_days,
+            PyPasswordPolicy(p.password.clone()).__repr__(),
+            config_repr(&p.totp),
+            lockout_repr(&p.lockout)
+        )
+    }
+}
