@@ -11,6 +11,7 @@
 //! must keep working after import.
 
 use std::fmt::{self, Write as _};
+use std::sync::LazyLock;
 
 use data_encoding::{BASE32_NOPAD, Encoding};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -176,13 +177,13 @@ pub const MAX_SECRET_LEN: usize = 128;
 pub const MAX_SECRET_TEXT: usize = 512;
 
 /// Base32 (RFC 4648) without padding, not insisting that unused trailing bits are zero (other
-/// generators do not always clear them).
-fn base32_lenient() -> Encoding {
+/// generators do not always clear them). Built once.
+static BASE32_LENIENT: LazyLock<Encoding> = LazyLock::new(|| {
     let mut spec = BASE32_NOPAD.specification();
     spec.check_trailing_bits = false;
     // The specification is a constant that is known to be valid.
     spec.encoding().unwrap_or_else(|_| BASE32_NOPAD.clone())
-}
+});
 
 /// A new secret: 20 bytes from the OS CSPRNG, base32 without padding (32 characters).
 pub fn generate_secret() -> Result<String> {
@@ -205,7 +206,7 @@ pub fn decode_secret(secret: &str) -> Result<Zeroizing<Vec<u8>>> {
             .trim_end_matches('=')
             .to_string(),
     );
-    let bytes = base32_lenient()
+    let bytes = BASE32_LENIENT
         .decode(cleaned.as_bytes())
         .map_err(|_| Error::invalid("secret is not valid base32"))?;
     let bytes = Zeroizing::new(bytes);

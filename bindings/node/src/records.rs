@@ -1,0 +1,130 @@
+//! The plain objects the service hands out (`SignIn`, `Enrollment`, `SecurityStatus`, `Event`) and
+//! the options objects of its calls.
+
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+
+use crate::convert::number;
+
+/// The result of `signIn` and `verifySecondFactor`.
+#[napi(object)]
+pub struct SignIn {
+    /// `"complete"` or `"second_factor_required"`.
+    pub status: String,
+    /// With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
+    pub challenge: Option<String>,
+    /// With `"complete"`: what the user must do first: `"enroll_two_factor"`, `"change_password"`.
+    pub required_actions: Vec<String>,
+    /// Days until the password expires, once the warning window has begun (≤ 0: expired).
+    pub password_expires_in_days: Option<f64>,
+    /// Changes with every password change: end the user's other sessions when it does.
+    pub credential_version: f64,
+}
+
+impl From<authward::SignIn> for SignIn {
+    fn from(s: authward::SignIn) -> Self {
+        SignIn {
+            status: s.status.as_str().to_string(),
+            challenge: s.challenge.as_ref().map(|c| c.to_string()),
+            required_actions: s.required_actions.iter().map(|a| a.as_str().to_string()).collect(),
+            password_expires_in_days: s.password_expires_in_days.map(|d| d as f64),
+            credential_version: number(s.credential_version),
+        }
+    }
+}
+
+/// A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`.
+#[napi(object)]
+pub struct Enrollment {
+    /// The base32 secret, for typing into the app by hand.
+    pub secret: String,
+    /// The `otpauth://totp/…` URI the QR code holds.
+    pub uri: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+    /// The QR code as a PNG image.
+    pub qr_png: Buffer,
+    /// The QR code as UTF-8 blocks for a terminal.
+    pub qr_terminal: String,
+    /// When the pending secret stops being confirmable (unix seconds).
+    pub expires_at: f64,
+}
+
+impl From<authward::Enrollment> for Enrollment {
+    fn from(e: authward::Enrollment) -> Self {
+        Enrollment {
+            secret: e.secret.to_string(),
+            uri: e.uri.to_string(),
+            qr_svg: e.qr_svg,
+            qr_png: Buffer::from(e.qr_png),
+            qr_terminal: e.qr_terminal,
+            expires_at: number(e.expires_at),
+        }
+    }
+}
+
+/// A user's security state, for the Security settings page (times in unix seconds).
+#[napi(object)]
+pub struct SecurityStatus {
+    /// Whether TOTP 2FA is on.
+    pub two_factor_enabled: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u32,
+    /// Last password change.
+    pub password_changed_at: f64,
+    /// When the password expires, if the account sets expiration.
+    pub password_expires_at: Option<f64>,
+    /// Days left until it expires (≤ 0: expired), if the account sets expiration.
+    pub password_expires_in_days: Option<f64>,
+    /// Whether the expiry warning window has begun.
+    pub password_expiry_warning: bool,
+    /// What the next sign-in will require: `"enroll_two_factor"`, `"change_password"`.
+    pub required_actions: Vec<String>,
+    /// End of the current lockout, if locked.
+    pub locked_until: Option<f64>,
+    /// Increases with every password change.
+    pub credential_version: f64,
+}
+
+impl From<authward::SecurityStatus> for SecurityStatus {
+    fn from(s: authward::SecurityStatus) -> Self {
+        SecurityStatus {
+            two_factor_enabled: s.two_factor_enabled,
+            recovery_codes_left: s.recovery_codes_left,
+            password_changed_at: number(s.password_changed_at),
+            password_expires_at: s.password_expires_at.map(number),
+            password_expires_in_days: s.password_expires_in_days.map(|d| d as f64),
+            password_expiry_warning: s.password_expiry_warning,
+            required_actions: s.required_actions.iter().map(|a| a.as_str().to_string()).collect(),
+            locked_until: s.locked_until.map(number),
+            credential_version: number(s.credential_version),
+        }
+    }
+}
+
+/// One entry of a user's security log (never containing a secret).
+#[napi(object)]
+pub struct Event {
+    /// `"sign_in"`, `"sign_in_failed"`, `"password_changed"`, `"password_rehashed"`,
+    /// `"two_factor_enabled"`, `"two_factor_disabled"`, `"recovery_code_used"`,
+    /// `"recovery_codes_regenerated"`, `"code_reused"`, `"locked_out"` or `"policy_changed"`.
+    pub kind: String,
+    /// When (unix seconds).
+    pub at: f64,
+    /// A short English detail.
+    pub detail: String,
+}
+
+/// Options of `createUser`.
+#[napi(object)]
+pub struct CreateUserOptions {
+    /// The user's email (also checked against the password). Default none.
+    pub email: Option<String>,
+}
+
+/// Options of `events`.
+#[napi(object)]
+pub struct EventsOptions {
+    /// Most entries returned, newest first. Default 100.
+    pub limit: Option<f64>,
+}

@@ -1,0 +1,557 @@
+//! The `Authward` service: every call that hashes or touches the store returns a Promise (libuv pool)
+//! and has a `…Sync` twin running the same closure on the calling thread.
+
+use std::sync::Arc;
+
+use authward::Authward as Core;
+use napi::Env;
+use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi_derive::napi;
+use zeroize::Zeroizing;
+
+use crate::clock::ManualClock;
+use crate::convert::{AccountPolicy, HashParams, number, whole};
+use crate::records::{CreateUserOptions, Enrollment, Event, EventsOptions, SecurityStatus, SignIn};
+use crate::task::{Job, call};
+
+/// Options of `Authward.open` and `Authward.inMemory`.
+#[napi(object, object_to_js = false)]
+pub struct AuthwardOptions {
+    /// The clock; default the system clock. A `ManualClock` lets tests and demos move time.
+    pub clock: Option<&'static ManualClock>,
+    /// Argon2id cost of new hashes (and of rehashes at sign-in); default OWASP (m=19456 KiB, t=2, p=1).
+    pub hash_params: Option<HashParams>,
+    /// A secret pepper (1–64 bytes) kept outside the database; default none.
+    pub pepper: Option<Buffer>,
+}
+
+fn core_options(options: Option<AuthwardOptions>) -> authward::Result<authward::AuthwardOptions> {
+    let Some(o) = options else { return Ok(authward::AuthwardOptions::default()) };
+    Ok(authward::AuthwardOptions {
+        clock: o.clock.map(|c| Arc::new(c.core()) as Arc<dyn authward::Clock>),
+        hash_params: HashParams::to_core(o.hash_params.as_ref())?,
+        pepper: o.pepper.map(|p| p.to_vec()),
+    })
+}
+
+fn secret(s: String) -> Zeroizing<String> {
+    Zeroizing::new(s)
+}
+
+/// The account-security service over a store (SQLite file or memory). Share one per process.
+#[napi]
+pub struct Authward {
+    inner: Arc<Core>,
+}
+
+fn open_work(
+    path: String,
+    key: Buffer,
+    options: Option<AuthwardOptions>,
+) -> impl FnOnce() -> authward::Result<Authward> + Send + 'static {
+    let key = Zeroizing::new(key.to_vec());
+    let options = core_options(options);
+    move || Ok(Authward { inner: Arc::new(Core::open(&path, &key, options?)?) })
+}
+
+fn in_memory_work(
+    options: Option<AuthwardOptions>,
+) -> impl FnOnce() -> authward::Result<Authward> + Send + 'static {
+    let options = core_options(options);
+    move || Ok(Authward { inner: Arc::new(Core::in_memory(options?)?) })
+}
+
+#[napi]
+impl Authward {
+    /// Opens (creating if needed) a SQLite store at `path`. `key` (32 bytes) encrypts TOTP secrets at
+    /// rest: a different key than the file was created with rejects with `CRYPTO`; a file that is not
+    /// an authward database with `STORAGE`.
+    #[napi(strict, ts_return_type = "Promise<Authward>")]
+    pub fn open(path: String, key: Buffer, options: Option<AuthwardOptions>) -> AsyncTask<Job<Authward>> {
+        Job::spawn(open_work(path, key, options))
+    }
+
+    /// `Authward.open` on the calling thread.
+    #[napi(strict)]
+    pub fn open_sync(
+        env: Env,
+        path: String,
+        key: Buffer,
+        options: Option<AuthwardOptions>,
+    ) -> napi::Result<Authward> {
+        call(&env, open_work(path, key, options))
+    }
+
+    /// A service over an in-memory store with a random key: for tests and demos.
+    #[napi(strict, ts_return_type = "Promise<Authward>")]
+    pub fn in_memory(options: Option<AuthwardOptions>) -> AsyncTask<Job<Authward>> {
+        Job::spawn(in_memory_work(options))
+    }
+
+    /// `Authward.inMemory` on the calling thread.
+    #[napi(strict)]
+    pub fn in_memory_sync(env: Env, options: Option<AuthwardOptions>) -> napi::Result<Authward> {
+        call(&env, in_memory_work(options))
+    }
+
+    /// The service's current time (unix seconds, from its clock).
+    #[napi(strict)]
+    pub fn now(&self) -> f64 {
+        number(self.inner.now())
+    }
+
+    /// Sets the policy of an account (every field optional; see `AccountPolicy` for the defaults).
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn set_account_policy(&self, account_id: String, policy: AccountPolicy) -> AsyncTask<Job<()>> {
+        Job::spawn(self.set_account_policy_work(account_id, policy))
+    }
+
+    /// `setAccountPolicy` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn set_account_policy_sync(
+        &self,
+        env: Env,
+        account_id: String,
+        policy: AccountPolicy,
+    ) -> napi::Result<()> {
+        call(&env, self.set_account_policy_work(account_id, policy))
+    }
+
+    /// The policy of an account, every field filled in (the defaults for an account never set).
+    #[napi(strict, ts_return_type = "Promise<AccountPolicy>")]
+    pub fn account_policy(&self, account_id: String) -> AsyncTask<Job<AccountPolicy>> {
+        Job::spawn(self.account_policy_work(account_id))
+    }
+
+    /// `accountPolicy` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn account_policy_sync(&self, env: Env, account_id: String) -> napi::Result<AccountPolicy> {
+        call(&env, self.account_policy_work(account_id))
+    }
+
+    /// Creates a user of an account. The password must pass the account's policy
+    /// (`POLICY_VIOLATION` with `violations`); an existing id is `ALREADY_EXISTS`.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn create_user(
+        &self,
+        user_id: String,
+        account_id: String,
+        password: String,
+        options: Option<CreateUserOptions>,
+    ) -> AsyncTask<Job<()>> {
+        Job::spawn(self.create_user_work(user_id, account_id, password, options))
+    }
+
+    /// `createUser` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn create_user_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        account_id: String,
+        password: String,
+        options: Option<CreateUserOptions>,
+    ) -> napi::Result<()> {
+        call(&env, self.create_user_work(user_id, account_id, password, options))
+    }
+
+    /// Deletes a user and everything stored about them (`NOT_FOUND` if unknown).
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn delete_user(&self, user_id: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.delete_user_work(user_id))
+    }
+
+    /// `deleteUser` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn delete_user_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
+        call(&env, self.delete_user_work(user_id))
+    }
+
+    /// The user ids of an account (admin).
+    #[napi(strict, ts_return_type = "Promise<Array<string>>")]
+    pub fn list_users(&self, account_id: String) -> AsyncTask<Job<Vec<String>>> {
+        Job::spawn(self.list_users_work(account_id))
+    }
+
+    /// `listUsers` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn list_users_sync(&self, env: Env, account_id: String) -> napi::Result<Vec<String>> {
+        call(&env, self.list_users_work(account_id))
+    }
+
+    /// Changes a password: `WRONG_PASSWORD`, `PASSWORD_MISMATCH`, `POLICY_VIOLATION` (with every
+    /// violation) or `PASSWORD_REUSED`. On success expiry restarts and `credentialVersion` grows.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn change_password(
+        &self,
+        user_id: String,
+        current: String,
+        new_password: String,
+        confirm: String,
+    ) -> AsyncTask<Job<()>> {
+        Job::spawn(self.change_password_work(user_id, current, new_password, confirm))
+    }
+
+    /// `changePassword` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn change_password_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        current: String,
+        new_password: String,
+        confirm: String,
+    ) -> napi::Result<()> {
+        call(&env, self.change_password_work(user_id, current, new_password, confirm))
+    }
+
+    /// Admin reset of a password (the policy and the history apply).
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn set_password(&self, user_id: String, new_password: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.set_password_work(user_id, new_password))
+    }
+
+    /// `setPassword` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn set_password_sync(&self, env: Env, user_id: String, new_password: String) -> napi::Result<()> {
+        call(&env, self.set_password_work(user_id, new_password))
+    }
+
+    /// Admin: the user's next sign-in gets the `"change_password"` action.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn require_password_change(&self, user_id: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.require_password_change_work(user_id))
+    }
+
+    /// `requirePasswordChange` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn require_password_change_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
+        call(&env, self.require_password_change_work(user_id))
+    }
+
+    /// Signs in. Wrong password or unknown user: `INVALID_CREDENTIALS` (same work either way); too many
+    /// failures: `LOCKED_OUT` with `retryAfter`. With 2FA the status is `"second_factor_required"` and
+    /// `challenge` goes to `verifySecondFactor`.
+    #[napi(strict, ts_return_type = "Promise<SignIn>")]
+    pub fn sign_in(&self, user_id: String, password: String) -> AsyncTask<Job<SignIn>> {
+        Job::spawn(self.sign_in_work(user_id, password))
+    }
+
+    /// `signIn` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn sign_in_sync(&self, env: Env, user_id: String, password: String) -> napi::Result<SignIn> {
+        call(&env, self.sign_in_work(user_id, password))
+    }
+
+    /// Completes a sign-in with a TOTP code or a recovery code: `INVALID_CODE`, `CODE_REUSED`,
+    /// `CHALLENGE_EXPIRED`, `LOCKED_OUT`. Of two concurrent uses of one code exactly one wins.
+    #[napi(strict, ts_return_type = "Promise<SignIn>")]
+    pub fn verify_second_factor(&self, challenge: String, code: String) -> AsyncTask<Job<SignIn>> {
+        Job::spawn(self.verify_second_factor_work(challenge, code))
+    }
+
+    /// `verifySecondFactor` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn verify_second_factor_sync(
+        &self,
+        env: Env,
+        challenge: String,
+        code: String,
+    ) -> napi::Result<SignIn> {
+        call(&env, self.verify_second_factor_work(challenge, code))
+    }
+
+    /// Starts TOTP enrolment: a pending secret with its URI and QR codes.
+    #[napi(strict, ts_return_type = "Promise<Enrollment>")]
+    pub fn begin_totp_enrollment(&self, user_id: String, issuer: String) -> AsyncTask<Job<Enrollment>> {
+        Job::spawn(self.begin_totp_enrollment_work(user_id, issuer))
+    }
+
+    /// `beginTotpEnrollment` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn begin_totp_enrollment_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        issuer: String,
+    ) -> napi::Result<Enrollment> {
+        call(&env, self.begin_totp_enrollment_work(user_id, issuer))
+    }
+
+    /// Confirms enrolment with a code from the app: enables 2FA and resolves with 10 one-time recovery
+    /// codes (show them once).
+    #[napi(strict, ts_return_type = "Promise<Array<string>>")]
+    pub fn confirm_totp_enrollment(&self, user_id: String, code: String) -> AsyncTask<Job<Vec<String>>> {
+        Job::spawn(self.confirm_totp_enrollment_work(user_id, code))
+    }
+
+    /// `confirmTotpEnrollment` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn confirm_totp_enrollment_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        code: String,
+    ) -> napi::Result<Vec<String>> {
+        call(&env, self.confirm_totp_enrollment_work(user_id, code))
+    }
+
+    /// Turns 2FA off (needs the password); `TWO_FACTOR_ENFORCED` while the account enforces it.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn disable_totp(&self, user_id: String, password: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.disable_totp_work(user_id, password))
+    }
+
+    /// `disableTotp` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn disable_totp_sync(&self, env: Env, user_id: String, password: String) -> napi::Result<()> {
+        call(&env, self.disable_totp_work(user_id, password))
+    }
+
+    /// Replaces the recovery codes with 10 new ones (needs the password).
+    #[napi(strict, ts_return_type = "Promise<Array<string>>")]
+    pub fn regenerate_recovery_codes(
+        &self,
+        user_id: String,
+        password: String,
+    ) -> AsyncTask<Job<Vec<String>>> {
+        Job::spawn(self.regenerate_recovery_codes_work(user_id, password))
+    }
+
+    /// `regenerateRecoveryCodes` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn regenerate_recovery_codes_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        password: String,
+    ) -> napi::Result<Vec<String>> {
+        call(&env, self.regenerate_recovery_codes_work(user_id, password))
+    }
+
+    /// Admin: turns 2FA off for a user who lost their phone.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn reset_two_factor(&self, user_id: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.reset_two_factor_work(user_id))
+    }
+
+    /// `resetTwoFactor` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn reset_two_factor_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
+        call(&env, self.reset_two_factor_work(user_id))
+    }
+
+    /// The user's security log, newest first (default limit 100).
+    #[napi(strict, ts_return_type = "Promise<Array<Event>>")]
+    pub fn events(&self, user_id: String, options: Option<EventsOptions>) -> AsyncTask<Job<Vec<Event>>> {
+        Job::spawn(self.events_work(user_id, options))
+    }
+
+    /// `events` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn events_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        options: Option<EventsOptions>,
+    ) -> napi::Result<Vec<Event>> {
+        call(&env, self.events_work(user_id, options))
+    }
+
+    /// The user's security state.
+    #[napi(strict, ts_return_type = "Promise<SecurityStatus>")]
+    pub fn status(&self, user_id: String) -> AsyncTask<Job<SecurityStatus>> {
+        Job::spawn(self.status_work(user_id))
+    }
+
+    /// `status` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn status_sync(&self, env: Env, user_id: String) -> napi::Result<SecurityStatus> {
+        call(&env, self.status_work(user_id))
+    }
+}
+
+/// The shared work of every call: one closure, run on the libuv pool or on the calling thread.
+impl Authward {
+    fn set_account_policy_work(
+        &self,
+        account_id: String,
+        policy: AccountPolicy,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.set_account_policy(&account_id, &AccountPolicy::to_core(&policy)?)
+    }
+
+    fn account_policy_work(
+        &self,
+        account_id: String,
+    ) -> impl FnOnce() -> authward::Result<AccountPolicy> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || Ok(AccountPolicy::from_core(&svc.account_policy(&account_id)?))
+    }
+
+    fn create_user_work(
+        &self,
+        user_id: String,
+        account_id: String,
+        password: String,
+        options: Option<CreateUserOptions>,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let password = secret(password);
+            let email = options.and_then(|o| o.email);
+            move || svc.create_user(&user_id, &account_id, &password, email.as_deref())
+        }
+    }
+
+    fn delete_user_work(&self, user_id: String) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.delete_user(&user_id)
+    }
+
+    fn list_users_work(
+        &self,
+        account_id: String,
+    ) -> impl FnOnce() -> authward::Result<Vec<String>> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.list_users(&account_id)
+    }
+
+    fn change_password_work(
+        &self,
+        user_id: String,
+        current: String,
+        new_password: String,
+        confirm: String,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let (current, new_password, confirm) = (secret(current), secret(new_password), secret(confirm));
+            move || svc.change_password(&user_id, &current, &new_password, &confirm)
+        }
+    }
+
+    fn set_password_work(
+        &self,
+        user_id: String,
+        new_password: String,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let new_password = secret(new_password);
+            move || svc.set_password(&user_id, &new_password)
+        }
+    }
+
+    fn require_password_change_work(
+        &self,
+        user_id: String,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.require_password_change(&user_id)
+    }
+
+    fn sign_in_work(
+        &self,
+        user_id: String,
+        password: String,
+    ) -> impl FnOnce() -> authward::Result<SignIn> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let password = secret(password);
+            move || svc.sign_in(&user_id, &password).map(SignIn::from)
+        }
+    }
+
+    fn verify_second_factor_work(
+        &self,
+        challenge: String,
+        code: String,
+    ) -> impl FnOnce() -> authward::Result<SignIn> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let (challenge, code) = (secret(challenge), secret(code));
+            move || svc.verify_second_factor(&challenge, &code).map(SignIn::from)
+        }
+    }
+
+    fn begin_totp_enrollment_work(
+        &self,
+        user_id: String,
+        issuer: String,
+    ) -> impl FnOnce() -> authward::Result<Enrollment> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.begin_totp_enrollment(&user_id, &issuer).map(Enrollment::from)
+    }
+
+    fn confirm_totp_enrollment_work(
+        &self,
+        user_id: String,
+        code: String,
+    ) -> impl FnOnce() -> authward::Result<Vec<String>> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let code = secret(code);
+            move || svc.confirm_totp_enrollment(&user_id, &code)
+        }
+    }
+
+    fn disable_totp_work(
+        &self,
+        user_id: String,
+        password: String,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let password = secret(password);
+            move || svc.disable_totp(&user_id, &password)
+        }
+    }
+
+    fn regenerate_recovery_codes_work(
+        &self,
+        user_id: String,
+        password: String,
+    ) -> impl FnOnce() -> authward::Result<Vec<String>> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        {
+            let password = secret(password);
+            move || svc.regenerate_recovery_codes(&user_id, &password)
+        }
+    }
+
+    fn reset_two_factor_work(
+        &self,
+        user_id: String,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.reset_two_factor(&user_id)
+    }
+
+    fn events_work(
+        &self,
+        user_id: String,
+        options: Option<EventsOptions>,
+    ) -> impl FnOnce() -> authward::Result<Vec<Event>> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || events(&svc, &user_id, options)
+    }
+
+    fn status_work(
+        &self,
+        user_id: String,
+    ) -> impl FnOnce() -> authward::Result<SecurityStatus> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.status(&user_id).map(SecurityStatus::from)
+    }
+}
+
+fn events(svc: &Core, user_id: &str, options: Option<EventsOptions>) -> authward::Result<Vec<Event>> {
+    let limit = options.and_then(|o| o.limit).map_or(Ok(100), |l| whole("limit", l, 1_000_000))?;
+    Ok(svc
+        .events(user_id, limit as usize)?
+        .into_iter()
+        .map(|e| Event { kind: e.kind.as_str().to_string(), at: number(e.at), detail: e.detail })
+        .collect())
+}
