@@ -1,0 +1,174 @@
+//! Account policies (a plain struct) and clocks (`authward_clock`, a settable clock for tests and demos).
+
+use crate::account::{AccountPolicy, LockoutPolicy};
+use crate::clock::ManualClock;
+use crate::error::{Error, Result};
+use crate::ffi::boundary::{call, handle, opt_struct_arg, out_arg, write_out};
+use crate::ffi::memory::{free_handle, into_handle, read};
+use crate::ffi::password::authward_password_policy;
+use crate::ffi::result::authward_result;
+use crate::ffi::totp::authward_totp_config;
+use crate::totp::TotpConfig;
+
+/// How many failures lock a user out, and for how long (failed passwords and failed codes both count).
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct authward_lockout_policy {
+    /// Failures in a row that lock the user out, 1–100. Default 5.
+    pub max_failures: u32,
+    /// Lockout length in seconds, 1–86400. Default 300.
+    pub lockout_seconds: u64,
+}
+
+/// The policies an admin sets for all users of an account (a plain struct; copy it freely). Start from
+/// `authward_account_policy_default()` and change what you need.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct authward_account_policy {
+    /// Users without 2FA must enrol before they get in. Default false.
+    pub enforce_two_factor: bool,
+    /// Days users may still sign in without 2FA once enforcement starts, 0–36500. Default 0.
+    pub two_factor_grace_days: u32,
+    /// Days after which a password must be changed, 1–36500; 0 (the default) means never.
+    pub password_expiration_days: u32,
+    /// Days before expiry during which sign-ins report the days left. Default 14.
+    pub password_expiry_warning_days: u32,
+    /// Rules for new passwords.
+    pub password: authward_password_policy,
+    /// TOTP settings for new enrolments.
+    pub totp: authward_totp_config,
+    /// Lockout after failures.
+    pub lockout: authward_lockout_policy,
+}
+
+impl From<&AccountPolicy> for authward_account_policy {
+    fn from(p: &AccountPolicy) -> Self {
+        authward_account_policy {
+            enforce_two_factor: p.enforce_two_factor,
+            two_factor_grace_days: p.two_factor_grace_days,
+            password_expiration_days: p.password_expiration_days.unwrap_or(0),
+            password_expiry_warning_days: p.password_expiry_warning_days,
+            password: (&p.password).into(),
+            totp: (&p.totp).into(),
+            lockout: authward_lockout_policy {
+                max_failures: p.lockout.max_failures,
+                lockout_seconds: p.lockout.lockout_seconds,
+            },
+        }
+    }
+}
+
+impl TryFrom<authward_account_policy> for AccountPolicy {
+    type Error = Error;
+    fn try_from(p: authward_account_policy) -> Result<AccountPolicy> {
+        let policy = AccountPolicy {
+            enforce_two_factor: p.enforce_two_factor,
+            two_factor_grace_days: p.two_factor_grace_days,
+            password_expiration_days: (p.password_expiration_days != 0).then_some(p.password_expiration_days),
+            password_expiry_warning_days: p.password_expiry_warning_days,
+            password: p.password.into(),
+            totp: TotpConfig::try_from(p.totp)?,
+            lockout: LockoutPolicy {
+                max_failures: p.lockout.max_failures,
+                lockout_seconds: p.lockout.lockout_seconds,
+            },
+        };
+        policy.validate()?;
+        Ok(policy)
+    }
+}
+
+/// Reads a required account policy and validates it.
+///
+/// # Safety
+/// `p` is NULL or readable.
+pub(crate) unsafe fn account_policy_arg(p: *const authward_account_policy) -> Result<AccountPolicy> {
+    // SAFETY: forwarded caller promise.
+    let p = unsafe { opt_struct_arg(p) }.ok_or_else(|| Error::InvalidArgument("policy is NULL".into()))?;
+    AccountPolicy::try_from(p)
+}
+
+/// The default account policy (no enforcement, no expiration, default password/TOTP/lockout settings).
+#[unsafe(no_mangle)]
+pub extern "C" fn authward_account_policy_default() -> authward_account_policy {
+    (&AccountPolicy::default()).into()
+}
+
+/// `AUTHWARD_RESULT_OK` if every value (nested policies included) is in range, else
+/// `AUTHWARD_RESULT_INVALID_ARGUMENT` with a message naming the field.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_account_policy_validate(
+    policy: *const authward_account_policy,
+) -> authward_result {
+    // SAFETY: NULL or readable (the function's contract).
+    call(|| unsafe { account_policy_arg(policy) }.map(drop))
+}
+
+/// A clock that only moves when told to, for tests and demos (password expiry, TOTP steps, lockouts
+/// without sleeping). Give it to a service through `authward_options.clock`; the service shares it, so
+/// `authward_clock_set/advance` move the service's time. Thread-safe. Free with `authward_clock_free()`
+/// (the service keeps its own reference, so the order does not matter).
+#[allow(non_camel_case_types)]
+pub struct authward_clock {
+    pub(crate) clock: ManualClock,
+}
+
+/// Makes a clock standing at `unix_seconds` into `*out_clock` (free with `authward_clock_free()`).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_clock_new(
+    unix_seconds: u64,
+    out_clock: *mut *mut authward_clock,
+) -> authward_result {
+    call(|| {
+        let out = out_arg(out_clock, "out_clock")?;
+        // SAFETY: checked non-NULL, writable.
+        unsafe { write_out(out, into_handle(authward_clock { clock: ManualClock::new(unix_seconds) })) };
+        Ok(())
+    })
+}
+
+/// Sets the clock's time (unix seconds).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_clock_set(
+    clock: *const authward_clock,
+    unix_seconds: u64,
+) -> authward_result {
+    call(|| {
+        // SAFETY: NULL or live (the function's contract).
+        unsafe { handle(clock, "clock") }?.clock.set(unix_seconds);
+        Ok(())
+    })
+}
+
+/// Moves the clock forward by `seconds` (saturating).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_clock_advance(
+    clock: *const authward_clock,
+    seconds: u64,
+) -> authward_result {
+    call(|| {
+        // SAFETY: NULL or live (the function's contract).
+        unsafe { handle(clock, "clock") }?.clock.advance(seconds);
+        Ok(())
+    })
+}
+
+/// The clock's time (unix seconds); 0 for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_clock_now(clock: *const authward_clock) -> u64 {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(clock, |c| c.clock.now()) }
+}
+
+/// Releases the caller's reference to a clock. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_clock_free(clock: *mut authward_clock) {
+    // SAFETY: NULL or owned and not freed yet (the function's contract).
+    unsafe { free_handle(clock) }
+}

@@ -1,0 +1,477 @@
+//! Passwords: Argon2id hashing (`authward_hash_password`, `authward_verify_password`,
+//! `authward_needs_rehash`) and the password policy (`authward_password_policy_check`, rules).
+
+use std::ffi::c_char;
+
+use crate::HashParams;
+use crate::error::Result;
+use crate::ffi::boundary::{call, opt_bytes_arg, opt_struct_arg, out_arg, password_arg, str_arg, write_out};
+use crate::ffi::memory::{CText, free_handle, into_handle, owned_string, read};
+use crate::ffi::result::authward_result;
+use crate::password::hash;
+use crate::password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
+
+/// Argon2 cost parameters (a plain struct; copy it freely). Get the defaults (OWASP: m=19456 KiB, t=2,
+/// p=1) from `authward_hash_params_default()`; functions taking `const authward_hash_params *` use the
+/// defaults when it is NULL.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct authward_hash_params {
+    /// Memory in KiB (`m`), at least 8 × parallelism, at most 4 GiB.
+    pub memory_kib: u32,
+    /// Passes over memory (`t`), 1–1024.
+    pub iterations: u32,
+    /// Lanes (`p`), 1–64.
+    pub parallelism: u32,
+}
+
+impl From<authward_hash_params> for HashParams {
+    fn from(p: authward_hash_params) -> Self {
+        HashParams { memory_kib: p.memory_kib, iterations: p.iterations, parallelism: p.parallelism }
+    }
+}
+
+impl From<HashParams> for authward_hash_params {
+    fn from(p: HashParams) -> Self {
+        authward_hash_params {
+            memory_kib: p.memory_kib,
+            iterations: p.iterations,
+            parallelism: p.parallelism,
+        }
+    }
+}
+
+/// Reads optional hash params (NULL: the defaults).
+///
+/// # Safety
+/// `p` is NULL or points to a readable `authward_hash_params`.
+pub(crate) unsafe fn hash_params_arg(p: *const authward_hash_params) -> HashParams {
+    // SAFETY: forwarded caller promise.
+    unsafe { opt_struct_arg(p) }.map_or(HashParams::DEFAULT, HashParams::from)
+}
+
+/// The default hash parameters (m=19456 KiB, t=2, p=1).
+#[unsafe(no_mangle)]
+pub extern "C" fn authward_hash_params_default() -> authward_hash_params {
+    HashParams::DEFAULT.into()
+}
+
+/// `AUTHWARD_RESULT_OK` if the parameters are within bounds, else `AUTHWARD_RESULT_INVALID_ARGUMENT`
+/// (NULL is invalid here).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_hash_params_validate(
+    params: *const authward_hash_params,
+) -> authward_result {
+    call(|| {
+        // SAFETY: `params` is NULL or readable (the function's contract).
+        let params = unsafe { opt_struct_arg(params) };
+        let params = params.ok_or_else(|| crate::Error::InvalidArgument("params is NULL".into()))?;
+        HashParams::from(params).validate()
+    })
+}
+
+/// Hashes a password with Argon2id and a fresh random salt into a PHC string
+/// (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) that other Argon2 libraries verify.
+///
+/// `password`: `password_len` bytes of UTF-8 (not NUL-terminated; at most 4096 bytes; empty is
+/// invalid). `params`: NULL for the defaults. `pepper`: an optional server secret (`pepper_len` ≤ 64
+/// bytes; NULL and 0 for none). On success `*out_phc` receives a string to free with
+/// `authward_string_free()`. Thread-safe. Slow by design (tens of milliseconds at the defaults).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_hash_password(
+    password: *const u8,
+    password_len: usize,
+    params: *const authward_hash_params,
+    pepper: *const u8,
+    pepper_len: usize,
+    out_phc: *mut *mut c_char,
+) -> authward_result {
+    call(|| {
+        let out = out_arg(out_phc, "out_phc")?;
+        // SAFETY: every pointer is NULL or valid for its length (the function's contract).
+        let (password, params, pepper) = unsafe {
+            (
+                password_arg(password, password_len, "password")?,
+                hash_params_arg(params),
+                opt_bytes_arg(pepper, pepper_len, "pepper")?,
+            )
+        };
+        let phc = hash::hash(password, &params, pepper)?;
+        // SAFETY: `out` was checked non-NULL and is writable (the function's contract).
+        unsafe { write_out(out, owned_string(&phc)?) };
+        Ok(())
+    })
+}
+
+/// Checks a password against a PHC string (argon2id/argon2i/argon2d, from authward or any Argon2
+/// library). A wrong password is not an error: `*out_matches` is set to false. A malformed PHC string is
+/// `AUTHWARD_RESULT_INVALID_ARGUMENT`. `pepper` as in `authward_hash_password`. Thread-safe.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_verify_password(
+    password: *const u8,
+    password_len: usize,
+    phc: *const c_char,
+    pepper: *const u8,
+    pepper_len: usize,
+    out_matches: *mut bool,
+) -> authward_result {
+    call(|| {
+        let out = out_arg(out_matches, "out_matches")?;
+        // SAFETY: every pointer is NULL or valid (the function's contract).
+        let (password, phc, pepper) = unsafe {
+            (
+                password_arg(password, password_len, "password")?,
+                str_arg(phc, "phc")?,
+                opt_bytes_arg(pepper, pepper_len, "pepper")?,
+            )
+        };
+        let matches = hash::verify(password, phc, pepper)?;
+        // SAFETY: checked non-NULL, writable.
+        unsafe { write_out(out, matches) };
+        Ok(())
+    })
+}
+
+/// Sets `*out_needs_rehash` to whether a PHC string should be replaced by a new hash at `params` (NULL:
+/// the defaults): another algorithm, version or parameters, or a short salt or output.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_needs_rehash(
+    phc: *const c_char,
+    params: *const authward_hash_params,
+    out_needs_rehash: *mut bool,
+) -> authward_result {
+    call(|| {
+        let out = out_arg(out_needs_rehash, "out_needs_rehash")?;
+        // SAFETY: every pointer is NULL or valid (the function's contract).
+        let (phc, params) = unsafe { (str_arg(phc, "phc")?, hash_params_arg(params)) };
+        let needs = hash::needs_rehash(phc, &params)?;
+        // SAFETY: checked non-NULL, writable.
+        unsafe { write_out(out, needs) };
+        Ok(())
+    })
+}
+
+/// Why a password breaks the policy. `AUTHWARD_VIOLATION_CODE_NONE` (0) is only returned by accessors
+/// given a NULL list or an index out of range.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum authward_violation_code {
+    /// Not a violation (bad list or index).
+    None = 0,
+    /// Fewer than `min_length` characters.
+    TooShort = 1,
+    /// More than `max_length` characters.
+    TooLong = 2,
+    /// No lower-case letter while one is required.
+    MissingLowercase = 3,
+    /// No upper-case letter while one is required.
+    MissingUppercase = 4,
+    /// No digit while one is required.
+    MissingDigit = 5,
+    /// No symbol while one is required.
+    MissingSymbol = 6,
+    /// Too easy to guess (zxcvbn score below `min_strength`).
+    TooWeak = 7,
+    /// Contains the user's name, email or another user input.
+    ContainsUserInput = 8,
+}
+
+impl crate::ffi::boundary::Fallback for authward_violation_code {
+    fn fallback() -> Self {
+        authward_violation_code::None
+    }
+}
+
+impl From<ViolationCode> for authward_violation_code {
+    fn from(c: ViolationCode) -> Self {
+        match c {
+            ViolationCode::TooShort => authward_violation_code::TooShort,
+            ViolationCode::TooLong => authward_violation_code::TooLong,
+            ViolationCode::MissingLowercase => authward_violation_code::MissingLowercase,
+            ViolationCode::MissingUppercase => authward_violation_code::MissingUppercase,
+            ViolationCode::MissingDigit => authward_violation_code::MissingDigit,
+            ViolationCode::MissingSymbol => authward_violation_code::MissingSymbol,
+            ViolationCode::TooWeak => authward_violation_code::TooWeak,
+            ViolationCode::ContainsUserInput => authward_violation_code::ContainsUserInput,
+        }
+    }
+}
+
+/// The stable name of a violation code (`"TOO_SHORT"`), or `"NONE"` for 0 and unknown numbers.
+/// Static, never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn authward_violation_code_name(code: u32) -> *const c_char {
+    let name: &'static str = match code {
+        1 => "TOO_SHORT\0",
+        2 => "TOO_LONG\0",
+        3 => "MISSING_LOWERCASE\0",
+        4 => "MISSING_UPPERCASE\0",
+        5 => "MISSING_DIGIT\0",
+        6 => "MISSING_SYMBOL\0",
+        7 => "TOO_WEAK\0",
+        8 => "CONTAINS_USER_INPUT\0",
+        _ => "NONE\0",
+    };
+    name.as_ptr().cast()
+}
+
+/// A list of password-policy violations (code + English message), from
+/// `authward_password_policy_check()` (owned: free with `authward_violations_free`) or
+/// `authward_last_error_violations()` (lent: never free). Immutable; readable from several threads.
+#[allow(non_camel_case_types)]
+pub struct authward_violations {
+    items: Vec<(authward_violation_code, CText)>,
+}
+
+impl authward_violations {
+    pub(crate) const EMPTY: authward_violations = authward_violations { items: Vec::new() };
+}
+
+/// The list for `violations` (messages never contain the password).
+pub(crate) fn violations_from(violations: &[Violation]) -> authward_violations {
+    authward_violations {
+        items: violations.iter().map(|v| (v.code.into(), CText::lossy(&v.message))).collect(),
+    }
+}
+
+/// The number of violations (0: the password passes); 0 for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_violations_len(list: *const authward_violations) -> usize {
+    // SAFETY: `list` is NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.len()) }
+}
+
+/// The code of violation `index`, or `AUTHWARD_VIOLATION_CODE_NONE` for NULL or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_violations_code(
+    list: *const authward_violations,
+    index: usize,
+) -> authward_violation_code {
+    // SAFETY: `list` is NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.get(index).map_or(authward_violation_code::None, |v| v.0)) }
+}
+
+/// The message of violation `index` (lent: valid while the list lives), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_violations_message(
+    list: *const authward_violations,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: `list` is NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |v| v.1.as_ptr())) }
+}
+
+/// Frees a list from `authward_password_policy_check()`. NULL is a no-op. Never pass the list of
+/// `authward_last_error_violations()`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_violations_free(list: *mut authward_violations) {
+    // SAFETY: NULL or an owned list not freed yet (the function's contract).
+    unsafe { free_handle(list) }
+}
+
+/// The rules a new password must meet (a plain struct; copy it freely). Start from
+/// `authward_password_policy_default()`.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct authward_password_policy {
+    /// Fewest characters (Unicode code points after NFKC), ≥ 1. Default 12.
+    pub min_length: u32,
+    /// Most characters, ≤ 1024. Default 128.
+    pub max_length: u32,
+    /// Require a lower-case letter. Default false.
+    pub require_lowercase: bool,
+    /// Require an upper-case letter. Default false.
+    pub require_uppercase: bool,
+    /// Require a digit. Default false.
+    pub require_digit: bool,
+    /// Require a symbol. Default false.
+    pub require_symbol: bool,
+    /// Lowest zxcvbn strength score accepted, 0–4. Default 3.
+    pub min_strength: u8,
+    /// Refuse passwords containing the user's inputs. Default true.
+    pub forbid_user_inputs: bool,
+    /// Previous passwords that may not be reused, 0–24. Default 5.
+    pub history: u32,
+}
+
+impl From<authward_password_policy> for PasswordPolicy {
+    fn from(p: authward_password_policy) -> Self {
+        PasswordPolicy {
+            min_length: p.min_length,
+            max_length: p.max_length,
+            require_lowercase: p.require_lowercase,
+            require_uppercase: p.require_uppercase,
+            require_digit: p.require_digit,
+            require_symbol: p.require_symbol,
+            min_strength: p.min_strength,
+            forbid_user_inputs: p.forbid_user_inputs,
+            history: p.history,
+        }
+    }
+}
+
+impl From<&PasswordPolicy> for authward_password_policy {
+    fn from(p: &PasswordPolicy) -> Self {
+        authward_password_policy {
+            min_length: p.min_length,
+            max_length: p.max_length,
+            require_lowercase: p.require_lowercase,
+            require_uppercase: p.require_uppercase,
+            require_digit: p.require_digit,
+            require_symbol: p.require_symbol,
+            min_strength: p.min_strength,
+            forbid_user_inputs: p.forbid_user_inputs,
+            history: p.history,
+        }
+    }
+}
+
+/// The default password policy (12–128 characters, strength ≥ 3, no user inputs, history 5).
+#[unsafe(no_mangle)]
+pub extern "C" fn authward_password_policy_default() -> authward_password_policy {
+    (&PasswordPolicy::default()).into()
+}
+
+/// Reads an optional policy (NULL: the default) and validates it.
+///
+/// # Safety
+/// `p` is NULL or readable.
+unsafe fn policy_arg(p: *const authward_password_policy) -> Result<PasswordPolicy> {
+    // SAFETY: forwarded caller promise.
+    let policy = unsafe { opt_struct_arg(p) }.map_or_else(PasswordPolicy::default, PasswordPolicy::from);
+    policy.validate()?;
+    Ok(policy)
+}
+
+/// `AUTHWARD_RESULT_OK` if the policy's values are consistent, else `AUTHWARD_RESULT_INVALID_ARGUMENT`
+/// with a message naming the field. NULL means the default policy.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_password_policy_validate(
+    policy: *const authward_password_policy,
+) -> authward_result {
+    // SAFETY: `policy` is NULL or readable (the function's contract).
+    call(|| unsafe { policy_arg(policy) }.map(drop))
+}
+
+/// Checks a candidate password against `policy` (NULL: the default) and reports every violation at
+/// once. `user_inputs`: `user_inputs_len` NUL-terminated UTF-8 strings (username, email, …; NULL if
+/// `user_inputs_len` is 0). On success `*out_violations` receives a list (empty when the password
+/// passes) to free with `authward_violations_free()`. Thread-safe.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_password_policy_check(
+    policy: *const authward_password_policy,
+    password: *const u8,
+    password_len: usize,
+    user_inputs: *const *const c_char,
+    user_inputs_len: usize,
+    out_violations: *mut *mut authward_violations,
+) -> authward_result {
+    call(|| {
+        let out = out_arg(out_violations, "out_violations")?;
+        // SAFETY: every pointer is NULL or valid for its length (the function's contract).
+        let (policy, password, inputs) = unsafe {
+            (
+                policy_arg(policy)?,
+                password_arg(password, password_len, "password")?,
+                str_array_arg(user_inputs, user_inputs_len, "user_inputs")?,
+            )
+        };
+        let list = violations_from(&policy.check(password, &inputs));
+        // SAFETY: checked non-NULL, writable.
+        unsafe { write_out(out, into_handle(list)) };
+        Ok(())
+    })
+}
+
+/// Most strings accepted in one array argument.
+const MAX_ARRAY_LEN: usize = 64;
+
+/// Borrows an array of `len` C strings (NULL allowed when `len` is 0).
+///
+/// # Safety
+/// `p` is NULL or points to `len` pointers, each NULL or a NUL-terminated string.
+unsafe fn str_array_arg<'a>(p: *const *const c_char, len: usize, name: &str) -> Result<Vec<&'a str>> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() {
+        return Err(crate::Error::InvalidArgument(format!("{name} is NULL")));
+    }
+    if len > MAX_ARRAY_LEN {
+        return Err(crate::Error::InvalidArgument(format!("{name} has more than {MAX_ARRAY_LEN} items")));
+    }
+    // SAFETY: `p` is non-NULL and valid for `len` pointers; each is checked by `str_arg`.
+    (0..len).map(|i| unsafe { str_arg(*p.add(i), name) }).collect()
+}
+
+/// The active rules of a policy, for a UI checklist (code + description).
+#[allow(non_camel_case_types)]
+pub struct authward_rules {
+    items: Vec<(authward_violation_code, CText)>,
+}
+
+/// Lists the active rules of `policy` (NULL: the default) in the order checks report them. On success
+/// `*out_rules` receives a list to free with `authward_rules_free()`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_password_policy_rules(
+    policy: *const authward_password_policy,
+    out_rules: *mut *mut authward_rules,
+) -> authward_result {
+    call(|| {
+        let out = out_arg(out_rules, "out_rules")?;
+        // SAFETY: NULL or readable (the function's contract).
+        let policy = unsafe { policy_arg(policy) }?;
+        let items = policy
+            .rules()
+            .iter()
+            .map(|Rule { code, description }| Ok(((*code).into(), CText::new(description)?)))
+            .collect::<Result<_>>()?;
+        // SAFETY: checked non-NULL, writable.
+        unsafe { write_out(out, into_handle(authward_rules { items })) };
+        Ok(())
+    })
+}
+
+/// The number of rules; 0 for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_rules_len(list: *const authward_rules) -> usize {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.len()) }
+}
+
+/// The violation code rule `index` produces when broken, or `AUTHWARD_VIOLATION_CODE_NONE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_rules_code(
+    list: *const authward_rules,
+    index: usize,
+) -> authward_violation_code {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.get(index).map_or(authward_violation_code::None, |r| r.0)) }
+}
+
+/// The description of rule `index` ("At least 12 characters"; lent: valid while the list lives), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_rules_description(
+    list: *const authward_rules,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |r| r.1.as_ptr())) }
+}
+
+/// Frees a rule list. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_rules_free(list: *mut authward_rules) {
+    // SAFETY: NULL or owned and not freed yet (the function's contract).
+    unsafe { free_handle(list) }
+}

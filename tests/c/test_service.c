@@ -1,0 +1,516 @@
+/* C ABI tests of the service: the Security settings story (policies, users, passwords, sign-in with
+ * TOTP and recovery codes, admin flows, events, status, lockout, expiry) over memory and SQLite, with
+ * the error paths of every function. Time is moved with a manual clock. */
+#include "testlib.h"
+
+#include <unistd.h>
+
+#define SENTINEL ((void *)0x1)
+#define T0 1700000000ULL
+static const char *PASSWORD = "Plum-Velvet-Orbit-Canyon-42!";
+static const char *PASSWORD2 = "Saffron-Glacier-Tundra-Violin-7";
+
+static char *code_at(const char *secret, uint64_t at) {
+    char *code = NULL;
+    CHECK_OK(authward_totp_code(secret, at, NULL, &code));
+    return code;
+}
+
+static authward_service *open_service(authward_clock *clock) {
+    authward_options o = authward_options_default();
+    o.clock = clock;
+    o.hash_params = &TL_CHEAP;
+    authward_service *svc = NULL;
+    CHECK_OK(authward_service_open_in_memory(&o, &svc));
+    return svc;
+}
+
+static void test_accounts_and_users(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    CHECK(authward_now(svc) == T0);
+    CHECK_OK(authward_clock_advance(clock, 10));
+    CHECK(authward_now(svc) == T0 + 10 && authward_clock_now(clock) == T0 + 10);
+    CHECK_OK(authward_clock_set(clock, T0));
+    CHECK(authward_now(svc) == T0);
+
+    authward_account_policy p = authward_account_policy_default();
+    CHECK(!p.enforce_two_factor && p.password_expiration_days == 0 && p.password_expiry_warning_days == 14 &&
+          p.lockout.max_failures == 5 && p.lockout.lockout_seconds == 300 && p.password.min_length == 12 &&
+          p.totp.digits == 6);
+    CHECK_OK(authward_account_policy_validate(&p));
+    p.password_expiration_days = 90;
+    p.lockout.max_failures = 3;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    authward_account_policy got;
+    memset(&got, 0, sizeof got);
+    CHECK_OK(authward_get_account_policy(svc, "acme", &got));
+    CHECK(got.password_expiration_days == 90 && got.lockout.max_failures == 3 && got.password.min_length == 12);
+    CHECK_OK(authward_get_account_policy(svc, "other", &got));
+    CHECK(got.password_expiration_days == 0);
+
+    /* Create: policy violations come back with every code. */
+    CHECK_RC(authward_create_user(svc, "alice", "acme", PW("alice"), "alice@example.com"),
+             AUTHWARD_RESULT_POLICY_VIOLATION);
+    const authward_violations *v = authward_last_error_violations();
+    CHECK(authward_violations_len(v) >= 2);
+    CHECK(authward_violations_code(v, 0) == AUTHWARD_VIOLATION_CODE_TOO_SHORT);
+    CHECK(strstr(authward_last_error_message(), "alice") == NULL || strstr(authward_last_error_message(), "policy") != NULL);
+    CHECK_OK(authward_create_user(svc, "alice", "acme", PW(PASSWORD), "alice@example.com"));
+    CHECK_OK(authward_create_user(svc, "bob", "acme", PW(PASSWORD2), NULL));
+    CHECK_RC(authward_create_user(svc, "alice", "acme", PW(PASSWORD), NULL), AUTHWARD_RESULT_ALREADY_EXISTS);
+    authward_strings *users = NULL;
+    CHECK_OK(authward_list_users(svc, "acme", &users));
+    CHECK(authward_strings_len(users) == 2);
+    CHECK_STR(authward_strings_get(users, 0), "alice");
+    CHECK_STR(authward_strings_get(users, 1), "bob");
+    authward_strings_free(users);
+
+    /* Change password: each failure mode, then success. */
+    CHECK_RC(authward_change_password(svc, "alice", PW("wrong-password!!"), PW(PASSWORD2), PW(PASSWORD2)),
+             AUTHWARD_RESULT_WRONG_PASSWORD);
+    CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD2), PW("Saffron-Glacier")),
+             AUTHWARD_RESULT_PASSWORD_MISMATCH);
+    CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW("short"), PW("short")),
+             AUTHWARD_RESULT_POLICY_VIOLATION);
+    CHECK(authward_violations_len(authward_last_error_violations()) >= 1);
+    CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD), PW(PASSWORD)),
+             AUTHWARD_RESULT_PASSWORD_REUSED);
+    authward_security_status st;
+    CHECK_OK(authward_status(svc, "alice", &st));
+    uint64_t version = st.credential_version;
+    CHECK(st.has_password_expiry && st.password_expires_at == T0 + 90 * 86400ULL && !st.two_factor_enabled);
+    CHECK_OK(authward_clock_advance(clock, 100));
+    CHECK_OK(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)));
+    CHECK_OK(authward_status(svc, "alice", &st));
+    CHECK(st.credential_version > version && st.password_changed_at == T0 + 100);
+
+    /* Sign-in: complete; wrong password and unknown user look the same; lockout after 3 failures. */
+    authward_sign_in_result *r = NULL;
+    CHECK_OK(authward_sign_in(svc, "alice", PW(PASSWORD2), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    CHECK(authward_sign_in_result_challenge(r) == NULL);
+    CHECK(authward_sign_in_result_required_actions(r) == 0);
+    CHECK(authward_sign_in_result_credential_version(r) == st.credential_version);
+    int64_t days = 12345;
+    CHECK(!authward_sign_in_result_password_expires_in_days(r, &days) && days == 12345);
+    authward_sign_in_result_free(r);
+    authward_sign_in_result *untouched = SENTINEL;
+    CHECK_RC(authward_sign_in(svc, "nobody", PW(PASSWORD2), &untouched), AUTHWARD_RESULT_INVALID_CREDENTIALS);
+    for (int i = 0; i < 3; i++) {
+        CHECK_RC(authward_sign_in(svc, "alice", PW("wrong-password!!"), &untouched),
+                 AUTHWARD_RESULT_INVALID_CREDENTIALS);
+    }
+    CHECK_RC(authward_sign_in(svc, "alice", PW(PASSWORD2), &untouched), AUTHWARD_RESULT_LOCKED_OUT);
+    CHECK(authward_last_error_retry_after() > 0 && authward_last_error_retry_after() <= 300);
+    CHECK(untouched == SENTINEL);
+    CHECK_OK(authward_status(svc, "alice", &st));
+    CHECK(st.locked && st.locked_until > authward_now(svc));
+    CHECK_OK(authward_clock_advance(clock, 301));
+
+    /* Expiry: near the end the days left are reported; after it a change is required. */
+    CHECK_OK(authward_clock_set(clock, T0 + 100 + 85 * 86400ULL));
+    CHECK_OK(authward_sign_in(svc, "alice", PW(PASSWORD2), &r));
+    CHECK(authward_sign_in_result_password_expires_in_days(r, &days) && days == 5);
+    authward_sign_in_result_free(r);
+    CHECK_OK(authward_clock_set(clock, T0 + 100 + 91 * 86400ULL));
+    CHECK_OK(authward_sign_in(svc, "alice", PW(PASSWORD2), &r));
+    CHECK(authward_sign_in_result_required_actions(r) & AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD);
+    authward_sign_in_result_free(r);
+    CHECK_OK(authward_set_password(svc, "alice", PW("Marble-Harbor-Quill-Lantern-93")));
+    CHECK_OK(authward_require_password_change(svc, "bob"));
+    CHECK_OK(authward_sign_in(svc, "bob", PW(PASSWORD2), &r));
+    CHECK(authward_sign_in_result_required_actions(r) == AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD);
+    authward_sign_in_result_free(r);
+    CHECK_OK(authward_status(svc, "bob", &st));
+    CHECK(st.required_actions == AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD);
+
+    /* Events, newest first, no secret in any detail. */
+    authward_event_list *ev = NULL;
+    CHECK_OK(authward_events(svc, "alice", 100, &ev));
+    size_t n = authward_event_list_len(ev);
+    CHECK(n >= 6);
+    CHECK(authward_event_list_kind(ev, 0) == AUTHWARD_EVENT_KIND_PASSWORD_CHANGED);
+    int failed = 0, locked = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *d = authward_event_list_detail(ev, i);
+        CHECK(d != NULL && strstr(d, "Velvet") == NULL && strstr(d, "wrong-password") == NULL);
+        CHECK(i == 0 || authward_event_list_at(ev, i) <= authward_event_list_at(ev, i - 1));
+        failed += authward_event_list_kind(ev, i) == AUTHWARD_EVENT_KIND_SIGN_IN_FAILED;
+        locked += authward_event_list_kind(ev, i) == AUTHWARD_EVENT_KIND_LOCKED_OUT;
+    }
+    CHECK(failed == 4 && locked == 1); /* 3 sign-ins + the wrong current password of a change */
+    CHECK(authward_event_list_kind(ev, n) == AUTHWARD_EVENT_KIND_NONE && authward_event_list_at(ev, n) == 0 &&
+          authward_event_list_detail(ev, n) == NULL);
+    authward_event_list_free(ev);
+    CHECK_OK(authward_events(svc, "alice", 2, &ev));
+    CHECK(authward_event_list_len(ev) == 2);
+    authward_event_list_free(ev);
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_SIGN_IN_FAILED), "sign_in_failed");
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_POLICY_CHANGED), "policy_changed");
+    CHECK_STR(authward_event_kind_name(0), "none");
+    CHECK_STR(authward_event_kind_name(12), "none");
+
+    CHECK_OK(authward_delete_user(svc, "bob"));
+    CHECK_RC(authward_delete_user(svc, "bob"), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK_RC(authward_status(svc, "bob", &st), AUTHWARD_RESULT_NOT_FOUND);
+
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
+static void test_two_factor(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    authward_clock_free(clock); /* the service keeps its own reference */
+    clock = NULL;
+    CHECK_OK(authward_create_user(svc, "carol", "acme", PW(PASSWORD), "carol@example.com"));
+
+    authward_enrollment *e = NULL;
+    CHECK_OK(authward_begin_totp_enrollment(svc, "carol", "ACME", &e));
+    const char *secret = authward_enrollment_secret(e);
+    CHECK(secret != NULL && strlen(secret) == 32);
+    CHECK(strncmp(authward_enrollment_uri(e), "otpauth://totp/ACME:carol@example.com?secret=", 45) == 0);
+    CHECK(strstr(authward_enrollment_qr_svg(e), "<svg") != NULL);
+    CHECK(strlen(authward_enrollment_qr_terminal(e)) > 100);
+    size_t png_len = 0;
+    const uint8_t *png = authward_enrollment_qr_png(e, &png_len);
+    CHECK(png != NULL && png_len > 8 && memcmp(png, "\x89PNG", 4) == 0);
+    CHECK(authward_enrollment_qr_png(e, NULL) == NULL);
+    CHECK(authward_enrollment_expires_at(e) == T0 + 900);
+    CHECK(authward_enrollment_secret(NULL) == NULL && authward_enrollment_uri(NULL) == NULL &&
+          authward_enrollment_qr_svg(NULL) == NULL && authward_enrollment_qr_terminal(NULL) == NULL &&
+          authward_enrollment_qr_png(NULL, &png_len) == NULL && authward_enrollment_expires_at(NULL) == 0);
+
+    authward_strings *codes = SENTINEL;
+    CHECK_RC(authward_confirm_totp_enrollment(svc, "carol", "000000", &codes), AUTHWARD_RESULT_INVALID_CODE);
+    CHECK(codes == SENTINEL);
+    char *code = code_at(secret, T0);
+    CHECK_OK(authward_confirm_totp_enrollment(svc, "carol", code, &codes));
+    authward_string_free(code);
+    CHECK(authward_strings_len(codes) == 10);
+    char recovery[64];
+    snprintf(recovery, sizeof recovery, "%s", authward_strings_get(codes, 0));
+    CHECK(strlen(recovery) == 19);
+    authward_strings_free(codes);
+    CHECK_RC(authward_confirm_totp_enrollment(svc, "carol", "123456", &codes), AUTHWARD_RESULT_INVALID_STATE);
+
+    /* Sign-in now asks for a second factor. */
+    authward_security_status st;
+    CHECK_OK(authward_status(svc, "carol", &st));
+    CHECK(st.two_factor_enabled && st.recovery_codes_left == 10);
+    authward_sign_in_result *r = NULL, *done = NULL;
+    CHECK_OK(authward_sign_in(svc, "carol", PW(PASSWORD), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED);
+    const char *challenge = authward_sign_in_result_challenge(r);
+    CHECK(challenge != NULL && strlen(challenge) > 20);
+    authward_sign_in_result *untouched = SENTINEL;
+    CHECK_RC(authward_verify_second_factor(svc, challenge, "000000", &untouched), AUTHWARD_RESULT_INVALID_CODE);
+    CHECK_RC(authward_verify_second_factor(svc, challenge, "12a456", &untouched), AUTHWARD_RESULT_INVALID_CODE);
+    CHECK(untouched == SENTINEL);
+    /* The code used to confirm the enrolment (same time step) is a replay; the challenge stays valid. */
+    code = code_at(secret, T0);
+    CHECK_RC(authward_verify_second_factor(svc, challenge, code, &untouched), AUTHWARD_RESULT_CODE_REUSED);
+    authward_string_free(code);
+    CHECK(untouched == SENTINEL);
+    authward_sign_in_result_free(r);
+    authward_enrollment_free(e);
+    authward_service_free(svc);
+    (void)done;
+}
+
+/* The full second-factor story with a clock we keep. */
+static void test_second_factor_flow(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    CHECK_OK(authward_create_user(svc, "dave", "acme", PW(PASSWORD), NULL));
+    authward_enrollment *e = NULL;
+    CHECK_OK(authward_begin_totp_enrollment(svc, "dave", "ACME", &e));
+    char secret[64];
+    snprintf(secret, sizeof secret, "%s", authward_enrollment_secret(e));
+    authward_enrollment_free(e);
+    char *code = code_at(secret, T0);
+    authward_strings *codes = NULL;
+    CHECK_OK(authward_confirm_totp_enrollment(svc, "dave", code, &codes));
+    authward_string_free(code);
+    char recovery[64];
+    snprintf(recovery, sizeof recovery, "%s", authward_strings_get(codes, 3));
+    authward_strings_free(codes);
+
+    CHECK_OK(authward_clock_advance(clock, 30));
+    authward_sign_in_result *r = NULL, *done = NULL;
+    CHECK_OK(authward_sign_in(svc, "dave", PW(PASSWORD), &r));
+    char challenge[128];
+    snprintf(challenge, sizeof challenge, "%s", authward_sign_in_result_challenge(r));
+    authward_sign_in_result_free(r);
+    code = code_at(secret, authward_clock_now(clock));
+    CHECK_OK(authward_verify_second_factor(svc, challenge, code, &done));
+    CHECK(authward_sign_in_result_status(done) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    CHECK(authward_sign_in_result_challenge(done) == NULL);
+    authward_sign_in_result_free(done);
+    /* The challenge is consumed. */
+    authward_sign_in_result *untouched = SENTINEL;
+    CHECK_RC(authward_verify_second_factor(svc, challenge, code, &untouched), AUTHWARD_RESULT_CHALLENGE_EXPIRED);
+    authward_string_free(code);
+
+    /* A recovery code works once; typing is forgiving (lower case). */
+    CHECK_OK(authward_clock_advance(clock, 30));
+    CHECK_OK(authward_sign_in(svc, "dave", PW(PASSWORD), &r));
+    for (char *c = recovery; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    CHECK_OK(authward_verify_second_factor(svc, authward_sign_in_result_challenge(r), recovery, &done));
+    authward_sign_in_result_free(done);
+    CHECK_RC(authward_verify_second_factor(svc, authward_sign_in_result_challenge(r), recovery, &untouched),
+             AUTHWARD_RESULT_CHALLENGE_EXPIRED);
+    authward_sign_in_result_free(r);
+    CHECK_OK(authward_sign_in(svc, "dave", PW(PASSWORD), &r));
+    CHECK_RC(authward_verify_second_factor(svc, authward_sign_in_result_challenge(r), recovery, &untouched),
+             AUTHWARD_RESULT_INVALID_CODE);
+    /* Challenges live 5 minutes. */
+    CHECK_OK(authward_clock_advance(clock, 301));
+    code = code_at(secret, authward_clock_now(clock));
+    CHECK_RC(authward_verify_second_factor(svc, authward_sign_in_result_challenge(r), code, &untouched),
+             AUTHWARD_RESULT_CHALLENGE_EXPIRED);
+    authward_string_free(code);
+    authward_sign_in_result_free(r);
+    CHECK(untouched == SENTINEL);
+
+    authward_security_status st;
+    CHECK_OK(authward_status(svc, "dave", &st));
+    CHECK(st.two_factor_enabled && st.recovery_codes_left == 9);
+    authward_strings *fresh = NULL;
+    CHECK_RC(authward_regenerate_recovery_codes(svc, "dave", PW("wrong-password!!"), &fresh),
+             AUTHWARD_RESULT_WRONG_PASSWORD);
+    CHECK_OK(authward_regenerate_recovery_codes(svc, "dave", PW(PASSWORD), &fresh));
+    CHECK(authward_strings_len(fresh) == 10);
+    authward_strings_free(fresh);
+
+    /* Enforcement: 2FA cannot be turned off; without it, sign-in requires enrolment. */
+    authward_account_policy p = authward_account_policy_default();
+    p.enforce_two_factor = true;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    CHECK_RC(authward_disable_totp(svc, "dave", PW(PASSWORD)), AUTHWARD_RESULT_TWO_FACTOR_ENFORCED);
+    CHECK_OK(authward_create_user(svc, "erin", "acme", PW(PASSWORD2), NULL));
+    CHECK_OK(authward_sign_in(svc, "erin", PW(PASSWORD2), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    CHECK(authward_sign_in_result_required_actions(r) & AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR);
+    authward_sign_in_result_free(r);
+    p.enforce_two_factor = false;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    CHECK_OK(authward_disable_totp(svc, "dave", PW(PASSWORD)));
+    CHECK_RC(authward_disable_totp(svc, "dave", PW(PASSWORD)), AUTHWARD_RESULT_INVALID_STATE);
+    CHECK_OK(authward_status(svc, "dave", &st));
+    CHECK(!st.two_factor_enabled);
+
+    /* Admin reset of a lost phone. */
+    CHECK_OK(authward_begin_totp_enrollment(svc, "erin", "ACME", &e));
+    code = code_at(authward_enrollment_secret(e), authward_clock_now(clock));
+    CHECK_OK(authward_confirm_totp_enrollment(svc, "erin", code, &codes));
+    authward_string_free(code);
+    authward_strings_free(codes);
+    authward_enrollment_free(e);
+    CHECK_OK(authward_reset_two_factor(svc, "erin"));
+    CHECK_OK(authward_status(svc, "erin", &st));
+    CHECK(!st.two_factor_enabled && st.recovery_codes_left == 0);
+
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
+static void test_sqlite(void) {
+    char dir[] = "/tmp/authward-c-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256];
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    uint8_t key[32], other[32];
+    memset(key, 7, sizeof key);
+    memset(other, 8, sizeof other);
+    authward_options o = authward_options_default();
+    o.hash_params = &TL_CHEAP;
+
+    authward_service *svc = NULL;
+    CHECK_OK(authward_service_open(path, key, sizeof key, &o, &svc));
+    CHECK_OK(authward_create_user(svc, "frank", "acme", PW(PASSWORD), NULL));
+    authward_service_free(svc);
+    svc = NULL;
+    CHECK_OK(authward_service_open(path, key, sizeof key, &o, &svc));
+    authward_sign_in_result *r = NULL;
+    CHECK_OK(authward_sign_in(svc, "frank", PW(PASSWORD), &r));
+    authward_sign_in_result_free(r);
+    authward_service_free(svc);
+
+    authward_service *untouched = SENTINEL;
+    CHECK_RC(authward_service_open(path, other, sizeof other, &o, &untouched), AUTHWARD_RESULT_CRYPTO);
+    CHECK_INVALID(authward_service_open(path, key, 31, &o, &untouched));
+    CHECK_INVALID(authward_service_open(NULL, key, 32, &o, &untouched));
+    CHECK_INVALID(authward_service_open(path, NULL, 32, &o, &untouched));
+    CHECK_INVALID(authward_service_open(path, key, 32, &o, NULL));
+    CHECK_INVALID(authward_service_open(TL_BAD_UTF8, key, 32, &o, &untouched));
+    char notdb[256];
+    snprintf(notdb, sizeof notdb, "%s/not-a-db.txt", dir);
+    FILE *f = fopen(notdb, "w");
+    for (int i = 0; i < 200; i++) fputs("this is not a database\n", f);
+    fclose(f);
+    CHECK_RC(authward_service_open(notdb, key, 32, &o, &untouched), AUTHWARD_RESULT_STORAGE);
+    CHECK(untouched == SENTINEL);
+    unlink(notdb);
+    char side[300];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* NULL for every pointer of every service function, invalid UTF-8, empty and 1 MiB strings. */
+static void test_service_errors(void) {
+    authward_service *svc = open_service(NULL);
+    CHECK_OK(authward_create_user(svc, "gina", "acme", PW(PASSWORD), NULL));
+    char *huge = tl_huge_string();
+    const char *bad_ids[] = {NULL, TL_BAD_UTF8, "", huge};
+    authward_account_policy p = authward_account_policy_default();
+    authward_account_policy pol_out;
+    authward_strings *list = SENTINEL;
+    authward_sign_in_result *r = SENTINEL;
+    authward_enrollment *e = SENTINEL;
+    authward_event_list *ev = SENTINEL;
+    authward_security_status st;
+
+    for (size_t i = 0; i < sizeof bad_ids / sizeof *bad_ids; i++) {
+        const char *id = bad_ids[i];
+        CHECK_INVALID(authward_set_account_policy(svc, id, &p));
+        CHECK_INVALID(authward_get_account_policy(svc, id, &pol_out));
+        CHECK_INVALID(authward_create_user(svc, id, "acme", PW(PASSWORD), NULL));
+        CHECK_INVALID(authward_create_user(svc, "new-user", id, PW(PASSWORD), NULL));
+        CHECK_INVALID(authward_delete_user(svc, id));
+        CHECK_INVALID(authward_list_users(svc, id, &list));
+        CHECK_INVALID(authward_change_password(svc, id, PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)));
+        CHECK_INVALID(authward_set_password(svc, id, PW(PASSWORD2)));
+        CHECK_INVALID(authward_require_password_change(svc, id));
+        CHECK_INVALID(authward_sign_in(svc, id, PW(PASSWORD), &r));
+        CHECK_INVALID(authward_begin_totp_enrollment(svc, id, "ACME", &e));
+        CHECK_INVALID(authward_begin_totp_enrollment(svc, "gina", id, &e));
+        CHECK_INVALID(authward_confirm_totp_enrollment(svc, id, "123456", &list));
+        CHECK_INVALID(authward_disable_totp(svc, id, PW(PASSWORD)));
+        CHECK_INVALID(authward_regenerate_recovery_codes(svc, id, PW(PASSWORD), &list));
+        CHECK_INVALID(authward_reset_two_factor(svc, id));
+        CHECK_INVALID(authward_events(svc, id, 10, &ev));
+        CHECK_INVALID(authward_status(svc, id, &st));
+    }
+    /* Passwords: NULL, invalid UTF-8, over 4096 bytes. */
+    const uint8_t *bad_pw[] = {NULL, (const uint8_t *)TL_BAD_UTF8, (const uint8_t *)huge};
+    size_t bad_len[] = {4, strlen(TL_BAD_UTF8), 5000};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_INVALID(authward_create_user(svc, "hank", "acme", bad_pw[i], bad_len[i], NULL));
+        CHECK_INVALID(authward_change_password(svc, "gina", bad_pw[i], bad_len[i], PW(PASSWORD2), PW(PASSWORD2)));
+        CHECK_INVALID(authward_change_password(svc, "gina", PW(PASSWORD), bad_pw[i], bad_len[i], PW(PASSWORD2)));
+        CHECK_INVALID(authward_change_password(svc, "gina", PW(PASSWORD), PW(PASSWORD2), bad_pw[i], bad_len[i]));
+        CHECK_INVALID(authward_set_password(svc, "gina", bad_pw[i], bad_len[i]));
+        CHECK_INVALID(authward_sign_in(svc, "gina", bad_pw[i], bad_len[i], &r));
+        CHECK_INVALID(authward_disable_totp(svc, "gina", bad_pw[i], bad_len[i]));
+        CHECK_INVALID(authward_regenerate_recovery_codes(svc, "gina", bad_pw[i], bad_len[i], &list));
+    }
+    CHECK_INVALID(authward_create_user(svc, "hank", "acme", PW(PASSWORD), TL_BAD_UTF8));
+    CHECK_INVALID(authward_create_user(svc, "hank", "acme", PW(PASSWORD), ""));
+    CHECK_INVALID(authward_create_user(svc, "hank", "acme", PW(PASSWORD), huge));
+    /* NULL service and NULL out-parameters. */
+    CHECK_INVALID(authward_set_account_policy(NULL, "acme", &p));
+    CHECK_INVALID(authward_set_account_policy(svc, "acme", NULL));
+    p.lockout.max_failures = 0;
+    CHECK_INVALID(authward_set_account_policy(svc, "acme", &p));
+    p = authward_account_policy_default();
+    p.totp.algorithm = 9;
+    CHECK_INVALID(authward_account_policy_validate(&p));
+    CHECK_INVALID(authward_account_policy_validate(NULL));
+    CHECK_INVALID(authward_get_account_policy(NULL, "acme", &pol_out));
+    CHECK_INVALID(authward_get_account_policy(svc, "acme", NULL));
+    CHECK_INVALID(authward_create_user(NULL, "hank", "acme", PW(PASSWORD), NULL));
+    CHECK_INVALID(authward_delete_user(NULL, "gina"));
+    CHECK_INVALID(authward_list_users(NULL, "acme", &list));
+    CHECK_INVALID(authward_list_users(svc, "acme", NULL));
+    CHECK_INVALID(authward_change_password(NULL, "gina", PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)));
+    CHECK_INVALID(authward_set_password(NULL, "gina", PW(PASSWORD2)));
+    CHECK_INVALID(authward_require_password_change(NULL, "gina"));
+    CHECK_INVALID(authward_sign_in(NULL, "gina", PW(PASSWORD), &r));
+    CHECK_INVALID(authward_sign_in(svc, "gina", PW(PASSWORD), NULL));
+    CHECK_INVALID(authward_verify_second_factor(NULL, "c", "123456", &r));
+    CHECK_INVALID(authward_verify_second_factor(svc, NULL, "123456", &r));
+    CHECK_INVALID(authward_verify_second_factor(svc, "c", NULL, &r));
+    CHECK_INVALID(authward_verify_second_factor(svc, "c", "123456", NULL));
+    CHECK_INVALID(authward_verify_second_factor(svc, TL_BAD_UTF8, "123456", &r));
+    CHECK_INVALID(authward_verify_second_factor(svc, huge, "123456", &r));
+    CHECK_RC(authward_verify_second_factor(svc, "", "123456", &r), AUTHWARD_RESULT_CHALLENGE_EXPIRED);
+    CHECK_RC(authward_verify_second_factor(svc, "not-a-challenge", "123456", &r), AUTHWARD_RESULT_CHALLENGE_EXPIRED);
+    CHECK_INVALID(authward_begin_totp_enrollment(NULL, "gina", "ACME", &e));
+    CHECK_INVALID(authward_begin_totp_enrollment(svc, "gina", "ACME", NULL));
+    CHECK_INVALID(authward_confirm_totp_enrollment(NULL, "gina", "123456", &list));
+    CHECK_INVALID(authward_confirm_totp_enrollment(svc, "gina", NULL, &list));
+    CHECK_INVALID(authward_confirm_totp_enrollment(svc, "gina", "123456", NULL));
+    CHECK_INVALID(authward_disable_totp(NULL, "gina", PW(PASSWORD)));
+    CHECK_INVALID(authward_regenerate_recovery_codes(NULL, "gina", PW(PASSWORD), &list));
+    CHECK_INVALID(authward_regenerate_recovery_codes(svc, "gina", PW(PASSWORD), NULL));
+    CHECK_INVALID(authward_reset_two_factor(NULL, "gina"));
+    CHECK_INVALID(authward_events(NULL, "gina", 10, &ev));
+    CHECK_INVALID(authward_events(svc, "gina", 10, NULL));
+    CHECK_INVALID(authward_status(NULL, "gina", &st));
+    CHECK_INVALID(authward_status(svc, "gina", NULL));
+    CHECK_RC(authward_events(svc, "nobody", 10, &ev), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK(list == SENTINEL && r == SENTINEL && e == SENTINEL && ev == SENTINEL);
+
+    /* Handles: NULL accessors give neutral values, NULL frees are no-ops. */
+    CHECK(authward_now(NULL) == 0);
+    CHECK(authward_sign_in_result_status(NULL) == AUTHWARD_SIGN_IN_STATUS_NONE);
+    CHECK(authward_sign_in_result_challenge(NULL) == NULL);
+    CHECK(authward_sign_in_result_required_actions(NULL) == 0);
+    CHECK(authward_sign_in_result_credential_version(NULL) == 0);
+    int64_t days = 3;
+    CHECK(!authward_sign_in_result_password_expires_in_days(NULL, &days) && days == 3);
+    CHECK(authward_event_list_len(NULL) == 0);
+    CHECK(authward_clock_now(NULL) == 0);
+    authward_clock *c = SENTINEL;
+    CHECK_INVALID(authward_clock_new(0, NULL));
+    CHECK_INVALID(authward_clock_advance(NULL, 1));
+    CHECK(c == SENTINEL);
+    authward_sign_in_result_free(NULL);
+    authward_enrollment_free(NULL);
+    authward_event_list_free(NULL);
+    authward_clock_free(NULL);
+    authward_service_free(NULL);
+
+    /* Options: bad hash params and peppers are rejected. */
+    authward_options o = authward_options_default();
+    authward_hash_params bad = {1, 1, 1};
+    o.hash_params = &bad;
+    authward_service *s2 = SENTINEL;
+    CHECK_INVALID(authward_service_open_in_memory(&o, &s2));
+    o = authward_options_default();
+    o.pepper_len = 3;
+    CHECK_INVALID(authward_service_open_in_memory(&o, &s2));
+    CHECK_INVALID(authward_service_open_in_memory(NULL, NULL));
+    CHECK(s2 == SENTINEL);
+    /* A pepper is used: a service with a pepper signs users in. */
+    o = authward_options_default();
+    o.hash_params = &TL_CHEAP;
+    o.pepper = (const uint8_t *)"pepper-pepper";
+    o.pepper_len = 13;
+    CHECK_OK(authward_service_open_in_memory(&o, &s2));
+    CHECK_OK(authward_create_user(s2, "ivy", "acme", PW(PASSWORD), NULL));
+    CHECK_OK(authward_sign_in(s2, "ivy", PW(PASSWORD), &r));
+    authward_sign_in_result_free(r);
+    authward_service_free(s2);
+
+    free(huge);
+    authward_service_free(svc);
+}
+
+int main(void) {
+    test_accounts_and_users();
+    test_two_factor();
+    test_second_factor_flow();
+    test_sqlite();
+    test_service_errors();
+    return tl_finish("test_service");
+}
