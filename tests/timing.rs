@@ -16,7 +16,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 #[test]
 fn unknown_user_costs_the_same_as_wrong_password() {
     let params = HashParams { memory_kib: 4096, iterations: 1, parallelism: 1 };
-    let aw = Authward::in_memory(AuthwardOptions { hash_params: params, ..AuthwardOptions::default() }).unwrap();
+    let aw =
+        Authward::in_memory(AuthwardOptions { hash_params: params, ..AuthwardOptions::default() }).unwrap();
     aw.create_user("alice", "acme", "correct horse battery staple", None).unwrap();
     let mut wrong = Vec::new();
     let mut unknown = Vec::new();
