@@ -50,7 +50,7 @@ pub fn modules(text: &str) -> Result<(Vec<bool>, usize)> {
     Ok((out, side))
 }
 
-/// A greyscale PNG, `scale` pixels per module (1–64), with the quiet zone.
+/// A black-and-white PNG (1-bit greyscale), `scale` pixels per module (1–64), with the quiet zone.
 pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
     if scale == 0 || scale > MAX_SCALE {
         return Err(Error::invalid(format!("scale must be 1..={MAX_SCALE}, got {scale}")));
@@ -58,18 +58,23 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
     let (matrix, side) = modules(text)?;
     let scale = scale as usize;
     let px = side * scale;
-    let mut pixels = Vec::with_capacity(px * px);
+    // 1 bit per pixel (1 = white), rows padded to whole bytes: 8× less data to deflate than greyscale.
+    let row_bytes = px.div_ceil(8);
+    let mut pixels = vec![0u8; row_bytes * px];
     for y in 0..px {
-        let row = &matrix[(y / scale) * side..(y / scale + 1) * side];
+        let modules = &matrix[(y / scale) * side..(y / scale + 1) * side];
+        let row = &mut pixels[y * row_bytes..(y + 1) * row_bytes];
         for x in 0..px {
-            pixels.push(if row[x / scale] { 0u8 } else { 255u8 });
+            if !modules[x / scale] {
+                row[x / 8] |= 0x80 >> (x % 8);
+            }
         }
     }
     let mut out = Vec::new();
     let side_px = u32::try_from(px).map_err(|_| Error::invalid("QR image too large"))?;
     let mut encoder = png::Encoder::new(&mut out, side_px, side_px);
     encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_depth(png::BitDepth::One);
     let mut writer = encoder.write_header().map_err(|e| Error::Internal(format!("png: {e}")))?;
     writer.write_image_data(&pixels).map_err(|e| Error::Internal(format!("png: {e}")))?;
     writer.finish().map_err(|e| Error::Internal(format!("png: {e}")))?;

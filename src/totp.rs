@@ -197,19 +197,17 @@ pub fn decode_secret(secret: &str) -> Result<Zeroizing<Vec<u8>>> {
     if secret.len() > MAX_SECRET_TEXT {
         return Err(Error::invalid("secret too long"));
     }
-    let cleaned: Zeroizing<String> = Zeroizing::new(
-        secret
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\t'))
-            .map(|c| c.to_ascii_uppercase())
-            .collect::<String>()
-            .trim_end_matches('=')
-            .to_string(),
-    );
-    let bytes = BASE32_LENIENT
-        .decode(cleaned.as_bytes())
-        .map_err(|_| Error::invalid("secret is not valid base32"))?;
-    let bytes = Zeroizing::new(bytes);
+    let mut cleaned: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(secret.len()));
+    cleaned
+        .extend(secret.bytes().filter(|b| !matches!(b, b' ' | b'-' | b'\t')).map(|b| b.to_ascii_uppercase()));
+    while cleaned.last() == Some(&b'=') {
+        cleaned.pop();
+    }
+    let invalid = || Error::invalid("secret is not valid base32");
+    let len = BASE32_LENIENT.decode_len(cleaned.len()).map_err(|_| invalid())?;
+    let mut bytes = Zeroizing::new(vec![0u8; len]);
+    let written = BASE32_LENIENT.decode_mut(&cleaned, &mut bytes).map_err(|_| invalid())?;
+    bytes.truncate(written);
     if bytes.len() < MIN_SECRET_LEN {
         return Err(Error::invalid(format!("secret must be at least {} bits", MIN_SECRET_LEN * 8)));
     }

@@ -232,12 +232,15 @@ fn parse_phc(phc: &str) -> Result<Phc> {
             .as_str()
             .parse()
             .map_err(|_| Error::invalid(format!("PHC parameter {} is not a number", name.as_str())))?;
-        match name.as_str() {
-            "m" => m = Some(value),
-            "t" => t = Some(value),
-            "p" => p = Some(value),
+        let slot = match name.as_str() {
+            "m" => &mut m,
+            "t" => &mut t,
+            "p" => &mut p,
             // keyid/data are not supported in PHC strings here.
             other => return Err(Error::invalid(format!("unsupported PHC parameter {other:?}"))),
+        };
+        if slot.replace(value).is_some() {
+            return Err(Error::invalid(format!("PHC parameter {} repeated", name.as_str())));
         }
     }
     let (Some(memory_kib), Some(iterations), Some(parallelism)) = (m, t, p) else {
