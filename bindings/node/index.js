@@ -7,6 +7,9 @@
 // `TypeError`s with `code: 'ERR_INVALID_ARG_TYPE'` and a message that names the expected type but
 // never the value (it could be a password). Promise-returning functions reject instead of throwing.
 // Errors from authward itself pass through untouched (`err.code` = `'POLICY_VIOLATION'`, …).
+// And one more: napi silently turns a lone UTF-16 surrogate into U+FFFD when it converts a string, so
+// 'pw\uD800' and 'pw\uDBFF' would be the same password; strings that are not well-formed Unicode are
+// refused here with INVALID_ARGUMENT, as invalid UTF-8 is in C (Python raises UnicodeEncodeError).
 
 const binding = require('./binding.js')
 
@@ -35,6 +38,27 @@ function typeError(message) {
 // is an object (a string there would silently mean "all defaults"); these are the nested ones.
 const NESTED = ['params', 'config', 'password', 'totp', 'lockout', 'hashParams']
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+function wellFormed(s) {
+  return typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s)
+}
+
+// Every string in the arguments, in options objects and in their nested objects and arrays.
+function checkStrings(value, depth) {
+  if (typeof value === 'string') {
+    if (!wellFormed(value)) {
+      const err = new Error('invalid argument: a string is not well-formed Unicode (lone surrogate)')
+      err.code = 'INVALID_ARGUMENT'
+      err.errno = 1
+      throw err
+    }
+  } else if (depth < 3 && value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) checkStrings(v, depth + 1)
+  }
+}
+
 function checkNested(args) {
   for (const arg of args) {
     // No argument of this API is an array (lists travel inside options objects).
@@ -47,6 +71,7 @@ function checkNested(args) {
       }
     }
   }
+  for (const arg of args) checkStrings(arg, 0)
 }
 
 function asTypeError(err) {

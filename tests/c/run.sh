@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C ABI test suite (standalone; also called by tests/run_all.sh). From a clean clone it:
-#   1. installs missing Debian tools (gcc, g++, pkg-config, valgrind, cmake) with apt-get;
+#   1. installs missing Debian tools (gcc, g++, pkg-config, valgrind, cmake, libjansson-dev) with apt-get;
 #   2. builds the release library and checks include/authward.h is what cbindgen generates now;
 #   3. installs library + headers + authward.pc + CMake config into target/c-abi/prefix (scripts/install-c.sh);
 #   4. compiles the C tests and the C/C++ quickstarts with -Wall -Wextra -Wpedantic -Werror against it
@@ -49,6 +49,7 @@ command -v g++ >/dev/null || need+=(g++)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v cmake >/dev/null || need+=(cmake)
+[[ -f /usr/include/jansson.h ]] || need+=(libjansson-dev) # JSON reader of test_bad_inputs.c
 if [[ ${#need[@]} -gt 0 ]]; then
     echo "installing ${need[*]}"
     sudo_cmd=""
@@ -78,14 +79,14 @@ pc_libs=$(pkg-config --libs authward)
 warn=(-Wall -Wextra -Wpedantic -Werror)
 
 # 4. Compile (normal and sanitized) the tests and examples.
-tests=(test_stateless test_service test_threads)
+tests=(test_stateless test_service test_threads test_bad_inputs)
 compile() { # variant, extra flags...
     local variant=$1
     shift
     local ok=0
     for t in "${tests[@]}"; do
         gcc -std=c11 -D_DEFAULT_SOURCE -pthread "${warn[@]}" "$@" $pc_cflags -Itests/c "tests/c/$t.c" \
-            -o "$work/bin/$t.$variant" $pc_libs || ok=1
+            -o "$work/bin/$t.$variant" $pc_libs -ljansson || ok=1
     done
     gcc -std=c11 "${warn[@]}" "$@" $pc_cflags examples/c/quickstart.c -o "$work/bin/quickstart_c.$variant" $pc_libs || ok=1
     g++ -std=c++17 "${warn[@]}" "$@" $pc_cflags examples/cpp/quickstart.cpp -o "$work/bin/quickstart_cpp.$variant" \

@@ -1,6 +1,6 @@
-//! Small conversions shared by the wrappers: Python-style `repr` of strings, optional unsigned integers
-//! that raise `InvalidArgumentError` (a `ValueError`) instead of `OverflowError` when negative, and owned
-//! copies of secret strings that are wiped when dropped.
+//! Small conversions shared by the wrappers: Python-style `repr` of strings, unsigned integers that
+//! raise `InvalidArgumentError` (a `ValueError`) instead of `OverflowError` when negative or too large,
+//! and owned copies of secret strings that are wiped when dropped.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -59,6 +59,39 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Unsigned {
         }
         obj.extract::<u64>().map(Unsigned).map_err(|_| invalid("expected an int between 0 and 2**64 - 1"))
     }
+}
+
+/// An unsigned integer argument of a given width (for `#[pyo3(from_py_with = …)]`): a `TypeError` for a
+/// non-int, an `InvalidArgumentError` for a negative one or one the type cannot hold (never an
+/// `OverflowError`, so every bad number is an `AuthwardError` with a code, as in the other bindings).
+fn narrow<T: TryFrom<u64>>(obj: &Bound<'_, PyAny>, max: u64) -> PyResult<T> {
+    let Unsigned(v) = obj.extract()?;
+    T::try_from(v).map_err(|_| invalid(format!("expected an int between 0 and {max}")))
+}
+
+/// A `u8` argument; see [`narrow`].
+pub fn u8_arg(obj: &Bound<'_, PyAny>) -> PyResult<u8> {
+    narrow(obj, u8::MAX.into())
+}
+
+/// A `u32` argument; see [`narrow`].
+pub fn u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+    narrow(obj, u32::MAX.into())
+}
+
+/// A `u64` argument; see [`narrow`].
+pub fn u64_arg(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
+    narrow(obj, u64::MAX)
+}
+
+/// A `usize` argument; see [`narrow`].
+pub fn usize_arg(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
+    narrow(obj, usize::MAX as u64)
+}
+
+/// An optional `u32` argument: `None` or [`u32_arg`].
+pub fn opt_u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
+    if obj.is_none() { Ok(None) } else { u32_arg(obj).map(Some) }
 }
 
 /// An owned copy of a secret string argument (password, code, challenge), wiped when dropped, so it can

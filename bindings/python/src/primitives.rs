@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use zeroize::Zeroizing;
 
-use crate::convert::{Secret, Unsigned};
+use crate::convert::{Secret, Unsigned, u32_arg};
 use crate::errors::CoreError;
 use crate::types::{PyHashParams, PyTotpConfig, PyTotpUri};
 
@@ -135,7 +135,11 @@ pub fn qr_svg(py: Python<'_>, text: Secret) -> PyResult<String> {
 /// The QR code of `text` as a greyscale PNG image (`bytes`), `scale` pixels per module (1–64).
 #[pyfunction]
 #[pyo3(signature = (text, scale = 8))]
-pub fn qr_png<'py>(py: Python<'py>, text: Secret, scale: u32) -> PyResult<Bound<'py, PyBytes>> {
+pub fn qr_png<'py>(
+    py: Python<'py>,
+    text: Secret,
+    #[pyo3(from_py_with = u32_arg)] scale: u32,
+) -> PyResult<Bound<'py, PyBytes>> {
     let png = py.detach(|| qr::png(text.as_str(), scale)).map_err(CoreError)?;
     Ok(PyBytes::new(py, &png))
 }

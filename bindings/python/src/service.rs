@@ -12,7 +12,7 @@ use pyo3::types::PyBytes;
 use zeroize::Zeroizing;
 
 use crate::PyManualClock;
-use crate::convert::{Secret, bool_repr, opt_repr, py_repr};
+use crate::convert::{Secret, bool_repr, opt_repr, py_repr, usize_arg};
 use crate::errors::CoreError;
 use crate::types::{PyAccountPolicy, PyHashParams};
 
@@ -255,7 +255,12 @@ impl PyAuthward {
     /// The security log of `user_id`, newest first, at most `limit` `Event`s.
     /// Raises `NotFound`, `StorageError`.
     #[pyo3(signature = (user_id, limit = 100))]
-    fn events(&self, py: Python<'_>, user_id: String, limit: usize) -> PyResult<Vec<PyEvent>> {
+    fn events(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        #[pyo3(from_py_with = usize_arg)] limit: usize,
+    ) -> PyResult<Vec<PyEvent>> {
         let events = py.detach(|| self.0.events(&user_id, limit)).map_err(CoreError)?;
         Ok(events.into_iter().map(PyEvent).collect())
     }

@@ -7,13 +7,13 @@ use authward::{
 };
 use pyo3::prelude::*;
 
-use crate::convert::{bool_repr, opt_repr, py_repr};
+use crate::convert::{bool_repr, opt_repr, opt_u32_arg, py_repr, u8_arg, u32_arg, u64_arg};
 use crate::errors::CoreError;
 
 /// Argon2id cost parameters: `HashParams(memory_kib=19456, iterations=2, parallelism=1)`.
 ///
 /// The defaults are OWASP's recommendation (19 MiB, 2 passes, 1 lane). Out-of-range values raise
-/// `InvalidArgumentError`; negative or huge integers raise `OverflowError`.
+/// `InvalidArgumentError` (negative and huge integers too), non-integers `TypeError`.
 #[pyclass(frozen, eq, from_py_object, name = "HashParams", module = "authward")]
 #[derive(Clone, PartialEq)]
 pub struct PyHashParams(pub HashParams);
@@ -22,7 +22,11 @@ pub struct PyHashParams(pub HashParams);
 impl PyHashParams {
     #[new]
     #[pyo3(signature = (memory_kib = 19456, iterations = 2, parallelism = 1))]
-    fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = u32_arg)] memory_kib: u32,
+        #[pyo3(from_py_with = u32_arg)] iterations: u32,
+        #[pyo3(from_py_with = u32_arg)] parallelism: u32,
+    ) -> PyResult<Self> {
         let params = HashParams { memory_kib, iterations, parallelism };
         params.validate().map_err(CoreError)?;
         Ok(PyHashParams(params))
@@ -148,15 +152,15 @@ impl PyPasswordPolicy {
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        min_length: u32,
-        max_length: u32,
+        #[pyo3(from_py_with = u32_arg)] min_length: u32,
+        #[pyo3(from_py_with = u32_arg)] max_length: u32,
         require_lowercase: bool,
         require_uppercase: bool,
         require_digit: bool,
         require_symbol: bool,
-        min_strength: u8,
+        #[pyo3(from_py_with = u8_arg)] min_strength: u8,
         forbid_user_inputs: bool,
-        history: u32,
+        #[pyo3(from_py_with = u32_arg)] history: u32,
     ) -> PyResult<Self> {
         let policy = PasswordPolicy {
             min_length,
@@ -275,7 +279,12 @@ pub struct PyTotpConfig(pub TotpConfig);
 impl PyTotpConfig {
     #[new]
     #[pyo3(signature = (algorithm = "SHA1", digits = 6, period = 30, window = 1))]
-    fn new(algorithm: &str, digits: u8, period: u64, window: u8) -> PyResult<Self> {
+    fn new(
+        algorithm: &str,
+        #[pyo3(from_py_with = u8_arg)] digits: u8,
+        #[pyo3(from_py_with = u64_arg)] period: u64,
+        #[pyo3(from_py_with = u8_arg)] window: u8,
+    ) -> PyResult<Self> {
         let config =
             TotpConfig { algorithm: Algorithm::parse(algorithm).map_err(CoreError)?, digits, period, window };
         config.validate().map_err(CoreError)?;
@@ -367,7 +376,10 @@ pub struct PyLockoutPolicy(pub LockoutPolicy);
 impl PyLockoutPolicy {
     #[new]
     #[pyo3(signature = (max_failures = 5, lockout_seconds = 300))]
-    fn new(max_failures: u32, lockout_seconds: u64) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = u32_arg)] max_failures: u32,
+        #[pyo3(from_py_with = u64_arg)] lockout_seconds: u64,
+    ) -> PyResult<Self> {
         let policy = LockoutPolicy { max_failures, lockout_seconds };
         policy.validate().map_err(CoreError)?;
         Ok(PyLockoutPolicy(policy))
@@ -417,9 +429,9 @@ impl PyAccountPolicy {
     ))]
     fn new(
         enforce_two_factor: bool,
-        two_factor_grace_days: u32,
-        password_expiration_days: Option<u32>,
-        password_expiry_warning_days: u32,
+        #[pyo3(from_py_with = u32_arg)] two_factor_grace_days: u32,
+        #[pyo3(from_py_with = opt_u32_arg)] password_expiration_days: Option<u32>,
+        #[pyo3(from_py_with = u32_arg)] password_expiry_warning_days: u32,
         password: Option<PyPasswordPolicy>,
         totp: Option<PyTotpConfig>,
         lockout: Option<PyLockoutPolicy>,
