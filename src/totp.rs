@@ -10,7 +10,7 @@
 //! generated with 160 bits; secrets of 80–127 bits are accepted only because existing (legacy) secrets
 //! must keep working after import.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::sync::LazyLock;
 
 use data_encoding::{BASE32_NOPAD, Encoding};
@@ -251,18 +251,6 @@ struct CodeBuf {
     len: usize,
 }
 
-impl fmt::Write for CodeBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        if end > self.buf.len() {
-            return Err(fmt::Error);
-        }
-        self.buf[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
 impl Drop for CodeBuf {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.buf);
@@ -306,9 +294,19 @@ impl Totp {
     }
 
     fn write_step(&self, step: u64, buf: &mut CodeBuf) {
-        buf.len = 0;
-        // `period` ≥ 1 and `step` ≤ u64::MAX / period by construction of the callers' ranges.
-        let _ = write!(buf, "{}", self.inner.generate(step.saturating_mul(self.config.period)));
+        // HMAC from totp-rs (`sign` divides by the period again, so pass the step's first second), then
+        // RFC 4226 §5.3 dynamic truncation and zero-padded decimal digits, without `fmt`.
+        let mac = self.inner.sign(step.saturating_mul(self.config.period));
+        let mac = mac.as_ref();
+        let offset = usize::from(mac[mac.len() - 1] & 0x0f);
+        let binary = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]]) & 0x7fff_ffff;
+        let digits = usize::from(self.config.digits);
+        let mut value = binary % 10u32.pow(u32::from(self.config.digits));
+        for slot in buf.buf[..digits].iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+        buf.len = digits;
     }
 
     /// The code at unix time `at`.
@@ -459,7 +457,8 @@ fn check_label_part(what: &str, value: &str) -> Result<()> {
 /// Issuer and account name must be non-empty, without `:` or control characters, at most 256 characters;
 /// both are percent-encoded. The account name must not start with whitespace: the Key URI format reads
 /// spaces after the `:` as padding, so [`parse_uri`] could not give it back. The secret is validated and
-/// written canonically.
+/// written canonically. A URI longer than [`MAX_URI_LEN`] once percent-encoded (possible with long
+/// non-ASCII names) is refused, since [`parse_uri`] would refuse it.
 pub fn build_uri(secret: &str, issuer: &str, account_name: &str, config: &TotpConfig) -> Result<String> {
     config.validate()?;
     check_label_part("issuer", issuer)?;
@@ -469,7 +468,7 @@ pub fn build_uri(secret: &str, issuer: &str, account_name: &str, config: &TotpCo
     }
     let bytes = decode_secret(secret)?;
     let canonical = Zeroizing::new(encode_secret(&bytes));
-    Ok(format!(
+    let uri = Zeroizing::new(format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm={}&digits={}&period={}",
         utf8_percent_encode(issuer, LABEL),
         utf8_percent_encode(account_name, LABEL),
@@ -478,7 +477,13 @@ pub fn build_uri(secret: &str, issuer: &str, account_name: &str, config: &TotpCo
         config.algorithm,
         config.digits,
         config.period
-    ))
+    ));
+    if uri.len() > MAX_URI_LEN {
+        return Err(Error::invalid(format!(
+            "issuer and account name too long: the URI would exceed {MAX_URI_LEN} bytes once percent-encoded"
+        )));
+    }
+    Ok(uri.to_string())
 }
 
 fn decode_component(what: &str, raw: &str) -> Result<String> {
