@@ -10,6 +10,10 @@
 //! the record back with a compare-and-set on its `revision`, and applies the closure's [`Changes`]
 //! (events, challenge consumed or created) in the same transaction. So of two concurrent uses of one
 //! TOTP code exactly one advances `last_step`, and a crash leaves either the old record or the new one.
+//!
+//! **Other databases.** The trait names records, not SQL, so a PostgreSQL (or any transactional) store
+//! fits without touching the flows: `update_user` becomes `BEGIN; SELECT … FOR UPDATE; <closure>;
+//! UPDATE … WHERE revision = $old; …; COMMIT`, the other methods single statements.
 
 mod memory;
 #[cfg(feature = "sqlite")]

@@ -8,6 +8,11 @@
 //! * `synchronous = NORMAL` in WAL mode: a process crash (even SIGKILL) loses nothing committed; a power
 //!   loss may roll back the last commits but never corrupts the file. `FULL` would fsync every commit and
 //!   cap second-factor verifications at the disk's fsync rate.
+//! * Threads: one connection behind a mutex. Every store call is short (Argon2 never runs inside one),
+//!   so threads take turns on the connection; measured with `cargo bench --bench service` on 2 cores:
+//!   10,816 second-factor verifications/s with 1 thread, 10,601/s with 2 (writes are serialized by
+//!   SQLite anyway; a reader pool would only help read-heavy loads). Several processes may open the same
+//!   file: each has its own connection, and `BEGIN IMMEDIATE` plus the busy timeout serialize them.
 //! * The schema version lives in `PRAGMA user_version`; migrations run on open; a file from a newer
 //!   authward is refused with `STORAGE` rather than silently downgraded. A file that is not a SQLite
 //!   database is refused with `STORAGE` before anything is written to it.
