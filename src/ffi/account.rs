@@ -172,3 +172,54 @@ pub unsafe extern "C" fn authward_clock_free(clock: *mut authward_clock) {
     // SAFETY: NULL or owned and not freed yet (the function's contract).
     unsafe { free_handle(clock) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Small enough for Miri: policy conversion both ways and the clock handle.
+
+    #[test]
+    fn account_policy_round_trips_and_validates() {
+        let d = authward_account_policy_default();
+        // SAFETY: readable struct or NULL.
+        unsafe {
+            assert_eq!(authward_account_policy_validate(&d), authward_result::Ok);
+            assert_eq!(authward_account_policy_validate(std::ptr::null()), authward_result::InvalidArgument);
+            let bad = authward_account_policy { password_expiration_days: 40_000, ..d };
+            assert_eq!(authward_account_policy_validate(&bad), authward_result::InvalidArgument);
+            let bad = authward_account_policy {
+                lockout: authward_lockout_policy { max_failures: 0, ..d.lockout },
+                ..d
+            };
+            assert_eq!(authward_account_policy_validate(&bad), authward_result::InvalidArgument);
+        }
+        let custom = authward_account_policy { enforce_two_factor: true, password_expiration_days: 90, ..d };
+        let core = AccountPolicy::try_from(custom).unwrap();
+        assert_eq!(core.password_expiration_days, Some(90));
+        let back = authward_account_policy::from(&core);
+        assert_eq!(format!("{back:?}"), format!("{custom:?}"));
+        assert_eq!(AccountPolicy::try_from(d).unwrap(), AccountPolicy::default());
+    }
+
+    #[test]
+    fn clock_handle() {
+        let mut clock = std::ptr::null_mut();
+        // SAFETY: writable out-parameter; a live handle freed once; NULL where intended.
+        unsafe {
+            assert_eq!(authward_clock_new(100, &mut clock), authward_result::Ok);
+            assert_eq!(authward_clock_now(clock), 100);
+            assert_eq!(authward_clock_advance(clock, 5), authward_result::Ok);
+            assert_eq!(authward_clock_now(clock), 105);
+            assert_eq!(authward_clock_advance(clock, u64::MAX), authward_result::Ok);
+            assert_eq!(authward_clock_now(clock), u64::MAX);
+            assert_eq!(authward_clock_set(clock, 7), authward_result::Ok);
+            assert_eq!(authward_clock_now(clock), 7);
+            authward_clock_free(clock);
+            assert_eq!(authward_clock_now(std::ptr::null()), 0);
+            assert_eq!(authward_clock_set(std::ptr::null(), 1), authward_result::InvalidArgument);
+            assert_eq!(authward_clock_new(1, std::ptr::null_mut()), authward_result::InvalidArgument);
+            authward_clock_free(std::ptr::null_mut());
+        }
+    }
+}

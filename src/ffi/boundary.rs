@@ -193,4 +193,92 @@ mod tests {
         let n: usize = boundary(|| panic!("boom"));
         assert_eq!(n, 0);
     }
+
+    // The tests below are small enough for Miri (`cargo +nightly miri test --lib ffi::`), which checks
+    // the pointer reads, the lifetimes of the borrowed slices and the out-parameter writes.
+
+    #[test]
+    fn a_panic_in_every_fallback_type_gives_the_neutral_value() {
+        assert!(!boundary::<bool>(|| panic!("boom")));
+        assert_eq!(boundary::<u32>(|| panic!("boom")), 0);
+        assert_eq!(boundary::<u64>(|| panic!("boom")), 0);
+        assert_eq!(boundary::<i64>(|| panic!("boom")), 0);
+        assert!(boundary::<*const u8>(|| panic!("boom")).is_null());
+        boundary::<()>(|| panic!("boom"));
+        assert_eq!(boundary(|| 7_u32), 7);
+        // An error (not a panic) keeps its own code.
+        let code = call(|| Err(Error::InvalidArgument("bad".into())));
+        assert_eq!(code, authward_result::InvalidArgument);
+        assert_eq!(crate::ffi::result::authward_last_error_code(), authward_result::InvalidArgument);
+    }
+
+    #[test]
+    fn str_arg_checks_null_utf8_and_the_bound() {
+        let ok = b"caf\xc3\xa9\0";
+        let bad = b"\xff\xfe\0";
+        // SAFETY: NUL-terminated buffers, or NULL.
+        unsafe {
+            assert_eq!(str_arg(ok.as_ptr().cast(), "s").unwrap(), "caf\u{e9}");
+            assert_eq!(str_arg(c"".as_ptr(), "s").unwrap(), "");
+            assert_eq!(str_arg(std::ptr::null(), "s").unwrap_err().code(), crate::ErrorCode::InvalidArgument);
+            assert_eq!(
+                str_arg(bad.as_ptr().cast(), "s").unwrap_err().code(),
+                crate::ErrorCode::InvalidArgument
+            );
+            assert_eq!(opt_str_arg(std::ptr::null(), "s").unwrap(), None);
+            assert_eq!(opt_str_arg(ok.as_ptr().cast(), "s").unwrap(), Some("caf\u{e9}"));
+        }
+        // Exactly the bound is accepted; one more byte is refused without reading past bound + 1.
+        let mut long = vec![b'a'; AUTHWARD_MAX_INPUT_BYTES + 1];
+        long.push(0);
+        // SAFETY: `long` is NUL-terminated.
+        let err = unsafe { str_arg(long.as_ptr().cast(), "s") }.unwrap_err();
+        assert!(err.to_string().contains("longer than"));
+        long.truncate(AUTHWARD_MAX_INPUT_BYTES);
+        long.push(0);
+        // SAFETY: as above.
+        assert_eq!(unsafe { str_arg(long.as_ptr().cast(), "s") }.unwrap().len(), AUTHWARD_MAX_INPUT_BYTES);
+        // An unterminated buffer of bound + 1 bytes is enough: the scan stops at the bound.
+        let unterminated = vec![b'a'; AUTHWARD_MAX_INPUT_BYTES + 1];
+        // SAFETY: readable for AUTHWARD_MAX_INPUT_BYTES + 1 bytes, as the contract allows.
+        assert!(unsafe { str_arg(unterminated.as_ptr().cast(), "s") }.is_err());
+    }
+
+    #[test]
+    fn bytes_and_password_args() {
+        let data = [1u8, 2, 3];
+        // SAFETY: `data` is valid for 3 bytes; NULL cases are checked before any read.
+        unsafe {
+            assert_eq!(bytes_arg(data.as_ptr(), 3, "b").unwrap(), &[1, 2, 3]);
+            assert_eq!(bytes_arg(data.as_ptr(), 0, "b").unwrap(), &[] as &[u8]);
+            assert!(bytes_arg(std::ptr::null(), 0, "b").is_err());
+            assert!(bytes_arg(data.as_ptr(), AUTHWARD_MAX_INPUT_BYTES + 1, "b").is_err());
+            assert_eq!(opt_bytes_arg(std::ptr::null(), 0, "b").unwrap(), None);
+            assert!(opt_bytes_arg(std::ptr::null(), 3, "b").is_err());
+            assert_eq!(opt_bytes_arg(data.as_ptr(), 2, "b").unwrap(), Some(&[1u8, 2][..]));
+            assert_eq!(password_arg(b"pw".as_ptr(), 2, "p").unwrap(), "pw");
+            assert!(password_arg(b"\xc3".as_ptr(), 1, "p").is_err());
+            // NULL is never an empty password.
+            assert!(password_arg(std::ptr::null(), 0, "p").is_err());
+        }
+    }
+
+    #[test]
+    fn out_params_handles_and_structs() {
+        assert!(out_arg(std::ptr::null_mut::<u64>(), "out").is_err());
+        let mut slot = std::mem::MaybeUninit::<u64>::uninit();
+        let out = out_arg(slot.as_mut_ptr(), "out").unwrap();
+        // SAFETY: `out` points to writable (uninitialised) memory for a u64; `write` does not read it.
+        unsafe { write_out(out, 42) };
+        // SAFETY: initialised just above.
+        assert_eq!(unsafe { slot.assume_init() }, 42);
+        let value = 9_u32;
+        // SAFETY: NULL or a live u32.
+        unsafe {
+            assert_eq!(*handle(&value as *const u32, "h").unwrap(), 9);
+            assert!(handle(std::ptr::null::<u32>(), "h").is_err());
+            assert_eq!(opt_struct_arg(&value as *const u32), Some(9));
+            assert_eq!(opt_struct_arg(std::ptr::null::<u32>()), None);
+        }
+    }
 }

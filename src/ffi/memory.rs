@@ -184,3 +184,75 @@ pub(crate) unsafe fn free_handle<T>(p: *mut T) {
 pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+
+    // Small enough for Miri (`cargo +nightly miri test --lib ffi::`): it checks the header arithmetic,
+    // the alignment, the wipe-then-free and that nothing leaks or is freed twice.
+
+    #[test]
+    fn owned_strings_round_trip_and_free() {
+        for text in ["", "a", "caf\u{e9} \u{1f511}", &"x".repeat(1000)] {
+            let p = owned_string(text).unwrap();
+            // SAFETY: a NUL-terminated string from `owned_string`, freed once below.
+            unsafe {
+                assert_eq!(CStr::from_ptr(p).to_str().unwrap(), text);
+                authward_string_free(p);
+            }
+        }
+        assert!(owned_string("a\0b").is_err());
+        // SAFETY: NULL is a no-op.
+        unsafe {
+            authward_string_free(std::ptr::null_mut());
+            authward_bytes_free(std::ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn owned_bytes_round_trip_and_free() {
+        for data in [&[][..], &[0u8][..], &[1, 2, 3, 0, 5][..], &[0xff; 333][..]] {
+            let p = owned_bytes(data).unwrap();
+            // SAFETY: `p` holds `data.len()` bytes from `owned_bytes`, freed once below.
+            unsafe {
+                assert_eq!(std::slice::from_raw_parts(p, data.len()), data);
+                authward_bytes_free(p);
+            }
+        }
+    }
+
+    #[test]
+    fn ctext_is_nul_terminated_and_cut_at_a_nul_when_lossy() {
+        let t = CText::new("hello").unwrap();
+        // SAFETY: `t` lives for the borrow.
+        assert_eq!(unsafe { CStr::from_ptr(t.as_ptr()) }.to_str().unwrap(), "hello");
+        assert!(CText::new("a\0b").is_err());
+        let l = CText::lossy("ab\0cd");
+        // SAFETY: as above.
+        assert_eq!(unsafe { CStr::from_ptr(l.as_ptr()) }.to_str().unwrap(), "ab");
+        let copy = t.clone();
+        drop(t);
+        // SAFETY: the clone owns its own buffer.
+        assert_eq!(unsafe { CStr::from_ptr(copy.as_ptr()) }.to_str().unwrap(), "hello");
+    }
+
+    #[test]
+    fn string_lists() {
+        let list = into_handle(authward_strings::new(&["one", "two"]).unwrap());
+        // SAFETY: a live list, freed once; accessors lend strings while it lives.
+        unsafe {
+            assert_eq!(authward_strings_len(list), 2);
+            assert_eq!(CStr::from_ptr(authward_strings_get(list, 1)).to_str().unwrap(), "two");
+            assert!(authward_strings_get(list, 2).is_null());
+            assert!(authward_strings_get(list, usize::MAX).is_null());
+            authward_strings_free(list);
+            assert_eq!(authward_strings_len(std::ptr::null()), 0);
+            assert!(authward_strings_get(std::ptr::null(), 0).is_null());
+            authward_strings_free(std::ptr::null_mut());
+        }
+        assert!(authward_strings::new(&["ok", "n\0ul"]).is_err());
+    }
+}

@@ -475,3 +475,164 @@ pub unsafe extern "C" fn authward_rules_free(list: *mut authward_rules) {
     // SAFETY: NULL or owned and not freed yet (the function's contract).
     unsafe { free_handle(list) }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+
+    // Small enough for Miri (no Argon2 run, no zxcvbn): NULL checks, out-parameters written only on
+    // success, the violation and rule lists.
+
+    fn text(p: *const c_char) -> String {
+        // SAFETY: a NUL-terminated string lent by the library.
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string()
+    }
+
+    const PHC: &[u8] =
+        b"$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$2GNQD1oD/eZK8E1mQQm4yA0IlTBLcxwRLy3ubSydsE4\0";
+
+    #[test]
+    fn needs_rehash_and_its_failures() {
+        let mut out = false;
+        let params = authward_hash_params { memory_kib: 1024, iterations: 1, parallelism: 1 };
+        // SAFETY: NUL-terminated strings, readable params, writable out-parameters (or NULL on purpose).
+        unsafe {
+            assert_eq!(authward_needs_rehash(PHC.as_ptr().cast(), &params, &mut out), authward_result::Ok);
+            assert!(!out);
+            assert_eq!(
+                authward_needs_rehash(PHC.as_ptr().cast(), std::ptr::null(), &mut out),
+                authward_result::Ok
+            );
+            assert!(out, "the defaults differ from m=1024,t=1");
+            let mut untouched = true;
+            let bad = b"$argon2id$v=19$m=99999999999,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g\0";
+            assert_eq!(
+                authward_needs_rehash(bad.as_ptr().cast(), &params, &mut untouched),
+                authward_result::InvalidArgument
+            );
+            let mut untouched2 = false;
+            assert_eq!(
+                authward_needs_rehash(std::ptr::null(), &params, &mut untouched2),
+                authward_result::InvalidArgument
+            );
+            assert!(untouched && !untouched2, "out-parameters are written only on success");
+            assert_eq!(
+                authward_needs_rehash(PHC.as_ptr().cast(), &params, std::ptr::null_mut()),
+                authward_result::InvalidArgument
+            );
+            // A password check that fails before any Argon2 work (malformed PHC) leaves the output alone.
+            let mut matches = true;
+            let rc = authward_verify_password(
+                b"pw".as_ptr(),
+                2,
+                bad.as_ptr().cast(),
+                std::ptr::null(),
+                0,
+                &mut matches,
+            );
+            assert_eq!(rc, authward_result::InvalidArgument);
+            assert!(matches);
+            let rc = authward_verify_password(
+                std::ptr::null(),
+                0,
+                PHC.as_ptr().cast(),
+                std::ptr::null(),
+                0,
+                &mut matches,
+            );
+            assert_eq!(rc, authward_result::InvalidArgument);
+            let mut phc = std::ptr::null_mut();
+            let rc = authward_hash_password(
+                b"pw".as_ptr(),
+                2,
+                &authward_hash_params { memory_kib: 1, ..params },
+                std::ptr::null(),
+                0,
+                &mut phc,
+            );
+            assert_eq!(rc, authward_result::InvalidArgument);
+            assert!(phc.is_null());
+            assert_eq!(authward_hash_params_validate(&params), authward_result::Ok);
+            assert_eq!(authward_hash_params_validate(std::ptr::null()), authward_result::InvalidArgument);
+        }
+        let d = authward_hash_params_default();
+        assert_eq!((d.memory_kib, d.iterations, d.parallelism), (19_456, 2, 1));
+    }
+
+    #[test]
+    fn policy_check_lists_violations_and_rules() {
+        let policy = authward_password_policy {
+            min_length: 8,
+            min_strength: 0,
+            require_digit: true,
+            ..authward_password_policy_default()
+        };
+        let inputs = [c"alice".as_ptr(), c"alice@example.com".as_ptr()];
+        let mut list = std::ptr::null_mut();
+        // SAFETY: readable policy and inputs, `password` valid for its length, writable out-parameter;
+        // the list is freed once.
+        unsafe {
+            let pw = "alice";
+            let rc =
+                authward_password_policy_check(&policy, pw.as_ptr(), pw.len(), inputs.as_ptr(), 2, &mut list);
+            assert_eq!(rc, authward_result::Ok);
+            assert_eq!(authward_violations_len(list), 3);
+            let codes: Vec<_> = (0..3).map(|i| authward_violations_code(list, i)).collect();
+            assert_eq!(
+                codes,
+                [
+                    authward_violation_code::TooShort,
+                    authward_violation_code::MissingDigit,
+                    authward_violation_code::ContainsUserInput
+                ]
+            );
+            assert!(!text(authward_violations_message(list, 0)).contains(pw));
+            assert_eq!(authward_violations_code(list, 3), authward_violation_code::None);
+            assert!(authward_violations_message(list, 3).is_null());
+            authward_violations_free(list);
+            assert_eq!(authward_violations_len(std::ptr::null()), 0);
+            authward_violations_free(std::ptr::null_mut());
+
+            // Failures: NULL inputs with a length, invalid UTF-8, a bad policy; the output stays untouched.
+            let mut untouched = std::ptr::null_mut();
+            let rc = authward_password_policy_check(
+                &policy,
+                b"x".as_ptr(),
+                1,
+                std::ptr::null(),
+                1,
+                &mut untouched,
+            );
+            assert_eq!(rc, authward_result::InvalidArgument);
+            let rc = authward_password_policy_check(
+                &policy,
+                b"\xff".as_ptr(),
+                1,
+                std::ptr::null(),
+                0,
+                &mut untouched,
+            );
+            assert_eq!(rc, authward_result::InvalidArgument);
+            let bad = authward_password_policy { min_length: 0, ..policy };
+            let rc =
+                authward_password_policy_check(&bad, b"x".as_ptr(), 1, std::ptr::null(), 0, &mut untouched);
+            assert_eq!(rc, authward_result::InvalidArgument);
+            assert!(untouched.is_null());
+            assert_eq!(authward_password_policy_validate(&bad), authward_result::InvalidArgument);
+            assert_eq!(authward_password_policy_validate(std::ptr::null()), authward_result::Ok);
+
+            let mut rules = std::ptr::null_mut();
+            assert_eq!(authward_password_policy_rules(&policy, &mut rules), authward_result::Ok);
+            assert_eq!(authward_rules_len(rules), 4);
+            assert_eq!(authward_rules_code(rules, 2), authward_violation_code::MissingDigit);
+            assert_eq!(text(authward_rules_description(rules, 0)), "At least 8 characters");
+            assert!(authward_rules_description(rules, 4).is_null());
+            authward_rules_free(rules);
+            authward_rules_free(std::ptr::null_mut());
+        }
+        assert_eq!(text(authward_violation_code_name(8)), "CONTAINS_USER_INPUT");
+        assert_eq!(text(authward_violation_code_name(0)), "NONE");
+    }
+}

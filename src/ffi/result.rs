@@ -212,4 +212,54 @@ mod tests {
         assert_eq!(AUTHWARD_VERSION_MINOR.to_string(), env!("CARGO_PKG_VERSION_MINOR"));
         assert_eq!(AUTHWARD_VERSION_PATCH.to_string(), env!("CARGO_PKG_VERSION_PATCH"));
     }
+
+    fn text(p: *const c_char) -> String {
+        // SAFETY: the library returns static or thread-owned NUL-terminated strings.
+        unsafe { std::ffi::CStr::from_ptr(p) }.to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn static_texts_are_nul_terminated() {
+        assert_eq!(text(authward_version()), env!("CARGO_PKG_VERSION"));
+        assert_eq!(text(authward_result_name(5)), "POLICY_VIOLATION");
+        assert_eq!(text(authward_result_name(999)), "UNKNOWN");
+        assert_eq!(text(authward_result_str(u32::MAX)), "unknown result code");
+        assert_eq!(text(authward_result_str(0)), ErrorCode::Ok.description());
+    }
+
+    #[test]
+    fn last_error_is_per_thread_and_replaced_by_the_next_failure() {
+        // A fresh thread has no last error.
+        std::thread::spawn(|| {
+            assert_eq!(authward_last_error_code(), authward_result::Ok);
+            assert_eq!(text(authward_last_error_message()), "");
+            assert_eq!(authward_last_error_retry_after(), 0);
+            // SAFETY: never NULL; lent.
+            assert_eq!(
+                unsafe { crate::ffi::password::authward_violations_len(authward_last_error_violations()) },
+                0
+            );
+        })
+        .join()
+        .unwrap();
+        set_last_error(&Error::LockedOut { retry_after: 42 });
+        assert_eq!(authward_last_error_code(), authward_result::LockedOut);
+        assert_eq!(authward_last_error_retry_after(), 42);
+        let v = vec![crate::Violation { code: crate::ViolationCode::TooShort, message: "use more".into() }];
+        set_last_error(&Error::PolicyViolation(v));
+        assert_eq!(authward_last_error_code(), authward_result::PolicyViolation);
+        assert_eq!(authward_last_error_retry_after(), 0);
+        let list = authward_last_error_violations();
+        // SAFETY: lent until the next failure on this thread, which happens after these reads.
+        unsafe {
+            assert_eq!(crate::ffi::password::authward_violations_len(list), 1);
+            assert_eq!(text(crate::ffi::password::authward_violations_message(list, 0)), "use more");
+        }
+        // A message with a NUL is cut there, never lost.
+        set_last_error(&Error::InvalidArgument("a\0b".into()));
+        assert!(text(authward_last_error_message()).ends_with('a'));
+        // Another thread's failures do not touch this one.
+        std::thread::spawn(|| set_last_error(&Error::Internal("elsewhere".into()))).join().unwrap();
+        assert_eq!(authward_last_error_code(), authward_result::InvalidArgument);
+    }
 }

@@ -88,15 +88,17 @@ pub unsafe extern "C" fn authward_service_open(
         let (path, key, options) =
             unsafe { (str_arg(path, "path")?, bytes_arg(key, key_len, "key")?, options_arg(options)?) };
         #[cfg(feature = "sqlite")]
-        let inner = Authward::open(path, key, options)?;
+        {
+            let inner = Authward::open(path, key, options)?;
+            // SAFETY: checked non-NULL, writable.
+            unsafe { write_out(out, into_handle(authward_service { inner })) };
+            Ok(())
+        }
         #[cfg(not(feature = "sqlite"))]
-        let inner: Authward = {
-            let _ = (path, key, options);
-            return Err(crate::Error::InvalidState("authward was built without the sqlite feature".into()));
-        };
-        // SAFETY: checked non-NULL, writable.
-        unsafe { write_out(out, into_handle(authward_service { inner })) };
-        Ok(())
+        {
+            let _ = (out, path, key, options);
+            Err(crate::Error::InvalidState("authward was built without the sqlite feature".into()))
+        }
     })
 }
 
@@ -468,5 +470,119 @@ pub unsafe extern "C" fn authward_status(
     // SAFETY: every pointer is NULL or valid (the function's contract).
     unsafe {
         with_out(service, out_status, "out_status", |s| Ok((&s.status(str_arg(user_id, "user_id")?)?).into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+    use crate::ffi::account::{authward_clock_free, authward_clock_new};
+    use crate::ffi::memory::{authward_strings_free, authward_strings_get, authward_strings_len};
+    use crate::ffi::outcome::{
+        authward_event_list_detail, authward_event_list_free, authward_event_list_len,
+        authward_sign_in_result_challenge, authward_sign_in_result_credential_version,
+        authward_sign_in_result_free, authward_sign_in_result_status, authward_sign_in_status,
+    };
+
+    // Runs under Miri with the cheapest Argon2 parameters (8 KiB, one pass): handles, out-parameters,
+    // lists and the results of the service through C.
+
+    #[test]
+    fn in_memory_service_through_c() {
+        let cheap = authward_hash_params { memory_kib: 8, iterations: 1, parallelism: 1 };
+        let mut clock = std::ptr::null_mut();
+        let mut svc = std::ptr::null_mut();
+        let pw = "correct horse battery staple";
+        // SAFETY: every pointer is NULL (where intended) or valid for what the function reads or writes;
+        // each handle is freed once.
+        unsafe {
+            assert_eq!(authward_clock_new(1_700_000_000, &mut clock), authward_result::Ok);
+            let options = authward_options { clock, hash_params: &cheap, ..authward_options_default() };
+            assert_eq!(authward_service_open_in_memory(&options, &mut svc), authward_result::Ok);
+            authward_clock_free(clock); // the service keeps its own reference
+            assert_eq!(authward_now(svc), 1_700_000_000);
+            // No zxcvbn (its dictionaries take minutes to build under Miri).
+            let mut policy = crate::ffi::account::authward_account_policy_default();
+            policy.password.min_strength = 0;
+            assert_eq!(authward_set_account_policy(svc, c"acme".as_ptr(), &policy), authward_result::Ok);
+            let rc = authward_create_user(
+                svc,
+                c"alice".as_ptr(),
+                c"acme".as_ptr(),
+                pw.as_ptr(),
+                pw.len(),
+                std::ptr::null(),
+            );
+            assert_eq!(rc, authward_result::Ok);
+            let rc = authward_create_user(
+                svc,
+                c"alice".as_ptr(),
+                c"acme".as_ptr(),
+                pw.as_ptr(),
+                pw.len(),
+                std::ptr::null(),
+            );
+            assert_eq!(rc, authward_result::AlreadyExists);
+
+            let mut result = std::ptr::null_mut();
+            assert_eq!(
+                authward_sign_in(svc, c"alice".as_ptr(), pw.as_ptr(), pw.len(), &mut result),
+                authward_result::Ok
+            );
+            assert_eq!(authward_sign_in_result_status(result), authward_sign_in_status::Complete);
+            assert!(authward_sign_in_result_challenge(result).is_null());
+            assert_eq!(authward_sign_in_result_credential_version(result), 1);
+            authward_sign_in_result_free(result);
+            let mut untouched = std::ptr::null_mut();
+            let rc = authward_sign_in(svc, c"alice".as_ptr(), b"wrong".as_ptr(), 5, &mut untouched);
+            assert_eq!(rc, authward_result::InvalidCredentials);
+            let rc = authward_sign_in(svc, c"nobody".as_ptr(), pw.as_ptr(), pw.len(), &mut untouched);
+            assert_eq!(rc, authward_result::InvalidCredentials);
+            let rc = authward_verify_second_factor(svc, c"AAAA".as_ptr(), c"123456".as_ptr(), &mut untouched);
+            assert_eq!(rc, authward_result::ChallengeExpired);
+            assert!(untouched.is_null());
+            assert_eq!(authward_sign_in_result_status(std::ptr::null()), authward_sign_in_status::None);
+
+            let mut users = std::ptr::null_mut();
+            assert_eq!(authward_list_users(svc, c"acme".as_ptr(), &mut users), authward_result::Ok);
+            assert_eq!(authward_strings_len(users), 1);
+            assert_eq!(CStr::from_ptr(authward_strings_get(users, 0)).to_str().unwrap(), "alice");
+            authward_strings_free(users);
+
+            let mut events = std::ptr::null_mut();
+            assert_eq!(authward_events(svc, c"alice".as_ptr(), 10, &mut events), authward_result::Ok);
+            assert_eq!(authward_event_list_len(events), 3); // policy change, sign-in, failed sign-in
+            let detail = CStr::from_ptr(authward_event_list_detail(events, 0)).to_str().unwrap();
+            assert!(!detail.contains(pw));
+            authward_event_list_free(events);
+
+            // An all-zero status (false flags, zero numbers) to be overwritten.
+            let mut status: authward_security_status = std::mem::zeroed();
+            assert_eq!(authward_status(svc, c"alice".as_ptr(), &mut status), authward_result::Ok);
+            assert_eq!(status.credential_version, 1);
+            assert!(!status.two_factor_enabled && !status.locked);
+            let rc = authward_status(std::ptr::null(), c"alice".as_ptr(), &mut status);
+            assert_eq!(rc, authward_result::InvalidArgument);
+            let rc = authward_status(svc, c"nobody".as_ptr(), &mut status);
+            assert_eq!(rc, authward_result::NotFound);
+
+            let rc = authward_change_password(
+                svc,
+                c"alice".as_ptr(),
+                pw.as_ptr(),
+                pw.len(),
+                b"x".as_ptr(),
+                1,
+                b"y".as_ptr(),
+                1,
+            );
+            assert_eq!(rc, authward_result::PasswordMismatch);
+            assert_eq!(authward_delete_user(svc, c"alice".as_ptr()), authward_result::Ok);
+            assert_eq!(authward_delete_user(svc, c"alice".as_ptr()), authward_result::NotFound);
+            authward_service_free(svc);
+            authward_service_free(std::ptr::null_mut());
+        }
     }
 }

@@ -375,3 +375,188 @@ pub unsafe extern "C" fn authward_totp_uri_free(uri: *mut authward_parsed_totp_u
     // SAFETY: NULL or owned and not freed yet (the function's contract).
     unsafe { free_handle(uri) }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+    use crate::ffi::memory::{
+        authward_bytes_free, authward_string_free, authward_strings_free, authward_strings_len,
+    };
+
+    // Small enough for Miri: base32 buffers, URI handles and their accessors, codes through C.
+
+    fn take(p: *mut c_char) -> String {
+        // SAFETY: a string from the library, read then freed once.
+        unsafe {
+            let s = CStr::from_ptr(p).to_str().unwrap().to_string();
+            authward_string_free(p);
+            s
+        }
+    }
+
+    const SECRET: &CStr = c"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    #[test]
+    fn secrets_decode_encode_and_refuse() {
+        let (mut bytes, mut len) = (std::ptr::null_mut(), 0);
+        // SAFETY: NUL-terminated strings, writable out-parameters; buffers freed once.
+        unsafe {
+            assert_eq!(
+                authward_decode_totp_secret(c"gezd gnbv-gy3t qojq====".as_ptr(), &mut bytes, &mut len),
+                authward_result::Ok
+            );
+            assert_eq!(std::slice::from_raw_parts(bytes, len), b"1234567890");
+            let mut out = std::ptr::null_mut();
+            assert_eq!(authward_encode_totp_secret(bytes, len, &mut out), authward_result::Ok);
+            assert_eq!(take(out), "GEZDGNBVGY3TQOJQ");
+            authward_bytes_free(bytes);
+            let (mut b2, mut l2) = (std::ptr::null_mut::<u8>(), 77);
+            assert_eq!(
+                authward_decode_totp_secret(c"not base32!".as_ptr(), &mut b2, &mut l2),
+                authward_result::InvalidArgument
+            );
+            assert_eq!(
+                authward_decode_totp_secret(std::ptr::null(), &mut b2, &mut l2),
+                authward_result::InvalidArgument
+            );
+            assert_eq!(
+                authward_decode_totp_secret(SECRET.as_ptr(), std::ptr::null_mut(), &mut l2),
+                authward_result::InvalidArgument
+            );
+            assert!(b2.is_null() && l2 == 77, "out-parameters are written only on success");
+        }
+    }
+
+    #[test]
+    fn codes_and_verification_through_c() {
+        let config = authward_totp_config_default();
+        let mut code = std::ptr::null_mut();
+        // SAFETY: NUL-terminated strings, readable config and last step, writable out-parameters.
+        unsafe {
+            assert_eq!(authward_totp_code(SECRET.as_ptr(), 59, &config, &mut code), authward_result::Ok);
+            let code = std::ffi::CString::new(take(code)).unwrap();
+            assert_eq!(code.to_str().unwrap(), "287082");
+            let (mut valid, mut step) = (false, 0);
+            assert_eq!(
+                authward_verify_totp(
+                    SECRET.as_ptr(),
+                    code.as_ptr(),
+                    59,
+                    std::ptr::null(),
+                    &config,
+                    &mut valid,
+                    &mut step
+                ),
+                authward_result::Ok
+            );
+            assert!(valid && step == 1);
+            let last = 1_u64;
+            assert_eq!(
+                authward_verify_totp(
+                    SECRET.as_ptr(),
+                    code.as_ptr(),
+                    59,
+                    &last,
+                    &config,
+                    &mut valid,
+                    &mut step
+                ),
+                authward_result::Ok
+            );
+            assert!(!valid && step == 0, "a replayed step never matches");
+            let bad = authward_totp_config { digits: 9, ..config };
+            let (mut v2, mut s2) = (true, 5);
+            assert_eq!(
+                authward_verify_totp(
+                    SECRET.as_ptr(),
+                    code.as_ptr(),
+                    59,
+                    std::ptr::null(),
+                    &bad,
+                    &mut v2,
+                    &mut s2
+                ),
+                authward_result::InvalidArgument
+            );
+            assert_eq!(
+                authward_verify_totp(
+                    SECRET.as_ptr(),
+                    c"\xff".as_ptr(),
+                    59,
+                    std::ptr::null(),
+                    &config,
+                    &mut v2,
+                    &mut s2
+                ),
+                authward_result::InvalidArgument
+            );
+            assert!(v2 && s2 == 5);
+            let mut hotp = std::ptr::null_mut();
+            assert_eq!(
+                authward_hotp(b"12345678901234567890".as_ptr(), 20, 0, std::ptr::null(), &mut hotp),
+                authward_result::Ok
+            );
+            assert_eq!(take(hotp), "755224");
+            assert_eq!(authward_totp_config_validate(&bad), authward_result::InvalidArgument);
+            let odd = authward_totp_config { algorithm: 7, ..config };
+            assert_eq!(authward_totp_config_validate(&odd), authward_result::InvalidArgument);
+            let mut warnings = std::ptr::null_mut();
+            let sha256 = authward_totp_config { algorithm: 1, ..config };
+            assert_eq!(
+                authward_totp_config_compatibility_warnings(&sha256, &mut warnings),
+                authward_result::Ok
+            );
+            assert_eq!(authward_strings_len(warnings), 1);
+            authward_strings_free(warnings);
+        }
+    }
+
+    #[test]
+    fn uri_build_parse_and_accessors() {
+        let config = authward_totp_config_default();
+        let mut uri = std::ptr::null_mut();
+        // SAFETY: NUL-terminated strings, readable config, writable out-parameters; handles freed once.
+        unsafe {
+            assert_eq!(
+                authward_totp_uri(
+                    SECRET.as_ptr(),
+                    c"ACME Co".as_ptr(),
+                    c"jane@example.com".as_ptr(),
+                    &config,
+                    &mut uri
+                ),
+                authward_result::Ok
+            );
+            let uri = std::ffi::CString::new(take(uri)).unwrap();
+            let mut parsed = std::ptr::null_mut();
+            assert_eq!(authward_parse_totp_uri(uri.as_ptr(), &mut parsed), authward_result::Ok);
+            assert_eq!(CStr::from_ptr(authward_totp_uri_secret(parsed)), SECRET);
+            assert_eq!(CStr::from_ptr(authward_totp_uri_issuer(parsed)).to_str().unwrap(), "ACME Co");
+            assert_eq!(
+                CStr::from_ptr(authward_totp_uri_account_name(parsed)).to_str().unwrap(),
+                "jane@example.com"
+            );
+            assert_eq!(authward_totp_uri_config(parsed).period, 30);
+            authward_totp_uri_free(parsed);
+            assert!(authward_totp_uri_secret(std::ptr::null()).is_null());
+            assert_eq!(authward_totp_uri_config(std::ptr::null()).digits, 6);
+            authward_totp_uri_free(std::ptr::null_mut());
+            let mut untouched = std::ptr::null_mut();
+            assert_eq!(
+                authward_parse_totp_uri(
+                    c"otpauth://hotp/A:b?secret=GEZDGNBVGY3TQOJQ".as_ptr(),
+                    &mut untouched
+                ),
+                authward_result::InvalidArgument
+            );
+            let mut out = std::ptr::null_mut();
+            assert_eq!(
+                authward_totp_uri(SECRET.as_ptr(), c"a:b".as_ptr(), c"x".as_ptr(), &config, &mut out),
+                authward_result::InvalidArgument
+            );
+            assert!(untouched.is_null() && out.is_null());
+        }
+    }
+}
