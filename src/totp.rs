@@ -299,7 +299,8 @@ impl Totp {
         let mac = self.inner.sign(step.saturating_mul(self.config.period));
         let mac = mac.as_ref();
         let offset = usize::from(mac[mac.len() - 1] & 0x0f);
-        let binary = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]]) & 0x7fff_ffff;
+        let binary = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]])
+            & 0x7fff_ffff;
         let digits = usize::from(self.config.digits);
         let mut value = binary % 10u32.pow(u32::from(self.config.digits));
         for slot in buf.buf[..digits].iter_mut().rev() {
@@ -443,9 +444,6 @@ fn check_label_part(what: &str, value: &str) -> Result<()> {
     if value.chars().count() > MAX_LABEL_PART {
         return Err(Error::invalid(format!("{what} longer than {MAX_LABEL_PART} characters")));
     }
-    if value.contains(':') {
-        return Err(Error::invalid(format!("{what} must not contain ':'")));
-    }
     if value.chars().any(char::is_control) {
         return Err(Error::invalid(format!("{what} must not contain control characters")));
     }
@@ -454,8 +452,9 @@ fn check_label_part(what: &str, value: &str) -> Result<()> {
 
 /// Builds `otpauth://totp/Issuer:account?secret=…&issuer=…&algorithm=…&digits=…&period=…`.
 ///
-/// Issuer and account name must be non-empty, without `:` or control characters, at most 256 characters;
-/// both are percent-encoded. The account name must not start with whitespace: the Key URI format reads
+/// Issuer and account name must be non-empty, without control characters, at most 256 characters; the
+/// issuer must not contain `:`. Both are percent-encoded, so an account name with `:` (a user id such as
+/// `corp:alice`) is written as `%3A` and comes back intact: readers split the label at its first colon. The account name must not start with whitespace: the Key URI format reads
 /// spaces after the `:` as padding, so [`parse_uri`] could not give it back. The secret is validated and
 /// written canonically. A URI longer than [`MAX_URI_LEN`] once percent-encoded (possible with long
 /// non-ASCII names) is refused, since [`parse_uri`] would refuse it.
@@ -463,6 +462,9 @@ pub fn build_uri(secret: &str, issuer: &str, account_name: &str, config: &TotpCo
     config.validate()?;
     check_label_part("issuer", issuer)?;
     check_label_part("account name", account_name)?;
+    if issuer.contains(':') {
+        return Err(Error::invalid("issuer must not contain ':'"));
+    }
     if account_name.starts_with(char::is_whitespace) {
         return Err(Error::invalid("account name must not start with whitespace"));
     }
@@ -658,6 +660,15 @@ mod tests {
         assert_eq!(parsed.account_name, "jane.doe@example.com");
         assert_eq!(parsed.secret.as_str(), s);
         assert!(!format!("{parsed:?}").contains(&s));
+    }
+
+    #[test]
+    fn account_name_with_colon_round_trips() {
+        let s = encode_secret(RFC_SHA1);
+        let uri = build_uri(&s, "ACME", "corp:alice", &TotpConfig::default()).unwrap();
+        assert!(uri.starts_with("otpauth://totp/ACME:corp%3Aalice?"));
+        let parsed = parse_uri(&uri).unwrap();
+        assert_eq!((parsed.issuer.as_str(), parsed.account_name.as_str()), ("ACME", "corp:alice"));
     }
 
     #[test]

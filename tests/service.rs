@@ -334,6 +334,15 @@ both_stores! {
     }
 
 
+    ids_with_colons_can_enrol(env) {
+        // a user id such as "corp:alice" ends up in the otpauth label; it must not block enrolment
+        env.aw.create_user("corp:alice", "acme", PW, None).unwrap();
+        let (secret, _) = enroll(&env, "corp:alice");
+        let c = challenge(&env.aw.sign_in("corp:alice", PW).unwrap());
+        assert_eq!(env.aw.verify_second_factor(&c, &code_now(&env, &secret)).unwrap().status, SignInStatus::Complete);
+        assert_eq!(err(env.aw.create_user("bob", "acme", PW2, Some(" bob@example.com"))), ErrorCode::InvalidArgument);
+    }
+
     bad_input_is_invalid_argument(env) {
         env.aw.create_user("alice", "acme", PW, None).unwrap();
         let huge = "x".repeat(1 << 20);

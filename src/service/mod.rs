@@ -19,6 +19,7 @@
 pub(crate) mod sealing;
 pub mod types;
 
+#[cfg(feature = "sqlite")]
 use std::path::Path;
 use std::sync::Arc;
 
@@ -363,10 +364,10 @@ impl Authward {
         check_id("user id", user_id)?;
         check_id("account id", account_id)?;
         if let Some(e) = email
-            && (e.is_empty() || e.len() > MAX_EMAIL_LEN || e.chars().any(char::is_control))
+            && (e.is_empty() || e.len() > MAX_EMAIL_LEN || e.chars().any(char::is_control) || e.trim() != e)
         {
             return Err(Error::invalid(format!(
-                "email must be 1..={MAX_EMAIL_LEN} bytes without control characters"
+                "email must be 1..={MAX_EMAIL_LEN} bytes without control characters or surrounding spaces"
             )));
         }
         check_password_arg("password", password)?;
