@@ -48,6 +48,10 @@ def _sequential_and_parallel(a: _Worker, b: _Worker) -> tuple[float, float]:
     return sequential, time.perf_counter() - t0
 
 
+# Best-of-ten parallel/sequential ratio that counts as "clearly less time" (GIL held: >= 1.0).
+LIMIT = 0.9
+
+
 def test_two_threads_hash_in_clearly_less_time_than_two_sequential_hashes() -> None:
     assert (os.cpu_count() or 1) >= 2, "needs two cores"
     a, b = _Worker(), _Worker()
@@ -55,23 +59,25 @@ def test_two_threads_hash_in_clearly_less_time_than_two_sequential_hashes() -> N
         for w in (a, b):  # warm up: allocate each thread's Argon2 memory
             w.jobs.put("warm-up")
             w.done.get()
-        # With the GIL held the ratio is >= 1.0; released, ~0.5 on an idle 2-core machine. The machine is
-        # shared with other builds, so take the best of up to ten tries and accept anything clearly below 1.
+        # With the GIL held the ratio is >= 1.0. Released, it is 0.76-0.80 on this machine kind even in pure
+        # Rust (two AVX-512 Argon2 fills do not scale to 0.5 on its two vCPUs; argon2-cffi's scalar code
+        # reaches 0.54). The machine may be shared, so take the best of up to ten tries and accept anything
+        # clearly below 1.
         ratios: list[float] = []
         for _ in range(10):
             sequential, parallel = _sequential_and_parallel(a, b)
             ratios.append(parallel / sequential)
-            if ratios[-1] < 0.8:
+            if ratios[-1] < LIMIT:
                 break
     finally:
         a.jobs.put(None)
         b.jobs.put(None)
     summary = f"parallel/sequential ratios {[round(r, 2) for r in ratios]}"
-    if min(ratios) >= 0.8 and os.getloadavg()[0] > (os.cpu_count() or 1):
+    if min(ratios) >= LIMIT and os.getloadavg()[0] > (os.cpu_count() or 1):
         # Other processes keep every core busy: a second thread cannot get a second core, whatever the
         # GIL does. test_python_threads_run_while_a_hash_is_computed still checks the GIL is released.
         pytest.skip(f"cores busy with other work (load {os.getloadavg()[0]:.1f}); {summary}")
-    assert min(ratios) < 0.8, summary
+    assert min(ratios) < LIMIT, summary
 
 
 def test_python_threads_run_while_a_hash_is_computed() -> None:
