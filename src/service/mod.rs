@@ -456,12 +456,11 @@ impl Authward {
         by_user: bool,
     ) -> Result<()> {
         let now = self.now();
-        let mut new_hash = Some(new_hash);
         self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
             if rec.password_hash != snapshot.password_hash {
                 return Err(Error::InvalidState("the password was changed concurrently; try again".into()));
             }
-            let old = std::mem::replace(&mut rec.password_hash, new_hash.take().unwrap_or_default());
+            let old = std::mem::replace(&mut rec.password_hash, new_hash.clone());
             rec.password_history.insert(0, old);
             rec.password_history.truncate(history as usize);
             rec.password_changed_at = now;
@@ -563,7 +562,7 @@ impl Authward {
             })?;
             return Err(Error::InvalidCredentials);
         }
-        let mut rehash = if hash::needs_rehash(&snapshot.password_hash, &self.hash_params).unwrap_or(true) {
+        let rehash = if hash::needs_rehash(&snapshot.password_hash, &self.hash_params).unwrap_or(true) {
             Some(hash::hash(password, &self.hash_params, self.pepper())?)
         } else {
             None
@@ -579,8 +578,8 @@ impl Authward {
                 return Err(Error::InvalidCredentials);
             }
             rec.failed_count = 0;
-            if let Some(h) = rehash.take() {
-                rec.password_hash = h;
+            if let Some(h) = &rehash {
+                rec.password_hash.clone_from(h);
                 changes.events.push(event(
                     rec,
                     EventKind::PasswordRehashed,

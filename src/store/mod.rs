@@ -195,7 +195,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Ids of the account's users, sorted.
     fn list_users(&self, account_id: &str) -> Result<Vec<String>>;
     /// Atomically reads the user, runs `f`, and (if `f` succeeds) writes the record and applies the
-    /// [`Changes`]. `NOT_FOUND` if the user does not exist; if `f` fails nothing is written.
+    /// [`Changes`]. `NOT_FOUND` if the user does not exist; if `f` fails nothing is written. A store may
+    /// run `f` more than once (e.g. retrying a transaction after a serialization failure): the service's
+    /// closures depend only on the record they are given (tests/retrying_store.rs).
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord>;
     /// The challenge with this token hash, if it exists (expired or not).
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;

@@ -1,0 +1,95 @@
+//! A store may run the `update_user` closure more than once (a database that retries a transaction after
+//! a serialization failure, as PostgreSQL does). The flows' closures must give the same result every time.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::sync::Arc;
+
+use authward::store::{
+    AccountRecord, ChallengeRecord, Changes, MemoryStore, NewEvent, Store, UpdateFn, UserRecord,
+};
+use authward::{Authward, AuthwardOptions, ErrorCode, Event, HashParams, Result};
+
+/// Delegates to a MemoryStore, but runs every update closure once on a throw-away copy first.
+#[derive(Debug, Default)]
+struct RetryingStore {
+    inner: MemoryStore,
+}
+
+impl Store for RetryingStore {
+    fn get_account(&self, account_id: &str) -> Result<Option<AccountRecord>> {
+        self.inner.get_account(account_id)
+    }
+    fn put_account(&self, record: &AccountRecord, event: &NewEvent) -> Result<()> {
+        self.inner.put_account(record, event)
+    }
+    fn insert_user(&self, user: &UserRecord, events: &[NewEvent]) -> Result<()> {
+        self.inner.insert_user(user, events)
+    }
+    fn get_user(&self, user_id: &str) -> Result<Option<UserRecord>> {
+        self.inner.get_user(user_id)
+    }
+    fn delete_user(&self, user_id: &str) -> Result<bool> {
+        self.inner.delete_user(user_id)
+    }
+    fn list_users(&self, account_id: &str) -> Result<Vec<String>> {
+        self.inner.list_users(account_id)
+    }
+    fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        if let Some(mut copy) = self.inner.get_user(user_id)? {
+            let _ = f(&mut copy, &mut Changes::default()); // the first attempt "fails" and is rolled back
+        }
+        self.inner.update_user(user_id, f)
+    }
+    fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
+        self.inner.get_challenge(token_hash)
+    }
+    fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>> {
+        self.inner.events(user_id, limit)
+    }
+    fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.inner.get_meta(key)
+    }
+    fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>> {
+        self.inner.init_meta(key, value)
+    }
+}
+
+const PW: &str = "correct horse battery staple";
+const PW2: &str = "purple elephant dancing quietly";
+
+fn service(params: HashParams) -> Authward {
+    let options = AuthwardOptions { hash_params: params, ..AuthwardOptions::default() };
+    Authward::with_store(Arc::new(RetryingStore::default()), &[1u8; 32], options).unwrap()
+}
+
+#[test]
+fn password_change_survives_a_retried_transaction() {
+    let aw = service(HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 });
+    aw.create_user("alice", "acme", PW, None).unwrap();
+    aw.change_password("alice", PW, PW2, PW2).unwrap();
+    aw.sign_in("alice", PW2).unwrap();
+    assert_eq!(aw.sign_in("alice", PW).unwrap_err().code(), ErrorCode::InvalidCredentials);
+    aw.set_password("alice", "seventeen orange umbrellas sing").unwrap();
+    aw.sign_in("alice", "seventeen orange umbrellas sing").unwrap();
+}
+
+#[test]
+fn rehash_survives_a_retried_transaction() {
+    let store = Arc::new(RetryingStore::default());
+    let weak = AuthwardOptions {
+        hash_params: HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 },
+        ..AuthwardOptions::default()
+    };
+    Authward::with_store(store.clone(), &[1u8; 32], weak)
+        .unwrap()
+        .create_user("alice", "acme", PW, None)
+        .unwrap();
+    let stronger = AuthwardOptions {
+        hash_params: HashParams { memory_kib: 2048, iterations: 1, parallelism: 1 },
+        ..AuthwardOptions::default()
+    };
+    let aw = Authward::with_store(store.clone(), &[1u8; 32], stronger).unwrap();
+    aw.sign_in("alice", PW).unwrap();
+    assert!(store.get_user("alice").unwrap().unwrap().password_hash.contains("m=2048"), "rehashed");
+    aw.sign_in("alice", PW).unwrap();
+}
