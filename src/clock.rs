@@ -27,6 +27,13 @@ impl Clock for SystemClock {
     }
 }
 
+/// The time a stateless call works at: `at` when given, otherwise the system clock's now.
+///
+/// Every binding calls this for its optional `at` argument, so "no time means now" is decided once.
+pub fn at_or_now(at: Option<u64>) -> u64 {
+    at.unwrap_or_else(|| SystemClock.now())
+}
+
 /// A clock that only moves when told to. Cloning shares the same time.
 #[derive(Debug, Clone, Default)]
 pub struct ManualClock {

@@ -49,6 +49,8 @@ pub const PENDING_ENROLLMENT_TTL: u64 = 900;
 pub const MAX_ID_LEN: usize = 256;
 /// Longest email (bytes).
 pub const MAX_EMAIL_LEN: usize = 320;
+/// How many events `events` returns when the caller gives no limit (every binding's default).
+pub const DEFAULT_EVENTS_LIMIT: usize = 100;
 /// Most events returned by one `events` call.
 pub const MAX_EVENTS: usize = 1000;
 const DAY: u64 = 86_400;
