@@ -15,6 +15,7 @@
 pub mod account;
 pub mod clock;
 pub mod error;
+pub mod event;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod password;

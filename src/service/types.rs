@@ -1,4 +1,4 @@
-//! The values the service hands out: sign-in results, enrolments, status and events.
+//! The values the service hands out: sign-in results, enrolments and status.
 
 use std::fmt;
 
@@ -131,87 +131,4 @@ pub struct SecurityStatus {
     pub locked_until: Option<u64>,
     /// Increases with every password change.
     pub credential_version: u64,
-}
-
-/// What happened, in a user's security log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    /// A completed sign-in.
-    SignIn,
-    /// A wrong password or code at sign-in.
-    SignInFailed,
-    /// The password was changed (by the user or an admin).
-    PasswordChanged,
-    /// The password hash was upgraded to current parameters.
-    PasswordRehashed,
-    /// TOTP 2FA was turned on.
-    TwoFactorEnabled,
-    /// TOTP 2FA was turned off (by the user or an admin reset).
-    TwoFactorDisabled,
-    /// A recovery code was used.
-    RecoveryCodeUsed,
-    /// New recovery codes replaced the old ones.
-    RecoveryCodesRegenerated,
-    /// A TOTP code was presented again (replay).
-    CodeReused,
-    /// Too many failures locked the user out.
-    LockedOut,
-    /// The account's policy changed.
-    PolicyChanged,
-}
-
-impl EventKind {
-    /// Every kind.
-    pub const ALL: [EventKind; 11] = [
-        EventKind::SignIn,
-        EventKind::SignInFailed,
-        EventKind::PasswordChanged,
-        EventKind::PasswordRehashed,
-        EventKind::TwoFactorEnabled,
-        EventKind::TwoFactorDisabled,
-        EventKind::RecoveryCodeUsed,
-        EventKind::RecoveryCodesRegenerated,
-        EventKind::CodeReused,
-        EventKind::LockedOut,
-        EventKind::PolicyChanged,
-    ];
-
-    /// The stable name, e.g. `"sign_in_failed"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            EventKind::SignIn => "sign_in",
-            EventKind::SignInFailed => "sign_in_failed",
-            EventKind::PasswordChanged => "password_changed",
-            EventKind::PasswordRehashed => "password_rehashed",
-            EventKind::TwoFactorEnabled => "two_factor_enabled",
-            EventKind::TwoFactorDisabled => "two_factor_disabled",
-            EventKind::RecoveryCodeUsed => "recovery_code_used",
-            EventKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
-            EventKind::CodeReused => "code_reused",
-            EventKind::LockedOut => "locked_out",
-            EventKind::PolicyChanged => "policy_changed",
-        }
-    }
-
-    /// The kind with this name.
-    pub fn parse(name: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
-
-impl fmt::Display for EventKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One entry of a user's security log. `detail` never contains a secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    /// What happened.
-    pub kind: EventKind,
-    /// When (unix seconds).
-    pub at: u64,
-    /// A short English detail (e.g. "wrong password", "admin reset").
-    pub detail: String,
 }

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::{AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UpdateFn, UserRecord};
 use crate::error::{Error, Result};
-use crate::service::types::Event;
+use crate::event::Event;
 
 /// A [`Store`] in memory, guarded by one mutex (every update is atomic).
 #[derive(Debug, Default)]

@@ -25,7 +25,8 @@ pub use sqlite::SqliteStore;
 
 use crate::account::AccountPolicy;
 use crate::error::Result;
-use crate::service::types::{Event, EventKind};
+use crate::event::Event;
+pub use crate::event::NewEvent;
 use crate::totp::TotpConfig;
 
 /// An account (tenant): its policy and when 2FA enforcement was switched on.
@@ -145,21 +146,6 @@ pub struct ChallengeRecord {
     pub user_id: String,
     /// End of its life.
     pub expires_at: u64,
-}
-
-/// An event to append to the security log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewEvent {
-    /// The account it belongs to.
-    pub account_id: String,
-    /// The user, or `None` for account-wide events (policy changes).
-    pub user_id: Option<String>,
-    /// What happened.
-    pub kind: EventKind,
-    /// When.
-    pub at: u64,
-    /// Detail without secrets.
-    pub detail: String,
 }
 
 /// What a [`Store::update_user`] closure asks for besides the record itself.

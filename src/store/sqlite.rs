@@ -29,8 +29,8 @@ use super::{
 };
 use crate::account::{AccountPolicy, LockoutPolicy};
 use crate::error::{Error, Result};
+use crate::event::{Event, EventKind};
 use crate::password::policy::PasswordPolicy;
-use crate::service::types::{Event, EventKind};
 use crate::totp::{Algorithm, TotpConfig};
 
 /// The schema version this code writes.

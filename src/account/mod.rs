@@ -1,4 +1,7 @@
-//! Account (tenant) policies set by an admin for all users of an account.
+//! Account (tenant) policies set by an admin for all users of an account, and the rules that apply
+//! them to a user at a given time ([`expiry`]: password expiry and the 2FA enrolment deadline).
+
+pub mod expiry;
 
 use crate::error::{Error, Result};
 use crate::password::policy::PasswordPolicy;

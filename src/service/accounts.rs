@@ -1,0 +1,46 @@
+//! Account policies: what an admin sets for all users of an account.
+
+use super::{Authward, check_id};
+use crate::account::AccountPolicy;
+use crate::error::Result;
+use crate::event::{EventKind, NewEvent};
+use crate::store::AccountRecord;
+
+impl Authward {
+    // ---------------------------------------------------------------- accounts
+
+    /// Sets the account's policy (validated). Turning on `enforce_two_factor` starts the grace period now.
+    pub fn set_account_policy(&self, account_id: &str, policy: &AccountPolicy) -> Result<()> {
+        check_id("account id", account_id)?;
+        policy.validate()?;
+        let now = self.now();
+        let old = self.store.get_account(account_id)?;
+        let enforced_since = match (&old, policy.enforce_two_factor) {
+            (_, false) => None,
+            (Some(o), true) if o.policy.enforce_two_factor => o.enforced_since.or(Some(now)),
+            (_, true) => Some(now),
+        };
+        let record =
+            AccountRecord { account_id: account_id.to_string(), policy: policy.clone(), enforced_since };
+        let detail = format!(
+            "enforce_two_factor={}, two_factor_grace_days={}, password_expiration_days={}",
+            policy.enforce_two_factor,
+            policy.two_factor_grace_days,
+            policy.password_expiration_days.map_or("off".to_string(), |d| d.to_string())
+        );
+        let event = NewEvent {
+            account_id: account_id.to_string(),
+            user_id: None,
+            kind: EventKind::PolicyChanged,
+            at: now,
+            detail,
+        };
+        self.store.put_account(&record, &event)
+    }
+
+    /// The account's policy (the defaults if none was set).
+    pub fn account_policy(&self, account_id: &str) -> Result<AccountPolicy> {
+        check_id("account id", account_id)?;
+        Ok(self.account(account_id)?.policy)
+    }
+}

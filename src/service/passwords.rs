@@ -1,0 +1,134 @@
+//! Passwords: the user's change, the admin's reset, and the proof of the current password other flows need.
+
+use super::{Authward, check_id, check_password_arg, event, locked_for, record_failure};
+use crate::account::AccountPolicy;
+use crate::error::{Error, Result};
+use crate::event::EventKind;
+use crate::password::hash;
+use crate::store::UserRecord;
+
+impl Authward {
+    // ---------------------------------------------------------------- passwords
+
+    /// `PASSWORD_REUSED` if `new` matches the current password or one of the last `history` ones.
+    pub(super) fn check_reuse(&self, rec: &UserRecord, policy: &AccountPolicy, new: &str) -> Result<()> {
+        let recent = std::iter::once(&rec.password_hash)
+            .chain(rec.password_history.iter().take(policy.password.history as usize));
+        for phc in recent {
+            // A stored hash that cannot be parsed cannot match; it must not block the change.
+            if hash::verify(new, phc, self.pepper()).unwrap_or(false) {
+                return Err(Error::PasswordReused);
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies `password` for a flow that needs it, counting a failure toward lockout.
+    pub(super) fn verify_for_flow(
+        &self,
+        snapshot: &UserRecord,
+        policy: &AccountPolicy,
+        password: &str,
+    ) -> Result<()> {
+        if let Some(wait) = locked_for(snapshot, self.now()) {
+            return Err(Error::LockedOut { retry_after: wait });
+        }
+        if hash::verify(password, &snapshot.password_hash, self.pepper())? {
+            return Ok(());
+        }
+        let now = self.now();
+        self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+            record_failure(rec, &policy.lockout, now, changes, "wrong password");
+            Ok(())
+        })?;
+        Err(Error::WrongPassword)
+    }
+
+    fn store_new_password(
+        &self,
+        snapshot: &UserRecord,
+        history: u32,
+        new_hash: String,
+        detail: &str,
+        by_user: bool,
+    ) -> Result<()> {
+        let now = self.now();
+        self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+            if rec.password_hash != snapshot.password_hash {
+                return Err(Error::InvalidState("the password was changed concurrently; try again".into()));
+            }
+            let old = std::mem::replace(&mut rec.password_hash, new_hash.clone());
+            rec.password_history.insert(0, old);
+            rec.password_history.truncate(history as usize);
+            rec.password_changed_at = now;
+            rec.credential_version += 1;
+            if by_user {
+                rec.must_change_password = false;
+            } else {
+                rec.locked_until = 0;
+                rec.failed_count = 0;
+            }
+            changes.drop_user_challenges = true;
+            changes.events.push(event(rec, EventKind::PasswordChanged, now, detail));
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// The user changes their password: `current`, `new`, and `confirm` (must equal `new`).
+    ///
+    /// Errors, checked in this order: `LOCKED_OUT`, `WRONG_PASSWORD` (counts toward lockout),
+    /// `PASSWORD_MISMATCH`, `POLICY_VIOLATION` (every violation), `PASSWORD_REUSED` (the current one or one
+    /// of the last `history`). On success the expiry restarts and `credential_version` increases.
+    pub fn change_password(&self, user_id: &str, current: &str, new: &str, confirm: &str) -> Result<()> {
+        check_password_arg("current password", current)?;
+        check_password_arg("new password", new)?;
+        check_password_arg("confirmation", confirm)?;
+        let snapshot = self.user(user_id)?;
+        let account = self.account(&snapshot.account_id)?;
+        self.verify_for_flow(&snapshot, &account.policy, current)?;
+        if new != confirm {
+            return Err(Error::PasswordMismatch);
+        }
+        let inputs = Self::user_inputs(user_id, &snapshot.account_id, snapshot.email.as_deref());
+        Self::check_policy(&account.policy, new, &inputs)?;
+        self.check_reuse(&snapshot, &account.policy, new)?;
+        let new_hash = hash::hash(new, &self.hash_params, self.pepper())?;
+        self.store_new_password(
+            &snapshot,
+            account.policy.password.history,
+            new_hash,
+            "changed by the user",
+            true,
+        )
+    }
+
+    /// Admin: sets a user's password (policy and history apply; the lockout is cleared).
+    /// Errors: `NOT_FOUND`, `POLICY_VIOLATION`, `PASSWORD_REUSED`.
+    pub fn set_password(&self, user_id: &str, new: &str) -> Result<()> {
+        check_password_arg("new password", new)?;
+        let snapshot = self.user(user_id)?;
+        let account = self.account(&snapshot.account_id)?;
+        let inputs = Self::user_inputs(user_id, &snapshot.account_id, snapshot.email.as_deref());
+        Self::check_policy(&account.policy, new, &inputs)?;
+        self.check_reuse(&snapshot, &account.policy, new)?;
+        let new_hash = hash::hash(new, &self.hash_params, self.pepper())?;
+        self.store_new_password(
+            &snapshot,
+            account.policy.password.history,
+            new_hash,
+            "set by an admin",
+            false,
+        )
+    }
+
+    /// Admin: the next sign-in of the user carries `"change_password"` until they change it.
+    pub fn require_password_change(&self, user_id: &str) -> Result<()> {
+        check_id("user id", user_id)?;
+        self.store.update_user(user_id, &mut |rec, _| {
+            rec.must_change_password = true;
+            Ok(())
+        })?;
+        Ok(())
+    }
+}

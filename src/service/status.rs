@@ -1,0 +1,37 @@
+//! Reading: the security log and the status for the Security settings page.
+
+use super::types::SecurityStatus;
+use super::{Authward, MAX_EVENTS, check_id, required_actions};
+use crate::account::expiry::expiry;
+use crate::error::Result;
+use crate::event::Event;
+
+impl Authward {
+    // ---------------------------------------------------------------- reading
+
+    /// The user's security log, newest first (at most `limit`, capped at 1000), including the account's
+    /// policy changes since the user was created.
+    pub fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>> {
+        check_id("user id", user_id)?;
+        self.store.events(user_id, limit.min(MAX_EVENTS))
+    }
+
+    /// The user's security state for the Security settings page.
+    pub fn status(&self, user_id: &str) -> Result<SecurityStatus> {
+        let rec = self.user(user_id)?;
+        let account = self.account(&rec.account_id)?;
+        let now = self.now();
+        let e = expiry(rec.password_changed_at, &account.policy, now);
+        Ok(SecurityStatus {
+            two_factor_enabled: rec.totp.is_some(),
+            recovery_codes_left: u32::try_from(rec.recovery_codes.len()).unwrap_or(u32::MAX),
+            password_changed_at: rec.password_changed_at,
+            password_expires_at: e.expires_at,
+            password_expires_in_days: e.in_days,
+            password_expiry_warning: e.expires_at.is_some() && e.warning,
+            required_actions: required_actions(&rec, &account, now),
+            locked_until: (rec.locked_until > now).then_some(rec.locked_until),
+            credential_version: rec.credential_version,
+        })
+    }
+}

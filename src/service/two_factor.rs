@@ -1,0 +1,157 @@
+//! Two-factor authentication: enrolment, confirmation, disabling, recovery codes, admin reset.
+
+use zeroize::Zeroizing;
+
+use super::sealing::Purpose;
+use super::types::Enrollment;
+use super::{
+    Authward, PENDING_ENROLLMENT_TTL, check_id, check_password_arg, event, generate_recovery_codes,
+    locked_for, record_failure,
+};
+use crate::error::{Error, Result};
+use crate::event::EventKind;
+use crate::qr;
+use crate::store::{PendingTotp, TotpRecord};
+use crate::totp::{self, Check, Totp};
+
+impl Authward {
+    // ---------------------------------------------------------------- two-factor
+
+    /// Starts a TOTP enrolment: a new secret (pending for 15 minutes, replacing any earlier pending one)
+    /// with its `otpauth://` URI and QR renderings. The account name in the URI is the user's email, or
+    /// their id. The account's TOTP settings apply.
+    pub fn begin_totp_enrollment(&self, user_id: &str, issuer: &str) -> Result<Enrollment> {
+        let snapshot = self.user(user_id)?;
+        let account = self.account(&snapshot.account_id)?;
+        let config = account.policy.totp;
+        let secret = Zeroizing::new(totp::generate_secret()?);
+        let bytes = totp::decode_secret(&secret)?;
+        let account_name = snapshot.email.as_deref().unwrap_or(user_id);
+        let uri = Zeroizing::new(totp::build_uri(&secret, issuer, account_name, &config)?);
+        let sealed = self.sealer.seal(user_id, Purpose::PendingTotp, &bytes)?;
+        let enrollment = Enrollment {
+            qr_svg: qr::svg(&uri)?,
+            qr_png: qr::png(&uri, qr::DEFAULT_SCALE)?,
+            qr_terminal: qr::terminal(&uri)?,
+            secret,
+            uri,
+            expires_at: self.now() + PENDING_ENROLLMENT_TTL,
+        };
+        let expires_at = enrollment.expires_at;
+        self.store.update_user(user_id, &mut |rec, _| {
+            rec.pending_totp = Some(PendingTotp { sealed_secret: sealed.clone(), config, expires_at });
+            Ok(())
+        })?;
+        Ok(enrollment)
+    }
+
+    /// Confirms the pending enrolment with a code from the app: 2FA is on from now, the code's time step
+    /// counts as used (it cannot be replayed at the next sign-in), and 10 new recovery codes are returned
+    /// (shown once; only hashes are kept). Errors: `INVALID_STATE` (nothing pending, or it expired),
+    /// `INVALID_CODE` (counts toward lockout), `LOCKED_OUT`.
+    pub fn confirm_totp_enrollment(&self, user_id: &str, code: &str) -> Result<Vec<String>> {
+        let snapshot = self.user(user_id)?;
+        let account = self.account(&snapshot.account_id)?;
+        let (codes, hashes) = generate_recovery_codes()?;
+        let now = self.now();
+        let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
+        self.store.update_user(user_id, &mut |rec, changes| {
+            if let Some(wait) = locked_for(rec, now) {
+                return Err(Error::LockedOut { retry_after: wait });
+            }
+            let pending = match &rec.pending_totp {
+                Some(p) if now <= p.expires_at => p.clone(),
+                Some(_) => return Err(Error::InvalidState("the enrolment expired; begin again".into())),
+                None => return Err(Error::InvalidState("no enrolment in progress".into())),
+            };
+            let secret = self.sealer.open(&rec.user_id, Purpose::PendingTotp, &pending.sealed_secret)?;
+            match Totp::from_bytes(&secret, &pending.config)?.check(code, now, None) {
+                Check::Valid(step) => {
+                    let sealed = self.sealer.seal(&rec.user_id, Purpose::ActiveTotp, &secret)?;
+                    rec.totp = Some(TotpRecord {
+                        sealed_secret: sealed,
+                        config: pending.config,
+                        last_step: Some(step),
+                        enabled_at: now,
+                    });
+                    rec.pending_totp = None;
+                    rec.recovery_codes = hashes.clone();
+                    rec.failed_count = 0;
+                    changes.drop_user_challenges = true;
+                    changes.events.push(event(rec, EventKind::TwoFactorEnabled, now, "authenticator app"));
+                    outcome = Ok(());
+                }
+                _ => {
+                    record_failure(rec, &account.policy.lockout, now, changes, "wrong enrolment code");
+                    outcome = Err(Error::InvalidCode);
+                }
+            }
+            Ok(())
+        })?;
+        outcome.map(|()| codes)
+    }
+
+    /// The user turns 2FA off (password required). Errors: `TWO_FACTOR_ENFORCED` while the account
+    /// enforces 2FA, `WRONG_PASSWORD`, `LOCKED_OUT`, `INVALID_STATE` if 2FA is off.
+    pub fn disable_totp(&self, user_id: &str, password: &str) -> Result<()> {
+        check_password_arg("password", password)?;
+        let snapshot = self.user(user_id)?;
+        let account = self.account(&snapshot.account_id)?;
+        if account.policy.enforce_two_factor {
+            return Err(Error::TwoFactorEnforced);
+        }
+        self.verify_for_flow(&snapshot, &account.policy, password)?;
+        let now = self.now();
+        self.store.update_user(user_id, &mut |rec, changes| {
+            if rec.totp.is_none() {
+                return Err(Error::InvalidState("two-factor authentication is not enabled".into()));
+            }
+            rec.totp = None;
+            rec.pending_totp = None;
+            rec.recovery_codes.clear();
+            changes.drop_user_challenges = true;
+            changes.events.push(event(rec, EventKind::TwoFactorDisabled, now, "by the user"));
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// New recovery codes replacing the old ones (password required). Errors: `WRONG_PASSWORD`,
+    /// `LOCKED_OUT`, `INVALID_STATE` if 2FA is off.
+    pub fn regenerate_recovery_codes(&self, user_id: &str, password: &str) -> Result<Vec<String>> {
+        check_password_arg("password", password)?;
+        let snapshot = self.user(user_id)?;
+        let account = self.account(&snapshot.account_id)?;
+        self.verify_for_flow(&snapshot, &account.policy, password)?;
+        let (codes, hashes) = generate_recovery_codes()?;
+        let now = self.now();
+        self.store.update_user(user_id, &mut |rec, changes| {
+            if rec.totp.is_none() {
+                return Err(Error::InvalidState("two-factor authentication is not enabled".into()));
+            }
+            rec.recovery_codes = hashes.clone();
+            changes.events.push(event(rec, EventKind::RecoveryCodesRegenerated, now, "by the user"));
+            Ok(())
+        })?;
+        Ok(codes)
+    }
+
+    /// Admin (lost phone): turns the user's 2FA off and removes the secret, pending enrolment, recovery
+    /// codes and open challenges. Under enforcement the user must enrol again at the next sign-in.
+    pub fn reset_two_factor(&self, user_id: &str) -> Result<()> {
+        check_id("user id", user_id)?;
+        let now = self.now();
+        self.store.update_user(user_id, &mut |rec, changes| {
+            let was_on = rec.totp.is_some();
+            rec.totp = None;
+            rec.pending_totp = None;
+            rec.recovery_codes.clear();
+            changes.drop_user_challenges = true;
+            if was_on {
+                changes.events.push(event(rec, EventKind::TwoFactorDisabled, now, "admin reset"));
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+}
