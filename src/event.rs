@@ -28,11 +28,22 @@ pub enum EventKind {
     LockedOut,
     /// The account's policy changed.
     PolicyChanged,
+    /// A wrong current password in a password change.
+    PasswordChangeFailed,
+    /// A wrong code when confirming a 2FA enrolment.
+    EnrollmentFailed,
+    /// A wrong password (or code) given to prove it is the user (disable 2FA, new recovery codes,
+    /// replacing the authenticator).
+    ReauthenticationFailed,
+    /// An active authenticator was replaced by a new one (with proof).
+    TwoFactorReplaced,
+    /// An admin lifted a lockout.
+    Unlocked,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::SignIn,
         EventKind::SignInFailed,
         EventKind::PasswordChanged,
@@ -44,6 +55,11 @@ impl EventKind {
         EventKind::CodeReused,
         EventKind::LockedOut,
         EventKind::PolicyChanged,
+        EventKind::PasswordChangeFailed,
+        EventKind::EnrollmentFailed,
+        EventKind::ReauthenticationFailed,
+        EventKind::TwoFactorReplaced,
+        EventKind::Unlocked,
     ];
 
     /// The stable name, e.g. `"sign_in_failed"`.
@@ -60,6 +76,11 @@ impl EventKind {
             EventKind::CodeReused => "code_reused",
             EventKind::LockedOut => "locked_out",
             EventKind::PolicyChanged => "policy_changed",
+            EventKind::PasswordChangeFailed => "password_change_failed",
+            EventKind::EnrollmentFailed => "enrollment_failed",
+            EventKind::ReauthenticationFailed => "reauthentication_failed",
+            EventKind::TwoFactorReplaced => "two_factor_replaced",
+            EventKind::Unlocked => "unlocked",
         }
     }
 

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use authward::store::{
-    AccountRecord, ChallengeRecord, Changes, MemoryStore, NewEvent, Store, UpdateFn, UserRecord,
+    AccountRecord, ChallengeRecord, Changes, MemoryStore, NewEvent, Store, UnknownFn, UpdateFn, UserRecord,
 };
 use authward::{Authward, AuthwardOptions, ErrorCode, Event, HashParams, Result};
 
@@ -39,6 +39,10 @@ impl Store for RetryingStore {
             let _ = f(&mut copy, &mut Changes::default()); // the first attempt "fails" and is rolled back
         }
         self.inner.update_user(user_id, f)
+    }
+    fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()> {
+        let _ = f(&mut Default::default()); // a first attempt on a throw-away state, rolled back
+        self.inner.update_unknown(key, now, f)
     }
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
         self.inner.get_challenge(token_hash)

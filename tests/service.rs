@@ -132,11 +132,12 @@ both_stores! {
 
     lockout_after_failures_and_expiry(env) {
         let mut p = AccountPolicy::new();
-        p.lockout = LockoutPolicy { max_failures: 3, lockout_seconds: 60 };
+        p.lockout = LockoutPolicy::new(3, 60);
         env.aw.set_account_policy("acme", &p).unwrap();
         env.aw.create_user("alice", "acme", PW, None).unwrap();
-        for _ in 0..3 {
-            assert_eq!(err(env.aw.sign_in("alice", "bad bad bad bad")), ErrorCode::InvalidCredentials);
+        for i in 0..3 {
+            // distinct guesses: the same wrong password typed again is not counted twice
+            assert_eq!(err(env.aw.sign_in("alice", &format!("bad guess {i}"))), ErrorCode::InvalidCredentials);
         }
         let e = env.aw.sign_in("alice", PW).unwrap_err();
         assert_eq!(e.code(), ErrorCode::LockedOut);
@@ -149,26 +150,26 @@ both_stores! {
 
     success_resets_failure_count(env) {
         let mut p = AccountPolicy::new();
-        p.lockout = LockoutPolicy { max_failures: 3, lockout_seconds: 60 };
+        p.lockout = LockoutPolicy::new(3, 60);
         env.aw.set_account_policy("acme", &p).unwrap();
         env.aw.create_user("alice", "acme", PW, None).unwrap();
-        for _ in 0..4 {
-            let _ = env.aw.sign_in("alice", "bad bad bad bad");
-            let _ = env.aw.sign_in("alice", "bad bad bad bad");
+        for i in 0..4 {
+            let _ = env.aw.sign_in("alice", &format!("bad guess {i}a"));
+            let _ = env.aw.sign_in("alice", &format!("bad guess {i}b"));
             env.aw.sign_in("alice", PW).unwrap();
         }
     }
 
     hourly_cap_holds_in_any_configuration(env) {
         let mut p = AccountPolicy::new();
-        p.lockout = LockoutPolicy { max_failures: 100, lockout_seconds: 1 };
+        p.lockout = LockoutPolicy::new(100, 1);
         env.aw.set_account_policy("acme", &p).unwrap();
         env.aw.create_user("alice", "acme", PW, None).unwrap();
         let mut failures = 0;
         // try for one hour, one attempt a second when not locked (at most 3600 attempts)
         let end = env.clock.now() + 3600;
         while env.clock.now() < end {
-            match env.aw.sign_in("alice", "bad bad bad bad") {
+            match env.aw.sign_in("alice", &format!("bad guess {}", env.clock.now())) {
                 Err(e) if e.code() == ErrorCode::InvalidCredentials => {
                     failures += 1;
                     env.clock.advance(1);
@@ -232,7 +233,7 @@ both_stores! {
 
     failed_codes_count_toward_lockout(env) {
         let mut p = AccountPolicy::new();
-        p.lockout = LockoutPolicy { max_failures: 3, lockout_seconds: 120 };
+        p.lockout = LockoutPolicy::new(3, 120);
         env.aw.set_account_policy("acme", &p).unwrap();
         env.aw.create_user("alice", "acme", PW, None).unwrap();
         let (secret, _) = enroll(&env, "alice");
@@ -252,10 +253,19 @@ both_stores! {
         env.clock.advance(10 * DAY);
         env.aw.set_account_policy("acme", &p).unwrap();
         // grace counts from the moment enforcement was switched on, not from the user's creation
+        let deadline = env.clock.now() + 7 * DAY;
         env.clock.advance(6 * DAY);
-        assert!(env.aw.sign_in("alice", PW).unwrap().required_actions.is_empty());
+        // inside the grace period: a full session, with the action and its deadline listed
+        let s = env.aw.sign_in("alice", PW).unwrap();
+        assert_eq!(s.status, SignInStatus::Complete);
+        assert_eq!(s.required_actions, vec![RequiredAction::EnrollTwoFactor]);
+        assert_eq!(s.two_factor_deadline, Some(deadline));
+        assert!(env.aw.status("alice").unwrap().required_actions.is_empty(), "nothing is due yet");
         env.clock.advance(DAY);
-        assert_eq!(env.aw.sign_in("alice", PW).unwrap().required_actions, vec![RequiredAction::EnrollTwoFactor]);
+        // grace over: the sign-in is not complete until the user enrols
+        let s = env.aw.sign_in("alice", PW).unwrap();
+        assert_eq!(s.status, SignInStatus::ActionRequired);
+        assert_eq!(s.required_actions, vec![RequiredAction::EnrollTwoFactor]);
         assert_eq!(env.aw.status("alice").unwrap().required_actions, vec![RequiredAction::EnrollTwoFactor]);
         // re-saving the policy does not restart the grace period
         env.aw.set_account_policy("acme", &p).unwrap();
@@ -266,7 +276,9 @@ both_stores! {
         assert!(env.aw.verify_second_factor(&c, &code_now(&env, &secret)).unwrap().required_actions.is_empty());
         // a user created after enforcement gets their own grace period
         env.aw.create_user("bob", "acme", PW2, None).unwrap();
-        assert!(env.aw.sign_in("bob", PW2).unwrap().required_actions.is_empty());
+        let s = env.aw.sign_in("bob", PW2).unwrap();
+        assert_eq!(s.status, SignInStatus::Complete);
+        assert_eq!(s.two_factor_deadline, Some(env.clock.now() + 7 * DAY));
         let kinds: Vec<_> = env.aw.events("bob", 10).unwrap().iter().map(|e| e.kind).collect();
         assert!(!kinds.contains(&EventKind::PolicyChanged), "policy changes before bob existed are not his");
         assert!(env.aw.events("alice", 100).unwrap().iter().any(|e| e.kind == EventKind::PolicyChanged));
@@ -285,7 +297,9 @@ both_stores! {
         assert_eq!(st.password_expires_at, Some(T0 + 90 * DAY));
         assert!(st.password_expiry_warning);
         env.clock.advance(10 * DAY);
-        assert_eq!(env.aw.sign_in("alice", PW).unwrap().required_actions, vec![RequiredAction::ChangePassword]);
+        let s = env.aw.sign_in("alice", PW).unwrap();
+        assert_eq!(s.required_actions, vec![RequiredAction::ChangePassword]);
+        assert_eq!(s.status, SignInStatus::ActionRequired, "an expired password never gives a full session");
         env.aw.change_password("alice", PW, PW2, PW2).unwrap();
         let s = env.aw.sign_in("alice", PW2).unwrap();
         assert!(s.required_actions.is_empty());

@@ -1,53 +1,15 @@
 //! Account (tenant) policies set by an admin for all users of an account, and the rules that apply
-//! them to a user at a given time ([`expiry`]: password expiry and the 2FA enrolment deadline).
+//! them to a user at a given time ([`expiry`]: password expiry and the 2FA enrolment deadline;
+//! [`lockout`]: the failure budget).
 
 pub mod expiry;
+pub mod lockout;
+
+pub use lockout::LockoutPolicy;
 
 use crate::error::{Error, Result};
 use crate::password::policy::PasswordPolicy;
 use crate::totp::TotpConfig;
-
-/// How many failures lock a user out, and for how long. Failed passwords and failed codes both count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LockoutPolicy {
-    /// Failures in a row that lock the user out, 1–100. Default 5.
-    pub max_failures: u32,
-    /// Lockout length in seconds, 1–86400. Default 300.
-    pub lockout_seconds: u64,
-}
-
-impl LockoutPolicy {
-    /// Default `max_failures`.
-    pub const DEFAULT_MAX_FAILURES: u32 = 5;
-    /// Default `lockout_seconds`.
-    pub const DEFAULT_LOCKOUT_SECONDS: u64 = 300;
-    /// Upper bound of failed attempts per user per hour, whatever the configuration (NIST 800-63B
-    /// §5.2.2 rate limiting). The service enforces it on top of `max_failures`.
-    pub const MAX_FAILURES_PER_HOUR: u32 = 100;
-
-    /// Checks `max_failures` 1–100 and `lockout_seconds` 1–86400.
-    pub fn validate(&self) -> Result<()> {
-        if self.max_failures == 0 || self.max_failures > Self::MAX_FAILURES_PER_HOUR {
-            return Err(Error::invalid(format!("max_failures must be 1..=100, got {}", self.max_failures)));
-        }
-        if self.lockout_seconds == 0 || self.lockout_seconds > 86_400 {
-            return Err(Error::invalid(format!(
-                "lockout_seconds must be 1..=86400, got {}",
-                self.lockout_seconds
-            )));
-        }
-        Ok(())
-    }
-}
-
-impl Default for LockoutPolicy {
-    fn default() -> Self {
-        LockoutPolicy {
-            max_failures: Self::DEFAULT_MAX_FAILURES,
-            lockout_seconds: Self::DEFAULT_LOCKOUT_SECONDS,
-        }
-    }
-}
 
 /// The policies of one account: two-factor enforcement, password expiration, and the password, TOTP
 /// and lockout settings of its users.
@@ -128,7 +90,7 @@ mod tests {
         assert_eq!(p.two_factor_grace_days, 0);
         assert_eq!(p.password_expiration_days, None);
         assert_eq!(p.password_expiry_warning_days, 14);
-        assert_eq!(p.lockout, LockoutPolicy { max_failures: 5, lockout_seconds: 300 });
+        assert_eq!(p.lockout, LockoutPolicy::new(5, 300));
         assert_eq!(p.totp, TotpConfig::default());
         assert!(p.validate().is_ok());
     }
@@ -139,14 +101,8 @@ mod tests {
             AccountPolicy { totp: TotpConfig { digits: 9, ..TotpConfig::default() }, ..AccountPolicy::new() },
             AccountPolicy { totp: TotpConfig { digits: 5, ..TotpConfig::default() }, ..AccountPolicy::new() },
             AccountPolicy { password_expiration_days: Some(0), ..AccountPolicy::new() },
-            AccountPolicy {
-                lockout: LockoutPolicy { max_failures: 0, lockout_seconds: 1 },
-                ..AccountPolicy::new()
-            },
-            AccountPolicy {
-                lockout: LockoutPolicy { max_failures: 101, lockout_seconds: 1 },
-                ..AccountPolicy::new()
-            },
+            AccountPolicy { lockout: LockoutPolicy::new(0, 1), ..AccountPolicy::new() },
+            AccountPolicy { lockout: LockoutPolicy::new(101, 1), ..AccountPolicy::new() },
             AccountPolicy { two_factor_grace_days: 40_000, ..AccountPolicy::new() },
         ];
         for p in bad {

@@ -70,10 +70,7 @@ impl TryFrom<authward_account_policy> for AccountPolicy {
             password_expiry_warning_days: p.password_expiry_warning_days,
             password: p.password.into(),
             totp: TotpConfig::try_from(p.totp)?,
-            lockout: LockoutPolicy {
-                max_failures: p.lockout.max_failures,
-                lockout_seconds: p.lockout.lockout_seconds,
-            },
+            lockout: LockoutPolicy::new(p.lockout.max_failures, p.lockout.lockout_seconds),
         };
         policy.validate()?;
         Ok(policy)

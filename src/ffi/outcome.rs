@@ -34,6 +34,9 @@ pub enum authward_sign_in_status {
     Complete = 1,
     /// The password was right; pass the challenge and a code to `authward_verify_second_factor()`.
     SecondFactorRequired = 2,
+    /// The credentials were right, but the user must first take the required actions (enrol 2FA,
+    /// change the password): give a session limited to those pages, never a full one.
+    ActionRequired = 3,
 }
 
 impl Fallback for authward_sign_in_status {
@@ -59,6 +62,7 @@ impl authward_sign_in_result {
             status: match s.status {
                 SignInStatus::Complete => authward_sign_in_status::Complete,
                 SignInStatus::SecondFactorRequired => authward_sign_in_status::SecondFactorRequired,
+                SignInStatus::ActionRequired => authward_sign_in_status::ActionRequired,
             },
             challenge: s.challenge.as_ref().map(|c| CText::new(c)).transpose()?,
             required_actions: action_mask(&s.required_actions),
@@ -295,6 +299,16 @@ pub enum authward_event_kind {
     LockedOut = 10,
     /// The account's policy changed.
     PolicyChanged = 11,
+    /// A wrong current password in a password change.
+    PasswordChangeFailed = 12,
+    /// A wrong code when confirming a 2FA enrolment.
+    EnrollmentFailed = 13,
+    /// A wrong password or code given as proof (disable 2FA, new recovery codes, replacement).
+    ReauthenticationFailed = 14,
+    /// An active authenticator was replaced by a new one.
+    TwoFactorReplaced = 15,
+    /// An admin lifted a lockout.
+    Unlocked = 16,
 }
 
 impl From<EventKind> for authward_event_kind {
@@ -311,6 +325,11 @@ impl From<EventKind> for authward_event_kind {
             EventKind::CodeReused => authward_event_kind::CodeReused,
             EventKind::LockedOut => authward_event_kind::LockedOut,
             EventKind::PolicyChanged => authward_event_kind::PolicyChanged,
+            EventKind::PasswordChangeFailed => authward_event_kind::PasswordChangeFailed,
+            EventKind::EnrollmentFailed => authward_event_kind::EnrollmentFailed,
+            EventKind::ReauthenticationFailed => authward_event_kind::ReauthenticationFailed,
+            EventKind::TwoFactorReplaced => authward_event_kind::TwoFactorReplaced,
+            EventKind::Unlocked => authward_event_kind::Unlocked,
         }
     }
 }
@@ -325,7 +344,7 @@ impl Fallback for authward_event_kind {
 /// Static, never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn authward_event_kind_name(kind: u32) -> *const c_char {
-    const NAMES: [&str; 12] = [
+    const NAMES: [&str; 17] = [
         "none\0",
         "sign_in\0",
         "sign_in_failed\0",
@@ -338,6 +357,11 @@ pub extern "C" fn authward_event_kind_name(kind: u32) -> *const c_char {
         "code_reused\0",
         "locked_out\0",
         "policy_changed\0",
+        "password_change_failed\0",
+        "enrollment_failed\0",
+        "reauthentication_failed\0",
+        "two_factor_replaced\0",
+        "unlocked\0",
     ];
     let name = usize::try_from(kind).ok().and_then(|i| NAMES.get(i)).unwrap_or(&NAMES[0]);
     name.as_ptr().cast()

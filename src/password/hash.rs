@@ -279,6 +279,17 @@ fn parse_phc(phc: &str) -> Result<Phc> {
 /// (truncated, unknown algorithm or version, absurd parameters, bad base64), a password over
 /// [`MAX_PASSWORD_BYTES`] or a bad pepper.
 pub fn verify(password: &str, phc: &str, pepper: Option<&[u8]>) -> Result<bool> {
+    verify_with_output(password, phc, pepper).map(|(ok, _)| ok)
+}
+
+/// [`verify`], also returning the Argon2 output computed for the (NFKC-normalized) password under the
+/// stored salt and parameters. The service keys it to recognise a wrong password typed again without
+/// keeping anything cheaper to attack than the stored hash itself.
+pub fn verify_with_output(
+    password: &str,
+    phc: &str,
+    pepper: Option<&[u8]>,
+) -> Result<(bool, Zeroizing<Vec<u8>>)> {
     check_password_len(password)?;
     let pepper = check_pepper(pepper)?;
     let parsed = parse_phc(phc)?;
@@ -295,14 +306,17 @@ pub fn verify(password: &str, phc: &str, pepper: Option<&[u8]>) -> Result<bool> 
     let mut out = Zeroizing::new(vec![0u8; parsed.hash.len()]);
     argon2_into(&job, &mut out)?;
     if bool::from(out.ct_eq(&parsed.hash)) {
-        return Ok(true);
+        return Ok((true, out));
     }
     if normalized.as_str() != password {
         job.password = password.as_bytes();
-        argon2_into(&job, &mut out)?;
-        return Ok(bool::from(out.ct_eq(&parsed.hash)));
+        let mut raw = Zeroizing::new(vec![0u8; parsed.hash.len()]);
+        argon2_into(&job, &mut raw)?;
+        if bool::from(raw.ct_eq(&parsed.hash)) {
+            return Ok((true, raw));
+        }
     }
-    Ok(false)
+    Ok((false, out))
 }
 
 /// Whether a PHC string should be replaced by a fresh [`hash`] at `params`: true for another algorithm

@@ -1,20 +1,32 @@
 //! The service: the flows of the Security settings page and the sign-in form over a [`Store`].
 //!
 //! [`Authward`] is `Send + Sync`; share one instance across threads. Slow work (Argon2) never runs
-//! inside a store transaction: a flow reads a snapshot, does the hashing, then applies its change in one
-//! [`Store::update_user`] transaction that re-checks what the hashing relied on (the password hash has not
-//! changed, the user is not locked, the replay step is still older).
+//! inside a store transaction. A flow that checks a password first *reserves* the attempt in one
+//! [`Store::update_user`] transaction (the lock is checked and the attempt counted as a failure, see
+//! [`crate::account::lockout`]), then hashes, then judges in a second transaction that re-checks what
+//! the hashing relied on (the password hash has not changed) and gives the attempt back on success.
+//! So no number of threads, processes or app servers gets more guesses than the budget.
 //!
 //! Choices where the design is silent, written down here:
-//! * `LOCKED_OUT` is answered for a locked user before the password is checked, so a locked-out state is
-//!   visible to whoever knows the user id; unknown users are never locked and get `INVALID_CREDENTIALS`.
-//! * A wrong current password in `change_password`, `disable_totp` and `regenerate_recovery_codes` counts
-//!   toward lockout like a failed sign-in (they are password oracles otherwise).
-//! * A replayed TOTP code counts as a failure and is logged as `code_reused`.
-//! * Beginning an enrolment while 2FA is on is allowed (moving to a new phone): the old secret keeps
-//!   working until the new one is confirmed.
-//! * An admin's `set_password` clears a lockout and resets expiry but keeps a pending
+//! * Sign-in answers the same for a known and an unknown id, also once locked: unknown ids get failure
+//!   state of their own (under a keyed hash of the id, forgotten an hour after their last failure) under
+//!   the *default* lockout policy, and every answer, `LOCKED_OUT` included, costs one Argon2 verification
+//!   at today's parameters at least. An account with a non-default lockout policy is distinguishable
+//!   from an unknown id by *how many* failures lock it, not by any single answer.
+//! * A wrong current password in `change_password`, `disable_totp`, `regenerate_recovery_codes` and a
+//!   replacement enrolment counts toward lockout like a failed sign-in (they are password oracles
+//!   otherwise), in the bucket of calls without a client.
+//! * A replayed TOTP code counts as a failure and is logged as `code_reused`, except the code that just
+//!   completed the same user's sign-in replayed from the same client (a form posted twice), which is
+//!   answered `CODE_REUSED` without spending the budget. The same challenge posted twice after its
+//!   success answers `CHALLENGE_EXPIRED` (the challenge is gone), also without spending it.
+//! * Replacing an active authenticator needs proof (the password or a current code); a first enrolment
+//!   does not (the user is signed in and has no second factor to protect yet).
+//! * An admin's `set_password` and `unlock_user` clear every lock; `set_password` keeps a pending
 //!   `require_password_change` flag; only the user's own `change_password` clears it.
+//! * `credential_version` starts at a random value below 2^48 (so a recreated user id never repeats an
+//!   old one, and JavaScript numbers hold it exactly) and increases by one with every password or 2FA
+//!   change.
 
 mod accounts;
 mod passwords;
@@ -35,6 +47,7 @@ use zeroize::Zeroizing;
 
 pub use self::types::{Enrollment, RequiredAction, SecurityStatus, SignIn, SignInStatus};
 use crate::account::expiry::{enrollment_deadline, expiry};
+use crate::account::lockout::{LockReason, Locked, Reservation};
 use crate::account::{AccountPolicy, LockoutPolicy};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -57,7 +70,6 @@ pub const MAX_EMAIL_LEN: usize = 320;
 pub const DEFAULT_EVENTS_LIMIT: usize = 100;
 /// Most events returned by one `events` call.
 pub const MAX_EVENTS: usize = 1000;
-const HOUR: u64 = 3_600;
 const KEY_CHECK: &str = "key_check";
 const KEY_CHECK_OWNER: &str = "authward-store";
 const KEY_CHECK_PLAINTEXT: &[u8] = b"authward key check v1";
@@ -140,37 +152,40 @@ fn event(rec: &UserRecord, kind: EventKind, at: u64, detail: impl Into<String>) 
     }
 }
 
-fn locked_for(rec: &UserRecord, now: u64) -> Option<u64> {
-    (rec.locked_until > now).then(|| rec.locked_until - now)
+/// The `LockedOut` error for a lock.
+fn locked_out(locked: Locked, now: u64) -> Error {
+    Error::LockedOut { retry_after: locked.until.saturating_sub(now).max(1) }
 }
 
-/// Counts a failure, locking the user out when the policy (or the hourly cap) says so.
-fn record_failure(
+/// Logs the lock a reservation started, if any.
+fn log_lock(rec: &UserRecord, r: &Reservation, now: u64, changes: &mut Changes) {
+    if let Some((until, reason)) = r.locked {
+        let scope = match reason {
+            LockReason::TooManyFailures if r.client.is_empty() => "too many failures",
+            LockReason::TooManyFailures => "too many failures from one client",
+            LockReason::UnfamiliarClients => "too many failures from unfamiliar clients",
+            LockReason::HourlyLimit => "hourly limit of failures reached, every client",
+        };
+        let detail = format!("{scope}: locked for {} s", until.saturating_sub(now));
+        changes.events.push(event(rec, EventKind::LockedOut, now, detail));
+    }
+}
+
+/// Reserves an attempt in the user's record and judges it at once (for checks that need no hashing:
+/// codes). Returns the lock instead when one applies (nothing is counted then).
+fn count_failure(
     rec: &mut UserRecord,
-    lockout: &LockoutPolicy,
+    policy: &LockoutPolicy,
+    client: &str,
     now: u64,
     changes: &mut Changes,
+    kind: EventKind,
     detail: &str,
-) {
-    if now >= rec.failure_window_start.saturating_add(HOUR) || now < rec.failure_window_start {
-        rec.failure_window_start = now;
-        rec.failures_in_window = 0;
-    }
-    rec.failures_in_window = rec.failures_in_window.saturating_add(1);
-    rec.failed_count = rec.failed_count.saturating_add(1);
-    changes.events.push(event(rec, EventKind::SignInFailed, now, detail));
-    let mut until = 0;
-    if rec.failed_count >= lockout.max_failures {
-        until = now.saturating_add(lockout.lockout_seconds);
-        rec.failed_count = 0;
-    }
-    if rec.failures_in_window >= LockoutPolicy::MAX_FAILURES_PER_HOUR {
-        until = until.max(rec.failure_window_start.saturating_add(HOUR));
-    }
-    if until > rec.locked_until && until > now {
-        rec.locked_until = until;
-        changes.events.push(event(rec, EventKind::LockedOut, now, format!("locked for {} s", until - now)));
-    }
+) -> std::result::Result<(), Locked> {
+    let r = rec.lockout.reserve(policy, client, now)?;
+    changes.events.push(event(rec, kind, now, detail));
+    log_lock(rec, &r, now, changes);
+    Ok(())
 }
 
 fn required_actions(rec: &UserRecord, account: &AccountRecord, now: u64) -> Vec<RequiredAction> {
@@ -187,13 +202,34 @@ fn required_actions(rec: &UserRecord, account: &AccountRecord, now: u64) -> Vec<
     out
 }
 
-fn complete(rec: &UserRecord, account: &AccountRecord, now: u64) -> SignIn {
+/// The 2FA enrolment deadline of a user without 2FA, under enforcement.
+fn two_factor_deadline(rec: &UserRecord, account: &AccountRecord) -> Option<u64> {
+    if rec.totp.is_some() {
+        return None;
+    }
+    enrollment_deadline(rec.created_at, account.enforced_since, &account.policy)
+}
+
+/// The answer to a sign-in whose credentials were all right: `ActionRequired` when something is due
+/// now, otherwise `Complete` listing what is due later.
+fn signed_in(rec: &UserRecord, account: &AccountRecord, now: u64) -> SignIn {
     let e = expiry(rec.password_changed_at, &account.policy, now);
+    let due = required_actions(rec, account, now);
+    let deadline = two_factor_deadline(rec, account);
+    let mut listed = due.clone();
+    if deadline.is_some_and(|d| now < d) {
+        listed.push(RequiredAction::EnrollTwoFactor);
+    }
+    if e.warning && !listed.contains(&RequiredAction::ChangePassword) {
+        listed.push(RequiredAction::ChangePassword);
+    }
     SignIn {
-        status: SignInStatus::Complete,
+        status: if due.is_empty() { SignInStatus::Complete } else { SignInStatus::ActionRequired },
         challenge: None,
-        required_actions: required_actions(rec, account, now),
+        required_actions: listed,
         password_expires_in_days: if e.warning { e.in_days } else { None },
+        password_expires_at: e.expires_at,
+        two_factor_deadline: deadline,
         credential_version: rec.credential_version,
     }
 }
@@ -256,6 +292,92 @@ impl Authward {
             pepper,
             dummy_hash,
         })
+    }
+
+    /// The keyed hash under which a client is counted (empty for none). `INVALID_ARGUMENT` for a
+    /// client longer than 256 bytes or with control characters.
+    fn client_key(&self, client: Option<&str>) -> Result<String> {
+        match client {
+            None => Ok(String::new()),
+            Some(c) => {
+                check_id("client", c)?;
+                Ok(self.sealer.keyed_hash("client", c.as_bytes()))
+            }
+        }
+    }
+
+    /// The keyed hash under which an unknown id's failures are kept.
+    fn unknown_key(&self, user_id: &str) -> String {
+        self.sealer.keyed_hash("unknown-id", user_id.as_bytes())
+    }
+
+    /// The keyed form of a wrong password's Argon2 output (see `LockoutState::seen_wrong`).
+    fn wrong_tag(&self, output: &[u8]) -> String {
+        self.sealer.keyed_hash("wrong-password", output)
+    }
+
+    /// One Argon2 verification at today's parameters, for answers that must cost what a real check
+    /// costs (unknown ids, locked users, outdated hashes). Returns the keyed tag of its output.
+    fn dummy_verify(&self, password: &str) -> String {
+        match hash::verify_with_output(password, &self.dummy_hash, self.pepper()) {
+            Ok((_, out)) => self.wrong_tag(&out),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Checks a password with a reservation: the attempt is counted before the hash is computed and
+    /// given back when it is right. `kind` names the failure in the log. Errors: `LOCKED_OUT`, the
+    /// `wrong` error (counted), `NOT_FOUND`.
+    pub(super) fn checked_password(
+        &self,
+        snapshot: &UserRecord,
+        policy: &LockoutPolicy,
+        password: &str,
+        client: &str,
+        kind: EventKind,
+        wrong: Error,
+    ) -> Result<()> {
+        let now = self.now();
+        let mut reservation = None;
+        let reserved = self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+            let r = rec.lockout.reserve(policy, client, now).map_err(|l| locked_out(l, now))?;
+            log_lock(rec, &r, now, changes);
+            reservation = Some(r);
+            Ok(())
+        });
+        if let Err(e) = reserved {
+            if e.code() == crate::ErrorCode::LockedOut {
+                let _ = self.dummy_verify(password);
+            }
+            return Err(e);
+        }
+        let Some(r) = reservation else {
+            return Err(Error::Internal("no reservation".into()));
+        };
+        let (ok, output) = hash::verify_with_output(password, &snapshot.password_hash, self.pepper())?;
+        let tag = self.wrong_tag(&output);
+        drop(output);
+        let now = self.now();
+        let mut right = false;
+        self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+            // A password changed meanwhile makes the check void: it stays counted.
+            right = ok && rec.password_hash == snapshot.password_hash;
+            if right {
+                rec.lockout.give_back(&r);
+            } else if rec.lockout.seen_wrong(&tag, now) {
+                rec.lockout.give_back(&r);
+                changes.events.push(event(
+                    rec,
+                    kind,
+                    now,
+                    "wrong password, the same as just before (not counted again)",
+                ));
+            } else {
+                changes.events.push(event(rec, kind, now, "wrong password"));
+            }
+            Ok(())
+        })?;
+        if right { Ok(()) } else { Err(wrong) }
     }
 
     /// The service's current time (unix seconds).

@@ -1,6 +1,6 @@
 //! Passwords: the user's change, the admin's reset, and the proof of the current password other flows need.
 
-use super::{Authward, check_id, check_password_arg, event, locked_for, record_failure};
+use super::{Authward, check_id, check_password_arg, event};
 use crate::account::AccountPolicy;
 use crate::error::{Error, Result};
 use crate::event::EventKind;
@@ -23,25 +23,16 @@ impl Authward {
         Ok(())
     }
 
-    /// Verifies `password` for a flow that needs it, counting a failure toward lockout.
+    /// Verifies `password` for a flow that needs it (reserved and counted toward lockout like a
+    /// sign-in; `kind` names a failure in the log). Errors: `LOCKED_OUT`, `WRONG_PASSWORD`.
     pub(super) fn verify_for_flow(
         &self,
         snapshot: &UserRecord,
         policy: &AccountPolicy,
         password: &str,
+        kind: EventKind,
     ) -> Result<()> {
-        if let Some(wait) = locked_for(snapshot, self.now()) {
-            return Err(Error::LockedOut { retry_after: wait });
-        }
-        if hash::verify(password, &snapshot.password_hash, self.pepper())? {
-            return Ok(());
-        }
-        let now = self.now();
-        self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
-            record_failure(rec, &policy.lockout, now, changes, "wrong password");
-            Ok(())
-        })?;
-        Err(Error::WrongPassword)
+        self.checked_password(snapshot, &policy.lockout, password, "", kind, Error::WrongPassword)
     }
 
     fn store_new_password(
@@ -65,8 +56,7 @@ impl Authward {
             if by_user {
                 rec.must_change_password = false;
             } else {
-                rec.locked_until = 0;
-                rec.failed_count = 0;
+                rec.lockout.unlock();
             }
             changes.drop_user_challenges = true;
             changes.events.push(event(rec, EventKind::PasswordChanged, now, detail));
@@ -86,7 +76,7 @@ impl Authward {
         check_password_arg("confirmation", confirm)?;
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
-        self.verify_for_flow(&snapshot, &account.policy, current)?;
+        self.verify_for_flow(&snapshot, &account.policy, current, EventKind::PasswordChangeFailed)?;
         if new != confirm {
             return Err(Error::PasswordMismatch);
         }
@@ -127,6 +117,19 @@ impl Authward {
         check_id("user id", user_id)?;
         self.store.update_user(user_id, &mut |rec, _| {
             rec.must_change_password = true;
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Admin: lifts every lock of the user (and forgets the failures counted so far). Logged as
+    /// `unlocked`. `NOT_FOUND` if there is no such user.
+    pub fn unlock_user(&self, user_id: &str) -> Result<()> {
+        check_id("user id", user_id)?;
+        let now = self.now();
+        self.store.update_user(user_id, &mut |rec, changes| {
+            rec.lockout.unlock();
+            changes.events.push(event(rec, EventKind::Unlocked, now, "by an admin"));
             Ok(())
         })?;
         Ok(())

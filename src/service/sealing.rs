@@ -6,6 +6,9 @@ use std::fmt;
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use data_encoding::HEXLOWER;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -36,9 +39,11 @@ impl Purpose {
     }
 }
 
-/// Seals and opens small secrets. Holds the key; its `Debug` does not show it.
+/// Seals and opens small secrets, and makes keyed hashes (of client ids, unknown user ids, wrong
+/// passwords' Argon2 outputs) under a key derived from the same key. Its `Debug` does not show them.
 pub(crate) struct Sealer {
     cipher: XChaCha20Poly1305,
+    mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl fmt::Debug for Sealer {
@@ -63,13 +68,29 @@ impl Sealer {
             return Err(Error::invalid(format!("key must be {KEY_LEN} bytes, got {}", key.len())));
         }
         let cipher = XChaCha20Poly1305::new_from_slice(key).map_err(|_| Error::invalid("bad key length"))?;
-        Ok(Sealer { cipher })
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| Error::invalid("bad key length"))?;
+        mac.update(b"authward keyed-hash key v1");
+        let mac_key = Zeroizing::new(<[u8; 32]>::from(mac.finalize().into_bytes()));
+        Ok(Sealer { cipher, mac_key })
     }
 
     /// A sealer with a fresh random key (for the in-memory store).
     pub(crate) fn random() -> Result<Sealer> {
         let key = Zeroizing::new(crate::random::bytes::<KEY_LEN>()?);
         Sealer::new(key.as_ref())
+    }
+
+    /// A keyed hash of `data` for `label` (128 bits, hex): equal inputs give equal hashes, and without the
+    /// key nobody can compute or invert them.
+    pub(crate) fn keyed_hash(&self, label: &str, data: &[u8]) -> String {
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(self.mac_key.as_ref()) else {
+            return String::new(); // unreachable: HMAC takes keys of any length
+        };
+        mac.update(label.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        HEXLOWER.encode(&mac.finalize().into_bytes()[..16])
     }
 
     /// `version || nonce || ciphertext+tag`.

@@ -1,65 +1,113 @@
-//! Signing in: the password step and the second-factor step.
+//! Signing in: the password step and the second-factor step, each attempt reserved against the
+//! lockout before it is checked (see [`crate::account::lockout`]).
 
-use data_encoding::BASE64URL_NOPAD;
+use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use zeroize::Zeroizing;
 
 use super::sealing::Purpose;
 use super::types::{SignIn, SignInStatus};
 use super::{
-    Authward, CHALLENGE_TTL, challenge_hash, check_id, check_password_arg, complete, event, locked_for,
-    record_failure,
+    Authward, CHALLENGE_TTL, challenge_hash, check_id, check_password_arg, count_failure, event, locked_out,
+    log_lock, signed_in,
 };
-use crate::error::{Error, Result};
+use crate::account::LockoutPolicy;
+use crate::account::lockout::{LastCode, Locked};
+use crate::error::{Error, ErrorCode, Result};
 use crate::event::EventKind;
 use crate::password::hash;
 use crate::recovery;
 use crate::store::ChallengeRecord;
 use crate::totp::{Check, Totp};
 
-impl Authward {
-    // ---------------------------------------------------------------- sign-in
+/// The id under which a challenge's wrong codes are counted: the first 8 bytes of its hash.
+fn challenge_id(token_hash: &[u8; 32]) -> String {
+    HEXLOWER.encode(&token_hash[..8])
+}
 
-    /// First step of signing in.
-    ///
-    /// Unknown user or wrong password: `INVALID_CREDENTIALS`, with the same Argon2 work either way. Too
-    /// many failures: `LOCKED_OUT`. With 2FA on: `SecondFactorRequired` and a challenge for
-    /// [`Authward::verify_second_factor`]. Otherwise `Complete` with the required actions. A hash made
-    /// with other parameters than today's is replaced.
+impl Authward {
+    /// First step of signing in; [`Authward::sign_in_from`] without a client.
     pub fn sign_in(&self, user_id: &str, password: &str) -> Result<SignIn> {
+        self.sign_in_from(user_id, password, None)
+    }
+
+    /// First step of signing in, from `client` (an opaque string the app passes, e.g. the IP address or
+    /// a device-cookie id; only its keyed hash is stored): failures are counted per client and per
+    /// user (see [`crate::account::lockout`]).
+    ///
+    /// Unknown user or wrong password: `INVALID_CREDENTIALS`, with the same work and the same lockout
+    /// either way. Budget spent: `LOCKED_OUT` (the attempt is not checked). With 2FA on:
+    /// `SecondFactorRequired` and a challenge for [`Authward::verify_second_factor_from`]. Otherwise
+    /// `Complete`, or `ActionRequired` when the user must enrol 2FA or change the password first. A hash
+    /// made with other parameters than today's is replaced.
+    pub fn sign_in_from(&self, user_id: &str, password: &str, client: Option<&str>) -> Result<SignIn> {
         check_id("user id", user_id)?;
         check_password_arg("password", password)?;
+        let client = self.client_key(client)?;
         let Some(snapshot) = self.store.get_user(user_id)? else {
-            let _ = hash::verify(password, &self.dummy_hash, self.pepper());
-            return Err(Error::InvalidCredentials);
+            return self.sign_in_unknown(user_id, password, &client);
         };
         let account = self.account(&snapshot.account_id)?;
+        let lockout = account.policy.lockout;
         let now = self.now();
-        if let Some(wait) = locked_for(&snapshot, now) {
-            return Err(Error::LockedOut { retry_after: wait });
+
+        // 1. Reserve the attempt (or answer the lock, after the same work as any answer).
+        let mut reservation = None;
+        let reserved = self.store.update_user(user_id, &mut |rec, changes| {
+            let r = rec.lockout.reserve(&lockout, &client, now).map_err(|l| locked_out(l, now))?;
+            log_lock(rec, &r, now, changes);
+            reservation = Some(r);
+            Ok(())
+        });
+        if let Err(e) = reserved {
+            if e.code() == ErrorCode::LockedOut {
+                let _ = self.dummy_verify(password);
+            }
+            return Err(e);
         }
-        if !hash::verify(password, &snapshot.password_hash, self.pepper())? {
-            self.store.update_user(user_id, &mut |rec, changes| {
-                record_failure(rec, &account.policy.lockout, now, changes, "wrong password");
-                Ok(())
-            })?;
-            return Err(Error::InvalidCredentials);
-        }
-        let rehash = if hash::needs_rehash(&snapshot.password_hash, &self.hash_params).unwrap_or(true) {
-            Some(hash::hash(password, &self.hash_params, self.pepper())?)
-        } else {
-            None
+        let Some(r) = reservation else {
+            return Err(Error::Internal("no reservation".into()));
         };
+
+        // 2. Check, outside any transaction.
+        let (ok, output) = hash::verify_with_output(password, &snapshot.password_hash, self.pepper())?;
+        let tag = self.wrong_tag(&output);
+        drop(output);
+        let outdated = hash::needs_rehash(&snapshot.password_hash, &self.hash_params).unwrap_or(true);
+        let rehash = match (ok, outdated) {
+            (true, true) => Some(hash::hash(password, &self.hash_params, self.pepper())?),
+            // A wrong password on an outdated hash pays for today's parameters too, as the right one
+            // does when it is rehashed: dormant users cost what unknown ids cost.
+            (false, true) => {
+                let _ = self.dummy_verify(password);
+                None
+            }
+            _ => None,
+        };
+
+        // 3. Judge: give the attempt back, or leave it counted.
         let token = Zeroizing::new(crate::random::bytes::<32>()?);
+        let token_hash = challenge_hash(token.as_ref());
         let now = self.now();
+        let mut right = false;
         let mut challenge_issued = false;
         let rec = self.store.update_user(user_id, &mut |rec, changes| {
-            if let Some(wait) = locked_for(rec, now) {
-                return Err(Error::LockedOut { retry_after: wait });
+            right = ok && rec.password_hash == snapshot.password_hash;
+            challenge_issued = false;
+            if !right {
+                if rec.lockout.seen_wrong(&tag, now) {
+                    rec.lockout.give_back(&r);
+                    changes.events.push(event(
+                        rec,
+                        EventKind::SignInFailed,
+                        now,
+                        "wrong password, the same as just before (not counted again)",
+                    ));
+                } else {
+                    changes.events.push(event(rec, EventKind::SignInFailed, now, "wrong password"));
+                }
+                return Ok(());
             }
-            if rec.password_hash != snapshot.password_hash {
-                return Err(Error::InvalidCredentials);
-            }
-            rec.failed_count = 0;
+            rec.lockout.give_back(&r);
             if let Some(h) = &rehash {
                 rec.password_hash.clone_from(h);
                 changes.events.push(event(
@@ -70,45 +118,102 @@ impl Authward {
                 ));
             }
             if rec.totp.is_some() {
-                changes.new_challenge = Some(ChallengeRecord {
-                    token_hash: challenge_hash(token.as_ref()),
-                    user_id: rec.user_id.clone(),
-                    expires_at: now + CHALLENGE_TTL,
-                });
+                let expires_at = now + CHALLENGE_TTL;
+                rec.lockout.open_challenge(&challenge_id(&token_hash), &client, expires_at, now);
+                changes.new_challenge =
+                    Some(ChallengeRecord { token_hash, user_id: rec.user_id.clone(), expires_at });
                 changes.purge_challenges_before = Some(now);
                 challenge_issued = true;
             } else {
+                rec.lockout.complete(&client);
                 changes.events.push(event(rec, EventKind::SignIn, now, "password"));
             }
             Ok(())
         })?;
+        if !right {
+            return Err(Error::InvalidCredentials);
+        }
         if challenge_issued {
             return Ok(SignIn {
                 status: SignInStatus::SecondFactorRequired,
                 challenge: Some(Zeroizing::new(BASE64URL_NOPAD.encode(token.as_ref()))),
                 required_actions: Vec::new(),
                 password_expires_in_days: None,
+                password_expires_at: None,
+                two_factor_deadline: None,
                 credential_version: rec.credential_version,
             });
         }
-        Ok(complete(&rec, &account, now))
+        Ok(signed_in(&rec, &account, now))
     }
 
-    /// Second step: a TOTP code or a recovery code for the challenge `sign_in` gave.
-    ///
-    /// Errors: `CHALLENGE_EXPIRED` (unknown, used, or older than 5 minutes), `INVALID_CODE` (the challenge
-    /// stays valid; the failure counts toward lockout), `CODE_REUSED` (a code whose time step was already
-    /// used), `LOCKED_OUT`. Of two concurrent uses of one code exactly one succeeds.
+    /// An id that is no user: the same two store transactions, the same Argon2 work and the same
+    /// lockout (under the default policy) as a user with a wrong password.
+    fn sign_in_unknown(&self, user_id: &str, password: &str, client: &str) -> Result<SignIn> {
+        let key = self.unknown_key(user_id);
+        let lockout = LockoutPolicy::default();
+        let now = self.now();
+        let mut reservation = None;
+        let mut locked: Option<Locked> = None;
+        let reserved = self.store.update_unknown(&key, now, &mut |state| {
+            locked = None;
+            match state.reserve(&lockout, client, now) {
+                Ok(r) => {
+                    reservation = Some(r);
+                    Ok(())
+                }
+                Err(l) => {
+                    locked = Some(l);
+                    Err(locked_out(l, now))
+                }
+            }
+        });
+        let tag = self.dummy_verify(password);
+        if let Some(l) = locked {
+            return Err(locked_out(l, now));
+        }
+        reserved?;
+        let now = self.now();
+        self.store.update_unknown(&key, now, &mut |state| {
+            if state.seen_wrong(&tag, now)
+                && let Some(r) = &reservation
+            {
+                state.give_back(r);
+            }
+            Ok(())
+        })?;
+        Err(Error::InvalidCredentials)
+    }
+
+    /// Second step; [`Authward::verify_second_factor_from`] without a client.
     pub fn verify_second_factor(&self, challenge: &str, code: &str) -> Result<SignIn> {
+        self.verify_second_factor_from(challenge, code, None)
+    }
+
+    /// Second step: a TOTP code or a recovery code for the challenge `sign_in` gave, from `client`
+    /// (without one, the client the password came from is used).
+    ///
+    /// Errors: `CHALLENGE_EXPIRED` (unknown, used, older than 5 minutes, or spent by 5 wrong codes),
+    /// `INVALID_CODE` (the challenge stays valid; the failure counts toward lockout), `CODE_REUSED` (a
+    /// code whose time step was already used), `LOCKED_OUT`. Of two concurrent uses of one code exactly
+    /// one succeeds. Success is `Complete` or `ActionRequired`, as for [`Authward::sign_in_from`].
+    pub fn verify_second_factor_from(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: Option<&str>,
+    ) -> Result<SignIn> {
         if challenge.len() > 128 {
             return Err(Error::ChallengeExpired);
         }
+        let given_client = client.map(|c| self.client_key(Some(c))).transpose()?;
         let token = BASE64URL_NOPAD.decode(challenge.as_bytes()).map_err(|_| Error::ChallengeExpired)?;
         let token = Zeroizing::new(token);
         if token.len() != 32 {
             return Err(Error::ChallengeExpired);
         }
         let token_hash = challenge_hash(&token);
+        let cid = challenge_id(&token_hash);
         let now = self.now();
         let found = self.store.get_challenge(&token_hash)?.ok_or(Error::ChallengeExpired)?;
         if now > found.expires_at {
@@ -116,22 +221,40 @@ impl Authward {
         }
         let snapshot = self.user(&found.user_id)?;
         let account = self.account(&snapshot.account_id)?;
+        let lockout = account.policy.lockout;
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
         let rec = self.store.update_user(&found.user_id, &mut |rec, changes| {
-            if let Some(wait) = locked_for(rec, now) {
-                return Err(Error::LockedOut { retry_after: wait });
+            let client = given_client.clone().unwrap_or_else(|| rec.lockout.challenge_client(&cid));
+            if let Some(l) = rec.lockout.lock_for(&client, now) {
+                return Err(locked_out(l, now));
             }
             let Some(active) = rec.totp.clone() else {
                 return Err(Error::ChallengeExpired);
             };
             let secret = self.sealer.open(&rec.user_id, Purpose::ActiveTotp, &active.sealed_secret)?;
             let totp = Totp::from_bytes(&secret, &active.config)?;
+            let failure = |rec: &mut crate::store::UserRecord,
+                           changes: &mut crate::store::Changes,
+                           kind: EventKind,
+                           detail: &str|
+             -> Result<()> {
+                count_failure(rec, &lockout, &client, now, changes, kind, detail)
+                    .map_err(|l| locked_out(l, now))?;
+                if rec.lockout.challenge_failed(&cid) {
+                    // Its last chance is gone: the user signs in again.
+                    rec.lockout.close_challenge(&cid);
+                    changes.consume_challenge = Some(token_hash);
+                }
+                Ok(())
+            };
             match totp.check(code, now, active.last_step) {
                 Check::Valid(step) => {
                     if let Some(t) = rec.totp.as_mut() {
                         t.last_step = Some(step);
                     }
-                    rec.failed_count = 0;
+                    rec.lockout.complete(&client);
+                    rec.lockout.close_challenge(&cid);
+                    rec.lockout.last_code = Some(LastCode { step, client: client.clone() });
                     changes.consume_challenge = Some(token_hash);
                     changes.events.push(event(
                         rec,
@@ -141,20 +264,26 @@ impl Authward {
                     ));
                     outcome = Ok(());
                 }
-                Check::Reused(_) => {
-                    changes.events.push(event(
-                        rec,
-                        EventKind::CodeReused,
-                        now,
-                        "authenticator code replayed",
-                    ));
-                    record_failure(rec, &account.policy.lockout, now, changes, "reused code");
+                Check::Reused(step) => {
+                    let same_post =
+                        rec.lockout.last_code.as_ref().is_some_and(|l| l.step == step && l.client == client);
+                    if same_post {
+                        changes.events.push(event(
+                            rec,
+                            EventKind::CodeReused,
+                            now,
+                            "the code of the last sign-in, sent again from the same client (not counted)",
+                        ));
+                    } else {
+                        failure(rec, changes, EventKind::CodeReused, "authenticator code replayed")?;
+                    }
                     outcome = Err(Error::CodeReused);
                 }
                 Check::Invalid => match recovery::find(code, &rec.recovery_codes) {
                     Some(i) => {
                         rec.recovery_codes.remove(i);
-                        rec.failed_count = 0;
+                        rec.lockout.complete(&client);
+                        rec.lockout.close_challenge(&cid);
                         changes.consume_challenge = Some(token_hash);
                         let left = rec.recovery_codes.len();
                         changes.events.push(event(
@@ -167,7 +296,7 @@ impl Authward {
                         outcome = Ok(());
                     }
                     None => {
-                        record_failure(rec, &account.policy.lockout, now, changes, "wrong code");
+                        failure(rec, changes, EventKind::SignInFailed, "wrong code")?;
                         outcome = Err(Error::InvalidCode);
                     }
                 },
@@ -175,6 +304,6 @@ impl Authward {
             Ok(())
         })?;
         outcome?;
-        Ok(complete(&rec, &account, now))
+        Ok(signed_in(&rec, &account, now))
     }
 }

@@ -1,7 +1,7 @@
 //! Reading: the security log and the status for the Security settings page.
 
 use super::types::SecurityStatus;
-use super::{Authward, MAX_EVENTS, check_id, required_actions};
+use super::{Authward, MAX_EVENTS, check_id, required_actions, two_factor_deadline};
 use crate::account::expiry::expiry;
 use crate::error::Result;
 use crate::event::Event;
@@ -22,6 +22,7 @@ impl Authward {
         let account = self.account(&rec.account_id)?;
         let now = self.now();
         let e = expiry(rec.password_changed_at, &account.policy, now);
+        let lock = rec.lockout.any_lock(now);
         Ok(SecurityStatus {
             two_factor_enabled: rec.totp.is_some(),
             recovery_codes_left: u32::try_from(rec.recovery_codes.len()).unwrap_or(u32::MAX),
@@ -30,7 +31,9 @@ impl Authward {
             password_expires_in_days: e.in_days,
             password_expiry_warning: e.expires_at.is_some() && e.warning,
             required_actions: required_actions(&rec, &account, now),
-            locked_until: (rec.locked_until > now).then_some(rec.locked_until),
+            two_factor_deadline: two_factor_deadline(&rec, &account),
+            locked_until: lock.map(|l| l.until),
+            lock_reason: lock.map(|l| l.reason),
             credential_version: rec.credential_version,
         })
     }

@@ -5,24 +5,47 @@ use zeroize::Zeroizing;
 use super::sealing::Purpose;
 use super::types::Enrollment;
 use super::{
-    Authward, PENDING_ENROLLMENT_TTL, check_id, check_password_arg, event, generate_recovery_codes,
-    locked_for, record_failure,
+    Authward, PENDING_ENROLLMENT_TTL, check_id, check_password_arg, count_failure, event,
+    generate_recovery_codes, locked_out,
 };
+use crate::account::AccountPolicy;
 use crate::error::{Error, Result};
 use crate::event::EventKind;
 use crate::qr;
-use crate::store::{PendingTotp, TotpRecord};
+use crate::store::{PendingTotp, TotpRecord, UserRecord};
 use crate::totp::{self, Check, Totp};
 
 impl Authward {
     // ---------------------------------------------------------------- two-factor
 
+    /// Starts a TOTP enrolment; [`Authward::begin_totp_enrollment_with_proof`] without proof, which is
+    /// enough for a first enrolment but refused (`WRONG_PASSWORD`) while an authenticator is active.
+    pub fn begin_totp_enrollment(&self, user_id: &str, issuer: &str) -> Result<Enrollment> {
+        self.begin_totp_enrollment_with_proof(user_id, issuer, None)
+    }
+
     /// Starts a TOTP enrolment: a new secret (pending for 15 minutes, replacing any earlier pending one)
     /// with its `otpauth://` URI and QR renderings. The account name in the URI is the user's email, or
     /// their id. The account's TOTP settings apply.
-    pub fn begin_totp_enrollment(&self, user_id: &str, issuer: &str) -> Result<Enrollment> {
+    ///
+    /// Replacing an active authenticator (a new phone) needs `proof`: the current password, or a
+    /// current code from the authenticator being replaced. A missing or wrong proof is `WRONG_PASSWORD`
+    /// and counts toward lockout like any other proof (`LOCKED_OUT` once the budget is spent); the old
+    /// authenticator keeps working until the new one is confirmed. A first enrolment needs none.
+    pub fn begin_totp_enrollment_with_proof(
+        &self,
+        user_id: &str,
+        issuer: &str,
+        proof: Option<&str>,
+    ) -> Result<Enrollment> {
+        if let Some(p) = proof {
+            check_password_arg("proof", p)?;
+        }
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
+        if snapshot.totp.is_some() {
+            self.prove_for_replacement(&snapshot, &account.policy, proof)?;
+        }
         let config = account.policy.totp;
         let secret = Zeroizing::new(totp::generate_secret()?);
         let bytes = totp::decode_secret(&secret)?;
@@ -39,10 +62,70 @@ impl Authward {
         };
         let expires_at = enrollment.expires_at;
         self.store.update_user(user_id, &mut |rec, _| {
+            if rec.totp.is_some() && snapshot.totp.is_none() {
+                // 2FA was turned on meanwhile: this enrolment would now be a replacement without proof.
+                return Err(Error::InvalidState(
+                    "two-factor authentication was enabled meanwhile; begin again".into(),
+                ));
+            }
             rec.pending_totp = Some(PendingTotp { sealed_secret: sealed.clone(), config, expires_at });
             Ok(())
         })?;
         Ok(enrollment)
+    }
+
+    /// The proof a replacement enrolment needs: a current code of the active authenticator (checked
+    /// and counted in one transaction, its step then used) or the password (reserved, then hashed).
+    fn prove_for_replacement(
+        &self,
+        snapshot: &UserRecord,
+        policy: &AccountPolicy,
+        proof: Option<&str>,
+    ) -> Result<()> {
+        let Some(proof) = proof else {
+            return Err(Error::WrongPassword);
+        };
+        let lockout = policy.lockout;
+        let looks_like_code = snapshot.totp.as_ref().is_some_and(|t| {
+            proof.len() == usize::from(t.config.digits) && proof.bytes().all(|b| b.is_ascii_digit())
+        });
+        if looks_like_code {
+            let now = self.now();
+            let mut matched = false;
+            self.store.update_user(&snapshot.user_id, &mut |rec, _| {
+                matched = false;
+                if let Some(l) = rec.lockout.lock_for("", now) {
+                    return Err(locked_out(l, now));
+                }
+                let Some(active) = rec.totp.clone() else {
+                    return Err(Error::InvalidState(
+                        "two-factor authentication was turned off meanwhile".into(),
+                    ));
+                };
+                let secret = self.sealer.open(&rec.user_id, Purpose::ActiveTotp, &active.sealed_secret)?;
+                if let Check::Valid(step) =
+                    Totp::from_bytes(&secret, &active.config)?.check(proof, now, active.last_step)
+                {
+                    if let Some(t) = rec.totp.as_mut() {
+                        t.last_step = Some(step);
+                    }
+                    matched = true;
+                }
+                Ok(())
+            })?;
+            if matched {
+                return Ok(());
+            }
+            // Not a current code: it may still be a (digits-only) password; that check counts.
+        }
+        self.checked_password(
+            snapshot,
+            &lockout,
+            proof,
+            "",
+            EventKind::ReauthenticationFailed,
+            Error::WrongPassword,
+        )
     }
 
     /// Confirms the pending enrolment with a code from the app: 2FA is on from now, the code's time step
@@ -56,8 +139,8 @@ impl Authward {
         let now = self.now();
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
         self.store.update_user(user_id, &mut |rec, changes| {
-            if let Some(wait) = locked_for(rec, now) {
-                return Err(Error::LockedOut { retry_after: wait });
+            if let Some(l) = rec.lockout.lock_for("", now) {
+                return Err(locked_out(l, now));
             }
             let pending = match &rec.pending_totp {
                 Some(p) if now <= p.expires_at => p.clone(),
@@ -68,6 +151,7 @@ impl Authward {
             match Totp::from_bytes(&secret, &pending.config)?.check(code, now, None) {
                 Check::Valid(step) => {
                     let sealed = self.sealer.seal(&rec.user_id, Purpose::ActiveTotp, &secret)?;
+                    let replaced = rec.totp.is_some();
                     rec.totp = Some(TotpRecord {
                         sealed_secret: sealed,
                         config: pending.config,
@@ -76,13 +160,30 @@ impl Authward {
                     });
                     rec.pending_totp = None;
                     rec.recovery_codes = hashes.clone();
-                    rec.failed_count = 0;
+                    rec.credential_version += 1;
                     changes.drop_user_challenges = true;
-                    changes.events.push(event(rec, EventKind::TwoFactorEnabled, now, "authenticator app"));
+                    let (kind, detail) = if replaced {
+                        (
+                            EventKind::TwoFactorReplaced,
+                            "new authenticator app; the old one and its recovery codes no longer work",
+                        )
+                    } else {
+                        (EventKind::TwoFactorEnabled, "authenticator app")
+                    };
+                    changes.events.push(event(rec, kind, now, detail));
                     outcome = Ok(());
                 }
                 _ => {
-                    record_failure(rec, &account.policy.lockout, now, changes, "wrong enrolment code");
+                    count_failure(
+                        rec,
+                        &account.policy.lockout,
+                        "",
+                        now,
+                        changes,
+                        EventKind::EnrollmentFailed,
+                        "wrong enrolment code",
+                    )
+                    .map_err(|l| locked_out(l, now))?;
                     outcome = Err(Error::InvalidCode);
                 }
             }
@@ -100,7 +201,7 @@ impl Authward {
         if account.policy.enforce_two_factor {
             return Err(Error::TwoFactorEnforced);
         }
-        self.verify_for_flow(&snapshot, &account.policy, password)?;
+        self.verify_for_flow(&snapshot, &account.policy, password, EventKind::ReauthenticationFailed)?;
         let now = self.now();
         self.store.update_user(user_id, &mut |rec, changes| {
             if rec.totp.is_none() {
@@ -109,6 +210,7 @@ impl Authward {
             rec.totp = None;
             rec.pending_totp = None;
             rec.recovery_codes.clear();
+            rec.credential_version += 1;
             changes.drop_user_challenges = true;
             changes.events.push(event(rec, EventKind::TwoFactorDisabled, now, "by the user"));
             Ok(())
@@ -122,7 +224,7 @@ impl Authward {
         check_password_arg("password", password)?;
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
-        self.verify_for_flow(&snapshot, &account.policy, password)?;
+        self.verify_for_flow(&snapshot, &account.policy, password, EventKind::ReauthenticationFailed)?;
         let (codes, hashes) = generate_recovery_codes()?;
         let now = self.now();
         self.store.update_user(user_id, &mut |rec, changes| {
@@ -148,6 +250,7 @@ impl Authward {
             rec.recovery_codes.clear();
             changes.drop_user_challenges = true;
             if was_on {
+                rec.credential_version += 1;
                 changes.events.push(event(rec, EventKind::TwoFactorDisabled, now, "admin reset"));
             }
             Ok(())

@@ -4,21 +4,33 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+use crate::account::lockout::LockReason;
+
 /// Where a sign-in stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SignInStatus {
-    /// The user is signed in (possibly with [`RequiredAction`]s to take first).
+    /// The user is signed in: a full session. [`RequiredAction`]s may be listed with their deadline
+    /// (inside a 2FA grace period or the password-expiry warning window) so the UI can remind them.
     Complete,
     /// The password was right; a TOTP or recovery code is needed with the challenge.
     SecondFactorRequired,
+    /// The credentials were right, but the user must first take the listed actions (enrol 2FA after
+    /// the grace period, change an expired or admin-flagged password): give them a session limited to
+    /// those pages, never a full one.
+    ActionRequired,
 }
 
 impl SignInStatus {
-    /// `"complete"` or `"second_factor_required"`.
+    /// Every status.
+    pub const ALL: [SignInStatus; 3] =
+        [SignInStatus::Complete, SignInStatus::SecondFactorRequired, SignInStatus::ActionRequired];
+
+    /// `"complete"`, `"second_factor_required"` or `"action_required"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             SignInStatus::Complete => "complete",
             SignInStatus::SecondFactorRequired => "second_factor_required",
+            SignInStatus::ActionRequired => "action_required",
         }
     }
 }
@@ -61,12 +73,18 @@ pub struct SignIn {
     pub status: SignInStatus,
     /// With `SecondFactorRequired`: the single-use token to pass to `verify_second_factor` (5-minute life).
     pub challenge: Option<Zeroizing<String>>,
-    /// With `Complete`: what the user must do first.
+    /// With `ActionRequired`: what the user must do before getting in. With `Complete`: actions due
+    /// later (enrolment inside the grace period, a password inside its warning window).
     pub required_actions: Vec<RequiredAction>,
     /// Days until the password expires, when expiration is on and the warning window has begun
     /// (0 or negative: expired).
     pub password_expires_in_days: Option<i64>,
-    /// The user's credential version (changes with every password change; apps end other sessions).
+    /// When the password expires, if the account sets expiration.
+    pub password_expires_at: Option<u64>,
+    /// The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement.
+    pub two_factor_deadline: Option<u64>,
+    /// The user's credential version (increases with every password or 2FA change; apps end other
+    /// sessions when it moves).
     pub credential_version: u64,
 }
 
@@ -77,6 +95,8 @@ impl fmt::Debug for SignIn {
             .field("challenge", &self.challenge.as_ref().map(|_| "<redacted>"))
             .field("required_actions", &self.required_actions)
             .field("password_expires_in_days", &self.password_expires_in_days)
+            .field("password_expires_at", &self.password_expires_at)
+            .field("two_factor_deadline", &self.two_factor_deadline)
             .field("credential_version", &self.credential_version)
             .finish()
     }
@@ -127,8 +147,12 @@ pub struct SecurityStatus {
     pub password_expiry_warning: bool,
     /// What the next sign-in will require.
     pub required_actions: Vec<RequiredAction>,
-    /// End of the current lockout, if locked.
+    /// The 2FA enrolment deadline of a user without 2FA under enforcement (past: overdue).
+    pub two_factor_deadline: Option<u64>,
+    /// End of the longest current lock (of any client), if one holds.
     pub locked_until: Option<u64>,
-    /// Increases with every password change.
+    /// Why that lock holds.
+    pub lock_reason: Option<LockReason>,
+    /// Increases with every password or 2FA change.
     pub credential_version: u64,
 }

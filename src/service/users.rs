@@ -2,10 +2,18 @@
 
 use super::{Authward, MAX_EMAIL_LEN, check_id, check_password_arg};
 use crate::account::AccountPolicy;
+use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
 use crate::password::hash;
 use crate::password::policy::Violation;
 use crate::store::UserRecord;
+
+/// A random start below 2^48 (exact in JavaScript numbers), so a user id deleted and created again
+/// never repeats a version an app may still hold in a session.
+fn first_credential_version() -> Result<u64> {
+    let r = u64::from_le_bytes(crate::random::bytes::<8>()?);
+    Ok((r >> 16).max(1))
+}
 
 impl Authward {
     // ---------------------------------------------------------------- users
@@ -60,11 +68,8 @@ impl Authward {
             password_changed_at: now,
             must_change_password: false,
             password_history: Vec::new(),
-            credential_version: 1,
-            failed_count: 0,
-            failure_window_start: now,
-            failures_in_window: 0,
-            locked_until: 0,
+            credential_version: first_credential_version()?,
+            lockout: LockoutState::default(),
             totp: None,
             pending_totp: None,
             recovery_codes: Vec::new(),

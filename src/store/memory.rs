@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
-use super::{AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UpdateFn, UserRecord};
+use super::{AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn, UserRecord};
+use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
 use crate::event::Event;
 
@@ -21,7 +22,11 @@ struct Inner {
     events: Vec<(u64, NewEvent)>,
     next_event: u64,
     meta: HashMap<String, Vec<u8>>,
+    unknown: HashMap<String, LockoutState>,
 }
+
+/// Unknown ids' states kept before idle ones are swept.
+const UNKNOWN_SWEEP_AT: usize = 10_000;
 
 impl Inner {
     fn log(&mut self, event: &NewEvent) {
@@ -110,6 +115,21 @@ impl Store for MemoryStore {
         }
         inner.users.insert(user_id.to_string(), record.clone());
         Ok(record)
+    }
+
+    fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()> {
+        let mut inner = self.lock()?;
+        if inner.unknown.len() >= UNKNOWN_SWEEP_AT {
+            inner.unknown.retain(|_, s| s.idle_at() > now);
+        }
+        let mut state = inner.unknown.get(key).cloned().unwrap_or_default();
+        f(&mut state)?;
+        if state.idle_at() > now {
+            inner.unknown.insert(key.to_string(), state);
+        } else {
+            inner.unknown.remove(key);
+        }
+        Ok(())
     }
 
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {

@@ -24,6 +24,7 @@ pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
 use crate::account::AccountPolicy;
+use crate::account::lockout::LockoutState;
 use crate::error::Result;
 use crate::event::Event;
 pub use crate::event::NewEvent;
@@ -100,14 +101,8 @@ pub struct UserRecord {
     pub password_history: Vec<String>,
     /// Increases with every password change or reset.
     pub credential_version: u64,
-    /// Consecutive failures since the last success or lockout.
-    pub failed_count: u32,
-    /// Start of the current one-hour failure window.
-    pub failure_window_start: u64,
-    /// Failures in the current window (hard cap per hour).
-    pub failures_in_window: u32,
-    /// Locked until this moment (0: not locked).
-    pub locked_until: u64,
+    /// The failure budget and locks ([`crate::account::lockout`]); stores keep it as one value.
+    pub lockout: LockoutState,
     /// The active TOTP enrolment.
     pub totp: Option<TotpRecord>,
     /// A pending TOTP enrolment.
@@ -127,8 +122,7 @@ impl std::fmt::Debug for UserRecord {
             .field("password_hash", &"<redacted>")
             .field("password_changed_at", &self.password_changed_at)
             .field("credential_version", &self.credential_version)
-            .field("failed_count", &self.failed_count)
-            .field("locked_until", &self.locked_until)
+            .field("lockout", &self.lockout)
             .field("totp", &self.totp)
             .field("pending_totp", &self.pending_totp)
             .field("recovery_codes_left", &self.recovery_codes.len())
@@ -163,6 +157,9 @@ pub struct Changes {
     pub purge_challenges_before: Option<u64>,
 }
 
+/// The closure type of [`Store::update_unknown`].
+pub type UnknownFn<'a> = dyn FnMut(&mut LockoutState) -> Result<()> + 'a;
+
 /// The closure type of [`Store::update_user`].
 pub type UpdateFn<'a> = dyn FnMut(&mut UserRecord, &mut Changes) -> Result<()> + 'a;
 
@@ -185,6 +182,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// run `f` more than once (e.g. retrying a transaction after a serialization failure): the service's
     /// closures depend only on the record they are given (tests/retrying_store.rs).
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord>;
+    /// Atomically reads the failure state kept for an id that is no user (`key`: a keyed hash of the
+    /// id, never the id), runs `f`, and writes the state back, or forgets it once
+    /// [idle](LockoutState::idle_at). Unknown ids get failure state like users, so that lockouts do not
+    /// tell which ids exist. Entries idle before `now` may be purged in the same transaction (bounded
+    /// work per call). If `f` fails nothing is written.
+    fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()>;
     /// The challenge with this token hash, if it exists (expired or not).
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;
     /// The user's events and their account's account-wide events since the user's creation, newest first.

@@ -25,8 +25,10 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde_json::{Value, json};
 
 use super::{
-    AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, TotpRecord, UpdateFn, UserRecord,
+    AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, TotpRecord, UnknownFn, UpdateFn,
+    UserRecord,
 };
+use crate::account::lockout::LockoutState;
 use crate::account::{AccountPolicy, LockoutPolicy};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind};
@@ -34,7 +36,7 @@ use crate::password::policy::PasswordPolicy;
 use crate::totp::{Algorithm, TotpConfig};
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -84,6 +86,21 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_user ON events (user_id, id);
 CREATE INDEX events_by_account ON events (account_id, id) WHERE user_id IS NULL;
+";
+
+/// Version 2: the lockout state becomes one JSON value (per-client buckets, the sliding hourly
+/// ceiling, familiar clients), and unknown ids get failure state of their own.
+const SCHEMA_V2: &str = "
+ALTER TABLE users ADD COLUMN lockout TEXT NOT NULL DEFAULT '{}';
+UPDATE users SET lockout = json_object('clients', json_array(json_object(
+        'c', '', 'f', failed_count, 'u', locked_until, 'l', 0, 't', failure_window_start)))
+    WHERE failed_count > 0 OR locked_until > 0;
+ALTER TABLE users DROP COLUMN failed_count;
+ALTER TABLE users DROP COLUMN failure_window_start;
+ALTER TABLE users DROP COLUMN failures_in_window;
+ALTER TABLE users DROP COLUMN locked_until;
+CREATE TABLE unknown_ids (key TEXT PRIMARY KEY, state TEXT NOT NULL, idle_at INTEGER NOT NULL);
+CREATE INDEX unknown_ids_by_idle ON unknown_ids (idle_at);
 ";
 
 /// A [`Store`] in a SQLite file (SQLite compiled in via rusqlite's `bundled`).
@@ -159,6 +176,10 @@ impl SqliteStore {
             tx.execute_batch(SCHEMA_V1).map_err(storage)?;
             tx.pragma_update(None, "user_version", 1).map_err(storage)?;
         }
+        if version < 2 {
+            tx.execute_batch(SCHEMA_V2).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 2).map_err(storage)?;
+        }
         tx.commit().map_err(storage)
     }
 
@@ -220,7 +241,11 @@ fn policy_json(p: &AccountPolicy) -> String {
             "min_strength": pw.min_strength, "forbid_user_inputs": pw.forbid_user_inputs, "history": pw.history,
         },
         "totp": serde_json::from_str::<Value>(&totp_config_json(&p.totp)).unwrap_or(Value::Null),
-        "lockout": {"max_failures": p.lockout.max_failures, "lockout_seconds": p.lockout.lockout_seconds},
+        "lockout": {
+            "max_failures": p.lockout.max_failures,
+            "lockout_seconds": p.lockout.lockout_seconds,
+            "max_lockout_seconds": p.lockout.max_lockout_seconds,
+        },
     })
     .to_string()
 }
@@ -257,6 +282,11 @@ fn parse_policy(text: &str) -> Result<AccountPolicy> {
         lockout: LockoutPolicy {
             max_failures: narrow(get_u64(lock, "max_failures")?, "max_failures")?,
             lockout_seconds: get_u64(lock, "lockout_seconds")?,
+            // absent in policies stored by 0.1: no growth
+            max_lockout_seconds: match lock.get("max_lockout_seconds") {
+                Some(_) => get_u64(lock, "max_lockout_seconds")?,
+                None => get_u64(lock, "lockout_seconds")?,
+            },
         },
     })
 }
@@ -266,19 +296,19 @@ fn split_lines(text: String) -> Vec<String> {
 }
 
 const USER_COLUMNS: &str = "user_id, account_id, email, created_at, password_hash, password_changed_at, \
-    must_change_password, password_history, credential_version, failed_count, failure_window_start, \
-    failures_in_window, locked_until, totp_secret, totp_config, totp_last_step, totp_enabled_at, \
-    pending_secret, pending_config, pending_expires_at, recovery_codes, revision";
+    must_change_password, password_history, credential_version, lockout, totp_secret, totp_config, \
+    totp_last_step, totp_enabled_at, pending_secret, pending_config, pending_expires_at, recovery_codes, \
+    revision";
 
 static SELECT_USER_SQL: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"));
 
 static INSERT_USER_SQL: LazyLock<String> = LazyLock::new(|| {
-    let placeholders = (1..=22).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let placeholders = (1..=19).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     format!("INSERT INTO users ({USER_COLUMNS}) VALUES ({placeholders})")
 });
 
-/// Every column but `user_id` (?1) set from its position; the old revision is ?23 (compare-and-set).
+/// Every column but `user_id` (?1) set from its position; the old revision is ?20 (compare-and-set).
 static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
     let sets = USER_COLUMNS
         .split(", ")
@@ -287,13 +317,13 @@ static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?23")
+    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?20")
 });
 
 /// Raw columns of a user row; parsed outside rusqlite's row callback so errors keep their codes.
 struct RawUser {
-    ints: [i64; 8],
-    texts: [String; 5],
+    ints: [i64; 4],
+    texts: [String; 6],
     email: Option<String>,
     totp: (Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>),
     pending: (Option<Vec<u8>>, Option<String>, Option<i64>),
@@ -302,18 +332,18 @@ struct RawUser {
 
 fn raw_user(r: &Row<'_>) -> rusqlite::Result<RawUser> {
     Ok(RawUser {
-        texts: [r.get(0)?, r.get(1)?, r.get(4)?, r.get(7)?, r.get(20)?],
+        texts: [r.get(0)?, r.get(1)?, r.get(4)?, r.get(7)?, r.get(17)?, r.get(9)?],
         email: r.get(2)?,
-        ints: [r.get(3)?, r.get(5)?, r.get(6)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?],
-        totp: (r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?),
-        pending: (r.get(17)?, r.get(18)?, r.get(19)?),
-        revision: r.get(21)?,
+        ints: [r.get(3)?, r.get(5)?, r.get(6)?, r.get(8)?],
+        totp: (r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?),
+        pending: (r.get(14)?, r.get(15)?, r.get(16)?),
+        revision: r.get(18)?,
     })
 }
 
 fn parse_user(raw: RawUser) -> Result<UserRecord> {
     let RawUser { ints, texts, email, totp, pending, revision } = raw;
-    let [user_id, account_id, password_hash, history, recovery] = texts;
+    let [user_id, account_id, password_hash, history, recovery, lockout] = texts;
     let totp = match totp {
         (Some(sealed_secret), Some(config), last_step, enabled_at) => Some(TotpRecord {
             sealed_secret,
@@ -341,10 +371,7 @@ fn parse_user(raw: RawUser) -> Result<UserRecord> {
         must_change_password: ints[2] != 0,
         password_history: split_lines(history),
         credential_version: to_u64(ints[3]),
-        failed_count: u32::try_from(ints[4]).unwrap_or(u32::MAX),
-        failure_window_start: to_u64(ints[5]),
-        failures_in_window: u32::try_from(ints[6]).unwrap_or(u32::MAX),
-        locked_until: to_u64(ints[7]),
+        lockout: LockoutState::from_json(&lockout)?,
         totp,
         pending_totp,
         recovery_codes: split_lines(recovery),
@@ -374,10 +401,7 @@ fn user_params(u: &UserRecord) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
         Box::new(i64::from(u.must_change_password)),
         Box::new(u.password_history.join("\n")),
         Box::new(to_i64(u.credential_version)),
-        Box::new(i64::from(u.failed_count)),
-        Box::new(to_i64(u.failure_window_start)),
-        Box::new(i64::from(u.failures_in_window)),
-        Box::new(to_i64(u.locked_until)),
+        Box::new(u.lockout.to_json()),
         Box::new(totp.map(|t| t.sealed_secret.clone())),
         Box::new(totp.map(|t| totp_config_json(&t.config))),
         Box::new(totp.and_then(|t| t.last_step).map(to_i64)),
@@ -509,6 +533,41 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(storage)?;
         Ok(record)
+    }
+
+    fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        // Bounded housekeeping: a few idle entries per call keep the table at about an hour of ids.
+        tx.prepare_cached(
+            "DELETE FROM unknown_ids WHERE key IN
+             (SELECT key FROM unknown_ids WHERE idle_at <= ?1 ORDER BY idle_at LIMIT 16)",
+        )
+        .and_then(|mut s| s.execute([to_i64(now)]))
+        .map_err(storage)?;
+        let text: Option<String> = tx
+            .prepare_cached("SELECT state FROM unknown_ids WHERE key = ?1")
+            .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
+            .map_err(storage)?;
+        let mut state = match text {
+            Some(t) => LockoutState::from_json(&t)?,
+            None => LockoutState::default(),
+        };
+        f(&mut state)?;
+        let idle_at = state.idle_at();
+        if idle_at > now {
+            tx.prepare_cached(
+                "INSERT INTO unknown_ids (key, state, idle_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET state = excluded.state, idle_at = excluded.idle_at",
+            )
+            .and_then(|mut s| s.execute(params![key, state.to_json(), to_i64(idle_at)]))
+            .map_err(storage)?;
+        } else {
+            tx.prepare_cached("DELETE FROM unknown_ids WHERE key = ?1")
+                .and_then(|mut s| s.execute([key]))
+                .map_err(storage)?;
+        }
+        tx.commit().map_err(storage)
     }
 
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
