@@ -178,17 +178,23 @@ pub struct LockoutPolicy {
     pub max_failures: Option<f64>,
     /// Lockout length in seconds, 1–86400. Default 300.
     pub lockout_seconds: Option<f64>,
+    /// Longest lockout: each further lock of a client doubles up to it. Default `lockoutSeconds`
+    /// (no growth).
+    pub max_lockout_seconds: Option<f64>,
 }
 
 impl LockoutPolicy {
     fn to_core(p: Option<&LockoutPolicy>) -> Result<authward::LockoutPolicy> {
         let d = authward::LockoutPolicy::default();
         let Some(p) = p else { return Ok(d) };
+        let lockout_seconds =
+            p.lockout_seconds.map_or(Ok(d.lockout_seconds), |v| whole("lockoutSeconds", v, u64::MAX))?;
         Ok(authward::LockoutPolicy {
             max_failures: p.max_failures.map_or(Ok(d.max_failures), |v| whole_u32("maxFailures", v))?,
-            lockout_seconds: p
-                .lockout_seconds
-                .map_or(Ok(d.lockout_seconds), |v| whole("lockoutSeconds", v, u64::MAX))?,
+            lockout_seconds,
+            max_lockout_seconds: p
+                .max_lockout_seconds
+                .map_or(Ok(lockout_seconds), |v| whole("maxLockoutSeconds", v, u64::MAX))?,
         })
     }
 }
@@ -251,6 +257,7 @@ impl AccountPolicy {
             lockout: Some(LockoutPolicy {
                 max_failures: Some(f64::from(p.lockout.max_failures)),
                 lockout_seconds: Some(number(p.lockout.lockout_seconds)),
+                max_lockout_seconds: Some(number(p.lockout.max_lockout_seconds)),
             }),
         }
     }

@@ -9,15 +9,21 @@ use crate::convert::number;
 /// The result of `signIn` and `verifySecondFactor`.
 #[napi(object)]
 pub struct SignIn {
-    /// `"complete"` or `"second_factor_required"`.
+    /// `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
+    /// limited to the required actions).
     pub status: String,
     /// With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
     pub challenge: Option<String>,
-    /// With `"complete"`: what the user must do first: `"enroll_two_factor"`, `"change_password"`.
+    /// With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
+    /// due later. `"enroll_two_factor"`, `"change_password"`.
     pub required_actions: Vec<String>,
     /// Days until the password expires, once the warning window has begun (≤ 0: expired).
     pub password_expires_in_days: Option<f64>,
-    /// Changes with every password change: end the user's other sessions when it does.
+    /// When the password expires (unix seconds), if the account sets expiration.
+    pub password_expires_at: Option<f64>,
+    /// The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement.
+    pub two_factor_deadline: Option<f64>,
+    /// Increases with every password or 2FA change: end the user's other sessions when it does.
     pub credential_version: f64,
 }
 
@@ -28,9 +34,28 @@ impl From<authward::SignIn> for SignIn {
             challenge: s.challenge.as_ref().map(|c| c.to_string()),
             required_actions: s.required_actions.iter().map(|a| a.as_str().to_string()).collect(),
             password_expires_in_days: s.password_expires_in_days.map(|d| d as f64),
+            password_expires_at: s.password_expires_at.map(number),
+            two_factor_deadline: s.two_factor_deadline.map(number),
             credential_version: number(s.credential_version),
         }
     }
+}
+
+/// Options of `signIn` and `verifySecondFactor`.
+#[napi(object)]
+#[derive(Clone, Default)]
+pub struct SignInOptions {
+    /// Where the attempt comes from (the IP address, a device-cookie id): failures are counted per
+    /// client, and strangers' failures never lock out a client the user signed in from before.
+    pub client: Option<String>,
+}
+
+/// Options of `beginTotpEnrollment`.
+#[napi(object)]
+#[derive(Clone, Default)]
+pub struct EnrollmentOptions {
+    /// Replacing an active authenticator needs the current password (or a current code from it).
+    pub password: Option<String>,
 }
 
 /// A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`.
@@ -80,9 +105,13 @@ pub struct SecurityStatus {
     pub password_expiry_warning: bool,
     /// What the next sign-in will require: `"enroll_two_factor"`, `"change_password"`.
     pub required_actions: Vec<String>,
-    /// End of the current lockout, if locked.
+    /// The 2FA enrolment deadline of a user without 2FA under enforcement (past: overdue).
+    pub two_factor_deadline: Option<f64>,
+    /// End of the longest current lockout (of any client), if one holds.
     pub locked_until: Option<f64>,
-    /// Increases with every password change.
+    /// Why: `"too_many_failures"`, `"unfamiliar_clients"` or `"hourly_limit"`.
+    pub lock_reason: Option<String>,
+    /// Increases with every password or 2FA change.
     pub credential_version: f64,
 }
 
@@ -96,7 +125,9 @@ impl From<authward::SecurityStatus> for SecurityStatus {
             password_expires_in_days: s.password_expires_in_days.map(|d| d as f64),
             password_expiry_warning: s.password_expiry_warning,
             required_actions: s.required_actions.iter().map(|a| a.as_str().to_string()).collect(),
+            two_factor_deadline: s.two_factor_deadline.map(number),
             locked_until: s.locked_until.map(number),
+            lock_reason: s.lock_reason.map(|r| r.as_str().to_string()),
             credential_version: number(s.credential_version),
         }
     }

@@ -11,7 +11,10 @@ use zeroize::Zeroizing;
 
 use crate::clock::ManualClock;
 use crate::convert::{AccountPolicy, HashParams, number, whole};
-use crate::records::{CreateUserOptions, Enrollment, Event, EventsOptions, SecurityStatus, SignIn};
+use crate::records::{
+    CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, SecurityStatus, SignIn,
+    SignInOptions,
+};
 use crate::task::{Job, call};
 
 /// Options of `Authward.open` and `Authward.inMemory`.
@@ -229,25 +232,43 @@ impl Authward {
         call(&env, self.require_password_change_work(user_id))
     }
 
-    /// Signs in. Wrong password or unknown user: `INVALID_CREDENTIALS` (same work either way); too many
-    /// failures: `LOCKED_OUT` with `retryAfter`. With 2FA the status is `"second_factor_required"` and
-    /// `challenge` goes to `verifySecondFactor`.
+    /// Signs in, optionally `{ client }` (the IP address or a device-cookie id, for client-aware
+    /// lockout). Wrong password or unknown user: `INVALID_CREDENTIALS` (same work and lockout either
+    /// way); budget spent: `LOCKED_OUT` with `retryAfter`. With 2FA the status is
+    /// `"second_factor_required"` and `challenge` goes to `verifySecondFactor`; `"action_required"`
+    /// means a session limited to the required actions, `"complete"` a full one.
     #[napi(strict, ts_return_type = "Promise<SignIn>")]
-    pub fn sign_in(&self, user_id: String, password: String) -> AsyncTask<Job<SignIn>> {
-        Job::spawn(self.sign_in_work(user_id, password))
+    pub fn sign_in(
+        &self,
+        user_id: String,
+        password: String,
+        options: Option<SignInOptions>,
+    ) -> AsyncTask<Job<SignIn>> {
+        Job::spawn(self.sign_in_work(user_id, password, options.unwrap_or_default()))
     }
 
     /// `signIn` on the calling thread (blocks the event loop).
     #[napi(strict)]
-    pub fn sign_in_sync(&self, env: Env, user_id: String, password: String) -> napi::Result<SignIn> {
-        call(&env, self.sign_in_work(user_id, password))
+    pub fn sign_in_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        password: String,
+        options: Option<SignInOptions>,
+    ) -> napi::Result<SignIn> {
+        call(&env, self.sign_in_work(user_id, password, options.unwrap_or_default()))
     }
 
     /// Completes a sign-in with a TOTP code or a recovery code: `INVALID_CODE`, `CODE_REUSED`,
     /// `CHALLENGE_EXPIRED`, `LOCKED_OUT`. Of two concurrent uses of one code exactly one wins.
     #[napi(strict, ts_return_type = "Promise<SignIn>")]
-    pub fn verify_second_factor(&self, challenge: String, code: String) -> AsyncTask<Job<SignIn>> {
-        Job::spawn(self.verify_second_factor_work(challenge, code))
+    pub fn verify_second_factor(
+        &self,
+        challenge: String,
+        code: String,
+        options: Option<SignInOptions>,
+    ) -> AsyncTask<Job<SignIn>> {
+        Job::spawn(self.verify_second_factor_work(challenge, code, options.unwrap_or_default()))
     }
 
     /// `verifySecondFactor` on the calling thread (blocks the event loop).
@@ -257,14 +278,22 @@ impl Authward {
         env: Env,
         challenge: String,
         code: String,
+        options: Option<SignInOptions>,
     ) -> napi::Result<SignIn> {
-        call(&env, self.verify_second_factor_work(challenge, code))
+        call(&env, self.verify_second_factor_work(challenge, code, options.unwrap_or_default()))
     }
 
-    /// Starts TOTP enrolment: a pending secret with its URI and QR codes.
+    /// Starts TOTP enrolment: a pending secret with its URI and QR codes. Replacing an active
+    /// authenticator needs `{ password }` (or a current code from it): `WRONG_PASSWORD` otherwise,
+    /// counted toward lockout.
     #[napi(strict, ts_return_type = "Promise<Enrollment>")]
-    pub fn begin_totp_enrollment(&self, user_id: String, issuer: String) -> AsyncTask<Job<Enrollment>> {
-        Job::spawn(self.begin_totp_enrollment_work(user_id, issuer))
+    pub fn begin_totp_enrollment(
+        &self,
+        user_id: String,
+        issuer: String,
+        options: Option<EnrollmentOptions>,
+    ) -> AsyncTask<Job<Enrollment>> {
+        Job::spawn(self.begin_totp_enrollment_work(user_id, issuer, options.unwrap_or_default()))
     }
 
     /// `beginTotpEnrollment` on the calling thread (blocks the event loop).
@@ -274,8 +303,21 @@ impl Authward {
         env: Env,
         user_id: String,
         issuer: String,
+        options: Option<EnrollmentOptions>,
     ) -> napi::Result<Enrollment> {
-        call(&env, self.begin_totp_enrollment_work(user_id, issuer))
+        call(&env, self.begin_totp_enrollment_work(user_id, issuer, options.unwrap_or_default()))
+    }
+
+    /// Admin: lifts every lockout of the user.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn unlock_user(&self, user_id: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.unlock_user_work(user_id))
+    }
+
+    /// `unlockUser` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn unlock_user_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
+        call(&env, self.unlock_user_work(user_id))
     }
 
     /// Confirms enrolment with a code from the app: enables 2FA and resolves with 10 one-time recovery
@@ -456,11 +498,12 @@ impl Authward {
         &self,
         user_id: String,
         password: String,
+        options: SignInOptions,
     ) -> impl FnOnce() -> authward::Result<SignIn> + Send + 'static {
         let svc = Arc::clone(&self.inner);
         {
             let password = secret(password);
-            move || svc.sign_in(&user_id, &password).map(SignIn::from)
+            move || svc.sign_in_from(&user_id, &password, options.client.as_deref()).map(SignIn::from)
         }
     }
 
@@ -468,11 +511,14 @@ impl Authward {
         &self,
         challenge: String,
         code: String,
+        options: SignInOptions,
     ) -> impl FnOnce() -> authward::Result<SignIn> + Send + 'static {
         let svc = Arc::clone(&self.inner);
         {
             let (challenge, code) = (secret(challenge), secret(code));
-            move || svc.verify_second_factor(&challenge, &code).map(SignIn::from)
+            move || {
+                svc.verify_second_factor_from(&challenge, &code, options.client.as_deref()).map(SignIn::from)
+            }
         }
     }
 
@@ -480,9 +526,19 @@ impl Authward {
         &self,
         user_id: String,
         issuer: String,
+        options: EnrollmentOptions,
     ) -> impl FnOnce() -> authward::Result<Enrollment> + Send + 'static {
         let svc = Arc::clone(&self.inner);
-        move || svc.begin_totp_enrollment(&user_id, &issuer).map(Enrollment::from)
+        let password = options.password.map(secret);
+        move || {
+            svc.begin_totp_enrollment_with_proof(&user_id, &issuer, password.as_ref().map(|p| p.as_str()))
+                .map(Enrollment::from)
+        }
+    }
+
+    fn unlock_user_work(&self, user_id: String) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.unlock_user(&user_id)
     }
 
     fn confirm_totp_enrollment_work(

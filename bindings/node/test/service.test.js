@@ -152,7 +152,8 @@ test('lockout after failures, with retryAfter, lifted by time', async () => {
   const { svc, clock } = await service()
   await svc.setAccountPolicy('acme', { lockout: { maxFailures: 3, lockoutSeconds: 120 } })
   await svc.createUser('alice', 'acme', GOOD_PASSWORD)
-  for (let i = 0; i < 3; i++) assert.equal((await rejection(svc.signIn('alice', 'wrong wrong wrong'))).code, 'INVALID_CREDENTIALS')
+  // distinct guesses: the same wrong password typed again is counted once
+  for (let i = 0; i < 3; i++) assert.equal((await rejection(svc.signIn('alice', `wrong guess ${i}`))).code, 'INVALID_CREDENTIALS')
   const locked = await rejection(svc.signIn('alice', GOOD_PASSWORD))
   assert.equal(locked.code, 'LOCKED_OUT')
   assert.equal(typeof locked.retryAfter, 'number')
@@ -173,9 +174,14 @@ test('account policy: enforce 2FA with grace days, expiration with warning, admi
   assert.equal(policy.password.minLength, 12)
   assert.equal(svc.accountPolicySync('other').passwordExpirationDays, undefined)
 
-  assert.deepEqual((await svc.signIn('alice', GOOD_PASSWORD)).requiredActions, [])
+  const inGrace = await svc.signIn('alice', GOOD_PASSWORD) // a full session, the action listed with its deadline
+  assert.equal(inGrace.status, 'complete')
+  assert.deepEqual(inGrace.requiredActions, ['enroll_two_factor'])
+  assert.equal(inGrace.twoFactorDeadline, clock.now() + 3 * DAY)
   clock.advance(4 * DAY)
-  assert.deepEqual((await svc.signIn('alice', GOOD_PASSWORD)).requiredActions, ['enroll_two_factor'])
+  const overdue = await svc.signIn('alice', GOOD_PASSWORD)
+  assert.equal(overdue.status, 'action_required')
+  assert.deepEqual(overdue.requiredActions, ['enroll_two_factor'])
   const { secret } = await enrol(svc, clock)
   assert.equal((await rejection(svc.disableTotp('alice', GOOD_PASSWORD))).code, 'TWO_FACTOR_ENFORCED')
 
@@ -192,6 +198,7 @@ test('account policy: enforce 2FA with grace days, expiration with warning, admi
   const expired = await svc.signIn('alice', GOOD_PASSWORD)
   const after = await svc.verifySecondFactor(expired.challenge, authward.totpCode(secret, { at: clock.now() }))
   assert.ok(after.requiredActions.includes('change_password'))
+  assert.equal(after.status, 'action_required')
 
   // Admin: reset 2FA, force a change, set a password.
   await svc.resetTwoFactor('alice')

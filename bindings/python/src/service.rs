@@ -174,41 +174,73 @@ impl PyAuthward {
         Ok(py.detach(|| self.0.require_password_change(&user_id)).map_err(CoreError)?)
     }
 
-    /// Signs `user_id` in with `password`; returns a `SignIn`.
+    /// Signs `user_id` in with `password` from `client` (optional: the IP address or a device-cookie
+    /// id, for client-aware lockout; only a keyed hash of it is stored); returns a `SignIn`.
     ///
-    /// `status` is `"complete"` (check `required_actions`: `"enroll_two_factor"`, `"change_password"`) or
-    /// `"second_factor_required"`: then pass `challenge` and the user's code to `verify_second_factor`.
+    /// `status` is `"complete"` (a full session; `required_actions` may list what is due later),
+    /// `"action_required"` (give a session limited to `required_actions`: `"enroll_two_factor"`,
+    /// `"change_password"`), or `"second_factor_required"`: then pass `challenge` and the user's code to
+    /// `verify_second_factor`.
     ///
     /// Raises `InvalidCredentials` (unknown user or wrong password, indistinguishable by design),
     /// `LockedOut` (`.retry_after` seconds), `InvalidArgumentError`, `StorageError`.
-    fn sign_in(&self, py: Python<'_>, user_id: String, password: Secret) -> PyResult<PySignIn> {
-        let result = py.detach(|| self.0.sign_in(&user_id, password.as_str())).map_err(CoreError)?;
+    #[pyo3(signature = (user_id, password, client = None))]
+    fn sign_in(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        password: Secret,
+        client: Option<String>,
+    ) -> PyResult<PySignIn> {
+        let result = py
+            .detach(|| self.0.sign_in_from(&user_id, password.as_str(), client.as_deref()))
+            .map_err(CoreError)?;
         Ok(PySignIn(result))
     }
 
     /// Completes a sign-in with the `challenge` from `sign_in` and a TOTP `code` or a recovery code;
-    /// returns a `SignIn` with status `"complete"`.
+    /// returns a `SignIn` with status `"complete"` or `"action_required"`. `client` as for `sign_in`
+    /// (default: the client the password came from).
     ///
     /// Raises `InvalidCode` (the challenge stays valid; failures count toward lockout), `CodeReused`
     /// (replay), `ChallengeExpired` (unknown, used or older than 5 minutes), `LockedOut`, `CryptoError`
     /// (the store key is wrong), `StorageError`.
-    fn verify_second_factor(&self, py: Python<'_>, challenge: Secret, code: Secret) -> PyResult<PySignIn> {
+    #[pyo3(signature = (challenge, code, client = None))]
+    fn verify_second_factor(
+        &self,
+        py: Python<'_>,
+        challenge: Secret,
+        code: Secret,
+        client: Option<String>,
+    ) -> PyResult<PySignIn> {
         let result = py
-            .detach(|| self.0.verify_second_factor(challenge.as_str(), code.as_str()))
+            .detach(|| self.0.verify_second_factor_from(challenge.as_str(), code.as_str(), client.as_deref()))
             .map_err(CoreError)?;
         Ok(PySignIn(result))
     }
 
     /// Starts TOTP enrolment for `user_id`: returns an `Enrollment` with the pending secret, its
     /// `otpauth://` URI (`issuer` is your service's name) and the QR code as SVG, PNG and terminal text.
-    /// Raises `NotFound`, `InvalidArgumentError`, `StorageError`.
+    /// Replacing an active authenticator needs `password` (or a current code from it): missing or
+    /// wrong raises `WrongPassword` (counted toward lockout).
+    /// Raises `NotFound`, `InvalidArgumentError`, `LockedOut`, `StorageError`.
+    #[pyo3(signature = (user_id, issuer, password = None))]
     fn begin_totp_enrollment(
         &self,
         py: Python<'_>,
         user_id: String,
         issuer: String,
+        password: Option<Secret>,
     ) -> PyResult<PyEnrollment> {
-        let result = py.detach(|| self.0.begin_totp_enrollment(&user_id, &issuer)).map_err(CoreError)?;
+        let result = py
+            .detach(|| {
+                self.0.begin_totp_enrollment_with_proof(
+                    &user_id,
+                    &issuer,
+                    password.as_ref().map(|p| p.as_str()),
+                )
+            })
+            .map_err(CoreError)?;
         Ok(PyEnrollment(result))
     }
 
@@ -244,6 +276,11 @@ impl PyAuthward {
         let codes =
             py.detach(|| self.0.regenerate_recovery_codes(&user_id, password.as_str())).map_err(CoreError)?;
         Ok(codes)
+    }
+
+    /// Admin: lifts every lockout of `user_id`. Raises `NotFound`, `StorageError`.
+    fn unlock_user(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
+        Ok(py.detach(|| self.0.unlock_user(&user_id)).map_err(CoreError)?)
     }
 
     /// Admin (lost phone): turns 2FA off for `user_id` and deletes their recovery codes.
@@ -286,7 +323,7 @@ pub struct PySignIn(SignIn);
 
 #[pymethods]
 impl PySignIn {
-    /// `"complete"` or `"second_factor_required"`.
+    /// `"complete"`, `"second_factor_required"` or `"action_required"`.
     #[getter]
     fn status(&self) -> &'static str {
         self.0.status.as_str()
@@ -296,7 +333,8 @@ impl PySignIn {
     fn challenge(&self) -> Option<&str> {
         self.0.challenge.as_ref().map(|c| c.as_str())
     }
-    /// With `"complete"`: what the user must do first (`"enroll_two_factor"`, `"change_password"`).
+    /// With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
+    /// due later (`"enroll_two_factor"`, `"change_password"`).
     #[getter]
     fn required_actions(&self) -> Vec<&'static str> {
         self.0.required_actions.iter().map(|a| a.as_str()).collect()
@@ -306,7 +344,17 @@ impl PySignIn {
     fn password_expires_in_days(&self) -> Option<i64> {
         self.0.password_expires_in_days
     }
-    /// The user's credential version (increases with every password change).
+    /// When the password expires (unix seconds), if the account sets expiration.
+    #[getter]
+    fn password_expires_at(&self) -> Option<u64> {
+        self.0.password_expires_at
+    }
+    /// The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement.
+    #[getter]
+    fn two_factor_deadline(&self) -> Option<u64> {
+        self.0.two_factor_deadline
+    }
+    /// The user's credential version (increases with every password or 2FA change).
     #[getter]
     fn credential_version(&self) -> u64 {
         self.0.credential_version
@@ -315,11 +363,13 @@ impl PySignIn {
     fn __repr__(&self) -> String {
         format!(
             "SignIn(status={}, challenge={}, required_actions={}, password_expires_in_days={}, \
-             credential_version={})",
+             password_expires_at={}, two_factor_deadline={}, credential_version={})",
             py_repr(self.0.status.as_str()),
             if self.0.challenge.is_some() { "<redacted>" } else { "None" },
             actions_repr(&self.required_actions()),
             opt_repr(self.0.password_expires_in_days),
+            opt_repr(self.0.password_expires_at),
+            opt_repr(self.0.two_factor_deadline),
             self.0.credential_version
         )
     }
@@ -413,12 +463,22 @@ impl PySecurityStatus {
     fn required_actions(&self) -> Vec<&'static str> {
         self.0.required_actions.iter().map(|a| a.as_str()).collect()
     }
-    /// End of the current lockout, if locked.
+    /// The 2FA enrolment deadline of a user without 2FA under enforcement (past: overdue).
+    #[getter]
+    fn two_factor_deadline(&self) -> Option<u64> {
+        self.0.two_factor_deadline
+    }
+    /// End of the longest current lockout (of any client), if one holds.
     #[getter]
     fn locked_until(&self) -> Option<u64> {
         self.0.locked_until
     }
-    /// Increases with every password change.
+    /// Why: `"too_many_failures"`, `"unfamiliar_clients"` or `"hourly_limit"`.
+    #[getter]
+    fn lock_reason(&self) -> Option<&'static str> {
+        self.0.lock_reason.map(|r| r.as_str())
+    }
+    /// Increases with every password or 2FA change.
     #[getter]
     fn credential_version(&self) -> u64 {
         self.0.credential_version
@@ -429,7 +489,8 @@ impl PySecurityStatus {
         format!(
             "SecurityStatus(two_factor_enabled={}, recovery_codes_left={}, password_changed_at={}, \
              password_expires_at={}, password_expires_in_days={}, password_expiry_warning={}, \
-             required_actions={}, locked_until={}, credential_version={})",
+             required_actions={}, two_factor_deadline={}, locked_until={}, lock_reason={}, \
+             credential_version={})",
             bool_repr(s.two_factor_enabled),
             s.recovery_codes_left,
             s.password_changed_at,
@@ -437,7 +498,9 @@ impl PySecurityStatus {
             opt_repr(s.password_expires_in_days),
             bool_repr(s.password_expiry_warning),
             actions_repr(&self.required_actions()),
+            opt_repr(s.two_factor_deadline),
             opt_repr(s.locked_until),
+            s.lock_reason.map_or("None".to_string(), |r| py_repr(r.as_str())),
             s.credential_version
         )
     }

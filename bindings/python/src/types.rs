@@ -366,8 +366,9 @@ impl PyTotpUri {
     }
 }
 
-/// Lockout after repeated failures (wrong passwords and wrong codes, per user):
-/// `LockoutPolicy(max_failures=5, lockout_seconds=300)`.
+/// Lockout after repeated failures (wrong passwords and wrong codes, per user and client):
+/// `LockoutPolicy(max_failures=5, lockout_seconds=300, max_lockout_seconds=None)`; with
+/// `max_lockout_seconds` above `lockout_seconds` each further lock doubles up to it.
 #[pyclass(frozen, eq, from_py_object, name = "LockoutPolicy", module = "authward")]
 #[derive(Clone, PartialEq)]
 pub struct PyLockoutPolicy(pub LockoutPolicy);
@@ -375,12 +376,17 @@ pub struct PyLockoutPolicy(pub LockoutPolicy);
 #[pymethods]
 impl PyLockoutPolicy {
     #[new]
-    #[pyo3(signature = (max_failures = 5, lockout_seconds = 300))]
+    #[pyo3(signature = (max_failures = 5, lockout_seconds = 300, max_lockout_seconds = None))]
     fn new(
         #[pyo3(from_py_with = u32_arg)] max_failures: u32,
         #[pyo3(from_py_with = u64_arg)] lockout_seconds: u64,
+        max_lockout_seconds: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let policy = LockoutPolicy { max_failures, lockout_seconds };
+        let max_lockout_seconds = match max_lockout_seconds {
+            Some(v) => u64_arg(&v)?,
+            None => lockout_seconds,
+        };
+        let policy = LockoutPolicy { max_failures, lockout_seconds, max_lockout_seconds };
         policy.validate().map_err(CoreError)?;
         Ok(PyLockoutPolicy(policy))
     }
@@ -395,6 +401,11 @@ impl PyLockoutPolicy {
     fn lockout_seconds(&self) -> u64 {
         self.0.lockout_seconds
     }
+    /// The longest lockout (growing locks double up to it; equal to `lockout_seconds`: no growth).
+    #[getter]
+    fn max_lockout_seconds(&self) -> u64 {
+        self.0.max_lockout_seconds
+    }
 
     fn __repr__(&self) -> String {
         lockout_repr(&self.0)
@@ -402,7 +413,10 @@ impl PyLockoutPolicy {
 }
 
 fn lockout_repr(l: &LockoutPolicy) -> String {
-    format!("LockoutPolicy(max_failures={}, lockout_seconds={})", l.max_failures, l.lockout_seconds)
+    format!(
+        "LockoutPolicy(max_failures={}, lockout_seconds={}, max_lockout_seconds={})",
+        l.max_failures, l.lockout_seconds, l.max_lockout_seconds
+    )
 }
 
 /// The policies an admin sets for all users of an account (tenant).

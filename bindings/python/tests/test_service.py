@@ -134,9 +134,9 @@ def test_lockout_and_retry_after(aw: authward.Authward, clock: authward.ManualCl
     policy = authward.AccountPolicy(lockout=authward.LockoutPolicy(max_failures=3, lockout_seconds=120))
     aw.set_account_policy("acme", policy)
     assert aw.account_policy("acme") == policy
-    for _ in range(3):
+    for i in range(3):
         with pytest.raises(authward.InvalidCredentials):
-            aw.sign_in("ada", "wrong")
+            aw.sign_in("ada", f"wrong {i}")  # distinct: the same wrong password is counted once
     with pytest.raises(authward.LockedOut) as err:
         aw.sign_in("ada", PW)  # even the right password waits
     assert err.value.code == "LOCKED_OUT" and 0 < err.value.retry_after <= 120
@@ -150,9 +150,12 @@ def test_account_policies_enforce_two_factor_and_password_expiry(
     aw: authward.Authward, clock: authward.ManualClock
 ) -> None:
     aw.set_account_policy("acme", authward.AccountPolicy(enforce_two_factor=True, two_factor_grace_days=7))
-    assert aw.sign_in("ada", PW).required_actions == []  # in the grace period
+    in_grace = aw.sign_in("ada", PW)  # a full session, with the action and its deadline listed
+    assert (in_grace.status, in_grace.required_actions) == ("complete", ["enroll_two_factor"])
+    assert in_grace.two_factor_deadline == clock.now() + 7 * 86400
     clock.advance(8 * 86400)
-    assert aw.sign_in("ada", PW).required_actions == ["enroll_two_factor"]
+    overdue = aw.sign_in("ada", PW)
+    assert (overdue.status, overdue.required_actions) == ("action_required", ["enroll_two_factor"])
     enroll(aw, clock)
     with pytest.raises(authward.TwoFactorEnforced):
         aw.disable_totp("ada", PW)
@@ -164,7 +167,7 @@ def test_account_policies_enforce_two_factor_and_password_expiry(
     assert status.password_expires_at is not None
     assert status.password_expires_in_days is not None and status.password_expires_in_days <= 0
     result = aw.sign_in("ada", PW)
-    assert result.required_actions == ["change_password"]
+    assert (result.status, result.required_actions) == ("action_required", ["change_password"])
     aw.change_password("ada", PW, PW2, PW2)
     result = aw.sign_in("ada", PW2)
     assert result.required_actions == [] and result.password_expires_in_days is None
@@ -182,7 +185,9 @@ def test_admin_operations(aw: authward.Authward, clock: authward.ManualClock) ->
     aw.require_password_change("bob")
     assert aw.sign_in("bob", PW2).required_actions == ["change_password"]
     aw.set_password("bob", "a brand new admin-set passphrase")
-    assert aw.sign_in("bob", "a brand new admin-set passphrase").status == "complete"
+    # the admin's reset keeps the pending change: still no full session
+    after_reset = aw.sign_in("bob", "a brand new admin-set passphrase")
+    assert (after_reset.status, after_reset.required_actions) == ("action_required", ["change_password"])
 
     enroll(aw, clock)
     assert aw.sign_in("ada", PW).status == "second_factor_required"
