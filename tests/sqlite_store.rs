@@ -313,3 +313,67 @@ fn state_survives_reopen() {
     assert_eq!(aw.account_policy("acme").unwrap().lockout.max_failures, 100);
     assert_eq!(aw.status("alice").unwrap().recovery_codes_left, 10);
 }
+
+/// Issue 12, finding 5: the database and its WAL files are private, looser modes are tightened, and a
+/// deleted user's data does not linger in free pages.
+#[cfg(unix)]
+#[test]
+fn files_are_private_and_deletions_do_not_linger() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("aw.db");
+    let clock = ManualClock::new(T0);
+    {
+        let aw = open(&db, &clock);
+        aw.create_user("alice", "acme", PW, Some("lingering-marker@example.com")).unwrap();
+        aw.create_user("bob", "acme", PW, None).unwrap();
+        for f in ["aw.db", "aw.db-wal", "aw.db-shm"] {
+            assert_eq!(mode(&dir.path().join(f)), 0o600, "{f}");
+        }
+        aw.delete_user("alice").unwrap();
+    } // the last connection checkpoints the WAL into the file
+    let bytes = std::fs::read(&db).unwrap();
+    let marker = b"lingering-marker@example.com";
+    assert!(!bytes.windows(marker.len()).any(|w| w == marker), "the deleted email is still in the file");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(open(&db, &clock));
+    assert_eq!(mode(&db), 0o600, "an existing file is tightened on open");
+    // a foreign file is left as it is
+    let foreign = dir.path().join("notes.txt");
+    std::fs::write(&foreign, b"not a database at all, just some text").unwrap();
+    std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let options = AuthwardOptions { hash_params: CHEAP, ..AuthwardOptions::default() };
+    assert_eq!(Authward::open(&foreign, &KEY, options).unwrap_err().code(), ErrorCode::Storage);
+    assert_eq!(mode(&foreign), 0o644);
+}
+
+/// Issue 12, finding 6: an online backup through authward (no second SQLite on the file) opens with the
+/// same key and holds everyone; `store_info` is the read-only look a health check needs.
+#[test]
+fn online_backup_and_store_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("aw.db");
+    let clock = ManualClock::new(T0);
+    let aw = open(&db, &clock);
+    let secret = setup(&aw, &clock);
+    let info = aw.store_info().unwrap();
+    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 2, 1, true));
+    let copy = dir.path().join("backup.db");
+    aw.backup(&copy).unwrap();
+    assert_eq!(aw.backup(&copy).unwrap_err().code(), ErrorCode::AlreadyExists);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let restored = open(&copy, &clock);
+    clock.advance(30);
+    let c = restored.sign_in("alice", PW).unwrap().challenge.unwrap().to_string();
+    let code = totp::code(&secret, clock.now(), &TotpConfig::default()).unwrap();
+    assert_eq!(restored.verify_second_factor(&c, &code).unwrap().status, SignInStatus::Complete);
+    let memory =
+        Authward::in_memory(AuthwardOptions { hash_params: CHEAP, ..AuthwardOptions::default() }).unwrap();
+    assert_eq!(memory.backup(dir.path().join("m.db")).unwrap_err().code(), ErrorCode::InvalidState);
+    assert_eq!(memory.store_info().unwrap().backend, "memory");
+}

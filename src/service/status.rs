@@ -37,4 +37,17 @@ impl Authward {
             credential_version: rec.credential_version,
         })
     }
+
+    /// Copies the store to a new private file at `path` while the service stays in use (SQLite's online
+    /// backup; the copy opens with the same key). `ALREADY_EXISTS` if `path` exists, `INVALID_STATE` for
+    /// stores without files. The supported way to back up: never open the file with a second SQLite.
+    pub fn backup(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        self.store.backup(path.as_ref())
+    }
+
+    /// A read-only look at the store: backend, schema version, user count, consistency check (for a
+    /// health endpoint).
+    pub fn store_info(&self) -> Result<crate::store::StoreInfo> {
+        self.store.info()
+    }
 }

@@ -157,6 +157,16 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    fn info(&self) -> Result<super::StoreInfo> {
+        let inner = self.lock()?;
+        Ok(super::StoreInfo {
+            backend: "memory",
+            schema_version: 0,
+            users: inner.users.len() as u64,
+            healthy: true,
+        })
+    }
+
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
         Ok(self.lock()?.meta.get(key).cloned())
     }

@@ -157,6 +157,20 @@ pub struct Changes {
     pub purge_challenges_before: Option<u64>,
 }
 
+/// What [`Store::info`] reports: a read-only look at a store, so that nobody needs to open its file with
+/// another database library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreInfo {
+    /// `"memory"`, `"sqlite"` or `"postgres"`.
+    pub backend: &'static str,
+    /// The schema version the store is at.
+    pub schema_version: u32,
+    /// How many users it holds.
+    pub users: u64,
+    /// The backend's own consistency check passed (SQLite `PRAGMA quick_check`).
+    pub healthy: bool,
+}
+
 /// The closure type of [`Store::update_unknown`].
 pub type UnknownFn<'a> = dyn FnMut(&mut LockoutState) -> Result<()> + 'a;
 
@@ -192,6 +206,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;
     /// The user's events and their account's account-wide events since the user's creation, newest first.
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>>;
+    /// Copies the store to a new file at `path` while it stays in use (SQLite's online backup).
+    /// Stores without files answer `INVALID_STATE`.
+    fn backup(&self, path: &std::path::Path) -> Result<()> {
+        let _ = path;
+        Err(crate::error::Error::InvalidState("this store cannot be backed up to a file".into()))
+    }
+    /// A read-only look at the store (backend, schema version, user count, consistency check).
+    fn info(&self) -> Result<StoreInfo> {
+        Err(crate::error::Error::InvalidState("this store gives no information".into()))
+    }
     /// A store-wide value (e.g. the key check).
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// Sets a store-wide value only if it is not set yet; returns the value now stored.

@@ -16,6 +16,16 @@
 //! * The schema version lives in `PRAGMA user_version`; migrations run on open; a file from a newer
 //!   authward is refused with `STORAGE` rather than silently downgraded. A file that is not a SQLite
 //!   database is refused with `STORAGE` before anything is written to it.
+//! * Files are private (0600; looser modes of an authward database are tightened on open) and deleted
+//!   rows are overwritten (`PRAGMA secure_delete`). The WAL keeps page images until the next checkpoint
+//!   (every 1000 pages, and when the last connection closes), so a deleted user's data can sit in the
+//!   `-wal` file until then.
+//! * **One SQLite per file in a process.** Every authward binding carries its own copy of SQLite. If the
+//!   host process also opens the same file with another copy (Python's `sqlite3` for a health check or a
+//!   backup) and closes it, that copy's POSIX locks and WAL clean-up work against authward's connection:
+//!   seen here, another process then accepted a replayed TOTP code and the file was corrupted for good.
+//!   Use [`crate::Authward::backup`] and [`crate::Authward::store_info`] instead; never open the file
+//!   with another SQLite while authward has it open.
 
 use std::path::Path;
 use std::sync::{LazyLock, Mutex, MutexGuard};
@@ -25,8 +35,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde_json::{Value, json};
 
 use super::{
-    AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, TotpRecord, UnknownFn, UpdateFn,
-    UserRecord,
+    AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, StoreInfo, TotpRecord, UnknownFn,
+    UpdateFn, UserRecord,
 };
 use crate::account::lockout::LockoutState;
 use crate::account::{AccountPolicy, LockoutPolicy};
@@ -109,6 +119,45 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
+/// Creates `path` empty with mode 0600 if it does not exist (SQLite then makes its `-wal` and `-shm` files
+/// with the same mode).
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Storage(format!("cannot create {}: {e}", path.display()))),
+    }
+}
+
+/// Tightens the database file and its `-wal`/`-shm` companions to 0600 where the group or others have
+/// any access.
+fn tighten(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut files = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        for f in files {
+            let Ok(meta) = std::fs::metadata(&f) else { continue };
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| Error::Storage(format!("cannot make {} private: {e}", f.display())))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 fn storage(e: rusqlite::Error) -> Error {
     Error::Storage(e.to_string())
 }
@@ -123,14 +172,37 @@ fn to_u64(v: i64) -> u64 {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    ///
+    /// The file is private: created with mode 0600, and an existing authward database (with its `-wal`
+    /// and `-shm` files) whose mode lets the group or others in is tightened to 0600 on open. SQLite
+    /// creates `-wal` and `-shm` with the database file's mode. Deleted rows are overwritten
+    /// (`PRAGMA secure_delete`); until a checkpoint the WAL may still hold the pages as they were
+    /// before (SQLite checkpoints every 1000 pages and when the last connection closes).
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let path = path.as_ref();
+        create_private(path)?;
         let conn = Connection::open(path)
             .map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
-        Self::init(conn).map_err(|e| match e {
+        let store = Self::init(conn).map_err(|e| match e {
             Error::Storage(msg) => Error::Storage(format!("{}: {msg}", path.display())),
             other => other,
-        })
+        })?;
+        // Only once the file is known to be ours: a foreign file is left untouched.
+        tighten(path)?;
+        Ok(store)
+    }
+
+    /// Copies the whole database to `path` (a new private file) with SQLite's online backup, while
+    /// other threads and processes go on using it. Use this, never a second SQLite library on the same
+    /// file (see the module docs).
+    pub fn backup_to(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(Error::AlreadyExists(format!("backup target {}", path.display())));
+        }
+        create_private(path)?;
+        let conn = self.lock();
+        conn.backup(rusqlite::MAIN_DB, path, None::<fn(rusqlite::backup::Progress)>)
+            .map_err(|e| Error::Storage(format!("backup to {}: {e}", path.display())))
     }
 
     /// A private in-memory SQLite database (tests, benchmarks).
@@ -153,6 +225,7 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(storage)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(storage)?;
+        conn.pragma_update(None, "secure_delete", "ON").map_err(storage)?;
         let mut conn = conn;
         Self::migrate(&mut conn)?;
         Ok(SqliteStore { conn: Mutex::new(conn) })
@@ -617,6 +690,23 @@ impl Store for SqliteStore {
             out.push(Event { kind, at: to_u64(at), detail });
         }
         Ok(out)
+    }
+
+    fn backup(&self, path: &Path) -> Result<()> {
+        self.backup_to(path)
+    }
+
+    fn info(&self) -> Result<StoreInfo> {
+        let conn = self.lock();
+        let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(storage)?;
+        let users: i64 = conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).map_err(storage)?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(storage)?;
+        Ok(StoreInfo {
+            backend: "sqlite",
+            schema_version: u32::try_from(schema_version).unwrap_or(0),
+            users: to_u64(users),
+            healthy: check == "ok",
+        })
     }
 
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
