@@ -59,12 +59,16 @@ function checkStrings(value, depth) {
   }
 }
 
-function checkNested(args) {
+// Calls whose options carry a `password` string (the proof for a replacement enrolment).
+const PASSWORD_OPTION = new Set(['beginTotpEnrollment', 'beginTotpEnrollmentSync'])
+
+function checkNested(args, name) {
   for (const arg of args) {
     // No argument of this API is an array (lists travel inside options objects).
     if (Array.isArray(arg)) throw typeError('unexpected array')
     if (arg === null || typeof arg !== 'object' || ArrayBuffer.isView(arg)) continue
     for (const key of NESTED) {
+      if (key === 'password' && PASSWORD_OPTION.has(name)) continue
       const value = arg[key]
       if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
         throw typeError(`expected an object (${key})`)
@@ -93,7 +97,7 @@ function wrap(fn, returnsPromise, self) {
   const wrapped = returnsPromise
     ? function (...args) {
         try {
-          checkNested(args)
+          checkNested(args, fn.name)
           return fn.apply(self ?? this, args)
         } catch (err) {
           return Promise.reject(asTypeError(err))
@@ -101,7 +105,7 @@ function wrap(fn, returnsPromise, self) {
       }
     : function (...args) {
         try {
-          checkNested(args)
+          checkNested(args, fn.name)
           return fn.apply(self ?? this, args)
         } catch (err) {
           throw asTypeError(err)

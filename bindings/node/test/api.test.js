@@ -51,7 +51,7 @@ test('index.d.ts declares every export, with the defaults in doc comments', () =
   }
   assert.match(dts, /Default 19456/)
   assert.match(dts, /hashPassword\(password: string, options\?: HashOptions \| undefined \| null\): Promise<string>/)
-  assert.match(dts, /signIn\(userId: string, password: string\): Promise<SignIn>/)
+  assert.match(dts, /signIn\(userId: string, password: string, options\?: SignInOptions \| undefined \| null\): Promise<SignIn>/)
   assert.match(dts, /qrPng\(text: string, options\?: QrPngOptions \| undefined \| null\): Buffer/)
 })
 
