@@ -10,14 +10,12 @@
 //!
 //! Every fallible function returns [`Result`] with an [`Error`] whose [`Error::code`] is one of the
 //! stable [`ErrorCode`]s shared with the C, Python and Node bindings.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 pub mod account;
 pub mod clock;
 pub mod error;
 pub mod event;
-#[allow(unsafe_code)]
-pub mod ffi;
 pub mod password;
 pub mod qr;
 mod random;

@@ -28,7 +28,7 @@ run() {
 }
 
 run "rust (fmt, clippy, tests)" bash tests/run_rust.sh
-run "c (header, tests, asan+ubsan, valgrind, examples)" bash tests/c/run.sh
+run "c (header, tests, asan+ubsan, valgrind, examples)" bash bindings/c/tests/run.sh
 run "python (pytest, stubtest, example)" bash bindings/python/run_tests.sh
 run "node (node:test, drift, example)" bash bindings/node/run_tests.sh
 run "quickstart (main job, twice)" bash -c 'd=$(mktemp -d) && cd "$d" && for i in 1 2; do \

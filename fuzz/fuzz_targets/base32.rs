@@ -8,10 +8,10 @@
 
 use arbitrary::Arbitrary;
 use authward::ErrorCode;
-use authward::ffi::memory::authward_bytes_free;
-use authward::ffi::result::authward_result;
-use authward::ffi::totp::{authward_decode_totp_secret, authward_encode_totp_secret};
 use authward::totp::{MAX_SECRET_LEN, MIN_SECRET_LEN, decode_secret, encode_secret};
+use authward_c::memory::authward_bytes_free;
+use authward_c::result::authward_result;
+use authward_c::totp::{authward_decode_totp_secret, authward_encode_totp_secret};
 use authward_fuzz::{check_failure, cstr, take_string};
 use libfuzzer_sys::fuzz_target;
 
@@ -66,7 +66,7 @@ fuzz_target!(|input: Input| {
             // SAFETY: `bytes` valid for its length (or an empty slice's dangling-but-aligned pointer with
             // length 0, which the library accepts as an empty buffer); writable out-parameter.
             let rc = unsafe { authward_encode_totp_secret(bytes.as_ptr(), bytes.len(), &mut out) };
-            if bytes.len() > authward::ffi::boundary::AUTHWARD_MAX_INPUT_BYTES {
+            if bytes.len() > authward_c::boundary::AUTHWARD_MAX_INPUT_BYTES {
                 assert_eq!(rc, authward_result::InvalidArgument);
                 return;
             }

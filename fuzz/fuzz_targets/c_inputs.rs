@@ -8,10 +8,10 @@
 
 use std::ffi::{CString, c_char};
 
-use authward::ffi::memory::{authward_bytes_free, authward_string_free};
-use authward::ffi::password::{authward_hash_params, authward_needs_rehash, authward_verify_password};
-use authward::ffi::result::authward_result;
-use authward::ffi::totp::{
+use authward_c::memory::{authward_bytes_free, authward_string_free};
+use authward_c::password::{authward_hash_params, authward_needs_rehash, authward_verify_password};
+use authward_c::result::authward_result;
+use authward_c::totp::{
     authward_decode_totp_secret, authward_parse_totp_uri, authward_parsed_totp_uri, authward_totp_uri_free,
     authward_totp_uri_secret, authward_verify_totp,
 };

@@ -10,15 +10,15 @@
 use std::ffi::c_char;
 
 use arbitrary::Arbitrary;
-use authward::ffi::password::{
+use authward::password::normalize;
+use authward::{PasswordPolicy, ViolationCode};
+use authward_c::password::{
     authward_password_policy, authward_password_policy_check, authward_password_policy_rules,
     authward_password_policy_validate, authward_rules_code, authward_rules_description, authward_rules_free,
     authward_rules_len, authward_violation_code, authward_violations_code, authward_violations_free,
     authward_violations_len, authward_violations_message,
 };
-use authward::ffi::result::authward_result;
-use authward::password::normalize;
-use authward::{PasswordPolicy, ViolationCode};
+use authward_c::result::authward_result;
 use authward_fuzz::{assert_no_leak, check_failure, cstr, lent};
 use libfuzzer_sys::fuzz_target;
 

@@ -15,11 +15,11 @@
 use std::ffi::CString;
 
 use arbitrary::Arbitrary;
-use authward::ffi::password::{authward_hash_params, authward_needs_rehash, authward_verify_password};
-use authward::ffi::result::authward_result;
 use authward::password::hash::{self, MAX_PEPPER_LEN};
 use authward::password::{MAX_PASSWORD_BYTES, normalize};
 use authward::{ErrorCode, HashParams};
+use authward_c::password::{authward_hash_params, authward_needs_rehash, authward_verify_password};
+use authward_c::result::authward_result;
 use authward_fuzz::{ARGON2_BUDGET_KIB, assert_no_leak, check_failure, cstr, phc_cost};
 use data_encoding::BASE64_NOPAD;
 use libfuzzer_sys::fuzz_target;

@@ -9,21 +9,21 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use authward::ffi::account::{
+use authward::{AccountPolicy, HashParams, PasswordPolicy, TotpConfig};
+use authward_c::account::{
     authward_account_policy, authward_account_policy_validate, authward_clock_advance, authward_clock_now,
     authward_clock_set, authward_lockout_policy,
 };
-use authward::ffi::memory::authward_strings_free;
-use authward::ffi::password::{
+use authward_c::memory::authward_strings_free;
+use authward_c::password::{
     authward_hash_params, authward_hash_params_validate, authward_password_policy,
     authward_password_policy_validate,
 };
-use authward::ffi::result::authward_result;
-use authward::ffi::service::{authward_get_account_policy, authward_now, authward_set_account_policy};
-use authward::ffi::totp::{
+use authward_c::result::authward_result;
+use authward_c::service::{authward_get_account_policy, authward_now, authward_set_account_policy};
+use authward_c::totp::{
     authward_totp_config, authward_totp_config_compatibility_warnings, authward_totp_config_validate,
 };
-use authward::{AccountPolicy, HashParams, PasswordPolicy, TotpConfig};
 use authward_fuzz::{Service, check_failure, cstr};
 use libfuzzer_sys::fuzz_target;
 
@@ -101,7 +101,7 @@ fuzz_target!(|input: Input| {
             Ok(c) => {
                 assert_eq!(rc, authward_result::Ok);
                 assert_eq!(
-                    authward::ffi::memory::authward_strings_len(warnings),
+                    authward_c::memory::authward_strings_len(warnings),
                     c.compatibility_warnings().len()
                 );
                 authward_strings_free(warnings);
@@ -139,7 +139,7 @@ fuzz_target!(|input: Input| {
             .is_ok_and(|t| !t.is_empty() && t.len() <= 256 && !t.chars().any(char::is_control));
         // SAFETY: a live service, NUL-terminated id, readable policy, writable out-parameters.
         unsafe {
-            let mut before = authward::ffi::account::authward_account_policy_default();
+            let mut before = authward_c::account::authward_account_policy_default();
             let rc = authward_get_account_policy(s.svc, id.as_ptr(), &mut before);
             assert_eq!(rc == authward_result::Ok, id_ok);
             let rc = authward_set_account_policy(s.svc, id.as_ptr(), &policy);
@@ -149,7 +149,7 @@ fuzz_target!(|input: Input| {
                 assert_eq!(rc, authward_result::InvalidArgument);
                 check_failure(rc, &[]);
             }
-            let mut after = authward::ffi::account::authward_account_policy_default();
+            let mut after = authward_c::account::authward_account_policy_default();
             let rc2 = authward_get_account_policy(s.svc, id.as_ptr(), &mut after);
             if id_ok {
                 assert_eq!(rc2, authward_result::Ok);

@@ -18,9 +18,6 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use arbitrary::Arbitrary;
-use authward::ffi::outcome::authward_sign_in_result;
-use authward::ffi::result::authward_result;
-use authward::ffi::service::{authward_change_password, authward_sign_in, authward_verify_second_factor};
 use authward::password::{MAX_PASSWORD_BYTES, normalize};
 use authward::store::{AccountRecord, MemoryStore, NewEvent, Store, UserRecord};
 use authward::totp::{Check, Totp, TotpConfig};
@@ -28,6 +25,9 @@ use authward::{
     AccountPolicy, Authward, AuthwardOptions, ErrorCode, EventKind, HashParams, ManualClock, PasswordPolicy,
     SignInStatus, recovery,
 };
+use authward_c::outcome::authward_sign_in_result;
+use authward_c::result::authward_result;
+use authward_c::service::{authward_change_password, authward_sign_in, authward_verify_second_factor};
 use authward_fuzz::{Service, assert_no_leak, assert_secret_absent, check_failure, cstr};
 use libfuzzer_sys::fuzz_target;
 

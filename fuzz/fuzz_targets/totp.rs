@@ -10,12 +10,12 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use authward::ffi::result::authward_result;
-use authward::ffi::totp::{
+use authward::totp::{self, Check, Totp, TotpConfig, encode_secret};
+use authward_c::result::authward_result;
+use authward_c::totp::{
     authward_hotp, authward_totp_code, authward_totp_config, authward_totp_config_validate,
     authward_verify_totp,
 };
-use authward::totp::{self, Check, Totp, TotpConfig, encode_secret};
 use authward_fuzz::{check_failure, cstr, cstr_of, take_string};
 use libfuzzer_sys::fuzz_target;
 

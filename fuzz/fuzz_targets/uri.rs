@@ -9,14 +9,14 @@
 use std::ffi::c_char;
 
 use arbitrary::Arbitrary;
-use authward::ffi::result::authward_result;
-use authward::ffi::totp::{
+use authward::totp::{self, Algorithm, MAX_LABEL_PART, TotpConfig, TotpUri, decode_secret, encode_secret};
+use authward::{ErrorCode, Result};
+use authward_c::result::authward_result;
+use authward_c::totp::{
     authward_parse_totp_uri, authward_parsed_totp_uri, authward_totp_config, authward_totp_uri,
     authward_totp_uri_account_name, authward_totp_uri_config, authward_totp_uri_free,
     authward_totp_uri_issuer, authward_totp_uri_secret,
 };
-use authward::totp::{self, Algorithm, MAX_LABEL_PART, TotpConfig, TotpUri, decode_secret, encode_secret};
-use authward::{ErrorCode, Result};
 use authward_fuzz::{check_failure, cstr, cstr_of, lent, take_string};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,13 +4,13 @@
 
 use std::ffi::{CStr, CString, c_char};
 
-use authward::ffi::account::{authward_clock, authward_clock_free, authward_clock_new};
-use authward::ffi::memory::{
+use authward_c::account::{authward_clock, authward_clock_free, authward_clock_new};
+use authward_c::memory::{
     authward_string_free, authward_strings, authward_strings_free, authward_strings_get, authward_strings_len,
 };
-use authward::ffi::password::authward_hash_params;
-use authward::ffi::result::{authward_last_error_code, authward_last_error_message, authward_result};
-use authward::ffi::service::{
+use authward_c::password::authward_hash_params;
+use authward_c::result::{authward_last_error_code, authward_last_error_message, authward_result};
+use authward_c::service::{
     authward_options, authward_service, authward_service_free, authward_service_open_in_memory,
 };
 

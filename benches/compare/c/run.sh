@@ -16,16 +16,16 @@ if ! pkg-config --exists libsodium 2>/dev/null; then
     [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq libsodium-dev pkg-config >/dev/null
 fi
-cargo build --release --lib -q
+cargo build --release -p authward -p authward-c -q
 work="$root/target/c-abi-bench"
 mkdir -p "$work"
-scripts/install-c.sh --no-build "$work/prefix" >/dev/null
+bindings/c/install.sh --no-build "$work/prefix" >/dev/null
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wpedantic -Werror benches/compare/c/bench.c -o "$work/bench" \
     $(pkg-config --cflags --libs authward libsodium)
 release="$root/target/$CARGO_BUILD_TARGET/release"
 rustc --edition 2024 -C opt-level=3 benches/compare/c/totp_rust.rs -o "$work/totp_rust" \
-    --extern authward="$release/deps/libauthward.rlib" -L "dependency=$release/deps" -L "dependency=$root/target/release/deps"
+    --extern authward="$release/libauthward.rlib" --extern authward_c="$release/libauthward_c.rlib" -L "dependency=$release/deps" -L "dependency=$root/target/release/deps"
 
 c_out=$("$work/bench" "$rounds")
 r_out=$("$work/totp_rust" "$rounds")

@@ -1,6 +1,6 @@
 //! The Rust side of the TOTP comparison: the same verification called directly in Rust
 //! (`authward::totp::verify`), and through the exported C function from Rust, in one process.
-//! Built by run.sh with rustc against the release rlib.
+//! Built by run.sh with rustc against the release rlibs of the core and of the C crate (bindings/c).
 use std::ffi::CString;
 use std::time::Instant;
 
@@ -39,7 +39,7 @@ fn main() {
             let (mut valid, mut step) = (false, 0u64);
             // SAFETY: valid NUL-terminated strings and writable out-parameters.
             let rc = unsafe {
-                authward::ffi::totp::authward_verify_totp(
+                authward_c::totp::authward_verify_totp(
                     std::hint::black_box(cs.as_ptr()),
                     cc.as_ptr(),
                     AT,
@@ -49,7 +49,7 @@ fn main() {
                     &mut step,
                 )
             };
-            assert_eq!(rc, authward::ffi::result::authward_result::Ok);
+            assert_eq!(rc, authward_c::result::authward_result::Ok);
             matched += u64::from(valid);
         }
         abi.push(t.elapsed().as_nanos() as f64 / batch as f64);

@@ -2,8 +2,8 @@
 # Installs the authward C library into a prefix: the shared library (with its SONAME link), the static
 # library, include/authward.h and include/authward.hpp, a pkg-config file and a CMake package config.
 #
-#   scripts/install-c.sh PREFIX            # builds the release library first (cargo build --release)
-#   scripts/install-c.sh --no-build PREFIX # installs what target/ already holds
+#   bindings/c/install.sh PREFIX            # builds the release library first (cargo build --release -p authward-c)
+#   bindings/c/install.sh --no-build PREFIX # installs what target/ already holds
 #
 # Then:  cc app.c $(PKG_CONFIG_PATH=PREFIX/lib/pkgconfig pkg-config --cflags --libs authward)
 #        static: cc app.c $(pkg-config --cflags authward) PREFIX/lib/libauthward.a -lpthread -ldl -lm
@@ -22,17 +22,17 @@ if [[ $# -ne 1 ]]; then
 fi
 mkdir -p "$1"
 prefix=$(cd "$1" && pwd)
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 host=$(rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$host}"
 if [[ $build -eq 1 ]]; then
-    cargo build --release --lib
+    cargo build --release -p authward-c
 fi
 libdir_build="${CARGO_TARGET_DIR:-$root/target}/$CARGO_BUILD_TARGET/release"
 
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' bindings/c/Cargo.toml | head -n 1)
 major=${version%%.*}
 rest=${version#*.}
 minor=${rest%%.*}
@@ -40,10 +40,11 @@ if [[ "$major" == "0" ]]; then soversion="0.$minor"; else soversion="$major"; fi
 soname="libauthward.so.$soversion"
 
 install -d "$prefix/lib" "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/lib/cmake/authward"
-install -m 0755 "$libdir_build/libauthward.so" "$prefix/lib/libauthward.so.$version"
+# cargo names the files after the crate (authward_c); installed, they are libauthward.*.
+install -m 0755 "$libdir_build/libauthward_c.so" "$prefix/lib/libauthward.so.$version"
 ln -sf "libauthward.so.$version" "$prefix/lib/$soname"
 ln -sf "$soname" "$prefix/lib/libauthward.so"
-install -m 0644 "$libdir_build/libauthward.a" "$prefix/lib/libauthward.a"
+install -m 0644 "$libdir_build/libauthward_c.a" "$prefix/lib/libauthward.a"
 install -m 0644 include/authward.h include/authward.hpp "$prefix/include/"
 
 cat >"$prefix/lib/pkgconfig/authward.pc" <<PC

@@ -4,19 +4,19 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use crate::error::Result;
-use crate::ffi::account::{account_policy_arg, authward_account_policy, authward_clock};
-use crate::ffi::boundary::{
+use crate::account::{account_policy_arg, authward_account_policy, authward_clock};
+use crate::boundary::{
     bytes_arg, call, handle, opt_bytes_arg, opt_str_arg, opt_struct_arg, out_arg, password_arg, str_arg,
     write_out,
 };
-use crate::ffi::memory::{authward_strings, free_handle, into_handle, read};
-use crate::ffi::outcome::{
+use crate::memory::{authward_strings, free_handle, into_handle, read};
+use crate::outcome::{
     authward_enrollment, authward_event_list, authward_security_status, authward_sign_in_result,
 };
-use crate::ffi::password::{authward_hash_params, hash_params_arg};
-use crate::ffi::result::authward_result;
-use crate::service::{Authward, AuthwardOptions};
+use crate::password::{authward_hash_params, hash_params_arg};
+use crate::result::authward_result;
+use authward::error::Result;
+use authward::{Authward, AuthwardOptions};
 
 /// How to build a service (a plain struct of borrowed pointers; every field may be NULL/0). Start from
 /// `authward_options_default()`; passing NULL options means all defaults.
@@ -54,7 +54,7 @@ unsafe fn options_arg(p: *const authward_options) -> Result<AuthwardOptions> {
     // SAFETY: the fields are NULL or valid (the caller's promise).
     let (clock, pepper) = unsafe { (o.clock.as_ref(), opt_bytes_arg(o.pepper, o.pepper_len, "pepper")?) };
     Ok(AuthwardOptions {
-        clock: clock.map(|c| Arc::new(c.clock.clone()) as Arc<dyn crate::Clock>),
+        clock: clock.map(|c| Arc::new(c.clock.clone()) as Arc<dyn authward::Clock>),
         // SAFETY: NULL or readable (the caller's promise).
         hash_params: unsafe { hash_params_arg(o.hash_params) },
         pepper: pepper.map(<[u8]>::to_vec),
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn authward_service_open(
         #[cfg(not(feature = "sqlite"))]
         {
             let _ = (out, path, key, options);
-            Err(crate::Error::InvalidState("authward was built without the sqlite feature".into()))
+            Err(authward::Error::InvalidState("authward was built without the sqlite feature".into()))
         }
     })
 }
@@ -478,9 +478,9 @@ mod tests {
     use std::ffi::CStr;
 
     use super::*;
-    use crate::ffi::account::{authward_clock_free, authward_clock_new};
-    use crate::ffi::memory::{authward_strings_free, authward_strings_get, authward_strings_len};
-    use crate::ffi::outcome::{
+    use crate::account::{authward_clock_free, authward_clock_new};
+    use crate::memory::{authward_strings_free, authward_strings_get, authward_strings_len};
+    use crate::outcome::{
         authward_event_list_detail, authward_event_list_free, authward_event_list_len,
         authward_sign_in_result_challenge, authward_sign_in_result_credential_version,
         authward_sign_in_result_free, authward_sign_in_result_status, authward_sign_in_status,
@@ -504,7 +504,7 @@ mod tests {
             authward_clock_free(clock); // the service keeps its own reference
             assert_eq!(authward_now(svc), 1_700_000_000);
             // No zxcvbn (its dictionaries take minutes to build under Miri).
-            let mut policy = crate::ffi::account::authward_account_policy_default();
+            let mut policy = crate::account::authward_account_policy_default();
             policy.password.min_strength = 0;
             assert_eq!(authward_set_account_policy(svc, c"acme".as_ptr(), &policy), authward_result::Ok);
             let rc = authward_create_user(

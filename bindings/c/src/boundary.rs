@@ -9,8 +9,8 @@
 use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::error::{Error, Result};
-use crate::ffi::result::{authward_result, set_last_error};
+use crate::result::{authward_result, set_last_error};
+use authward::error::{Error, Result};
 
 /// Longest C string or byte buffer accepted by any function (64 KiB), checked before any work.
 /// The core applies tighter bounds where it has them (a password is at most 4096 bytes).
@@ -189,7 +189,7 @@ mod tests {
     fn a_panic_inside_a_call_is_internal_and_recorded() {
         let code = call(|| -> Result<()> { panic!("boom") });
         assert_eq!(code, authward_result::Internal);
-        assert_eq!(crate::ffi::result::authward_last_error_code(), authward_result::Internal);
+        assert_eq!(crate::result::authward_last_error_code(), authward_result::Internal);
         let n: usize = boundary(|| panic!("boom"));
         assert_eq!(n, 0);
     }
@@ -209,7 +209,7 @@ mod tests {
         // An error (not a panic) keeps its own code.
         let code = call(|| Err(Error::InvalidArgument("bad".into())));
         assert_eq!(code, authward_result::InvalidArgument);
-        assert_eq!(crate::ffi::result::authward_last_error_code(), authward_result::InvalidArgument);
+        assert_eq!(crate::result::authward_last_error_code(), authward_result::InvalidArgument);
     }
 
     #[test]
@@ -220,10 +220,13 @@ mod tests {
         unsafe {
             assert_eq!(str_arg(ok.as_ptr().cast(), "s").unwrap(), "caf\u{e9}");
             assert_eq!(str_arg(c"".as_ptr(), "s").unwrap(), "");
-            assert_eq!(str_arg(std::ptr::null(), "s").unwrap_err().code(), crate::ErrorCode::InvalidArgument);
+            assert_eq!(
+                str_arg(std::ptr::null(), "s").unwrap_err().code(),
+                authward::ErrorCode::InvalidArgument
+            );
             assert_eq!(
                 str_arg(bad.as_ptr().cast(), "s").unwrap_err().code(),
-                crate::ErrorCode::InvalidArgument
+                authward::ErrorCode::InvalidArgument
             );
             assert_eq!(opt_str_arg(std::ptr::null(), "s").unwrap(), None);
             assert_eq!(opt_str_arg(ok.as_ptr().cast(), "s").unwrap(), Some("caf\u{e9}"));

@@ -2,7 +2,7 @@
 # The C ABI test suite (standalone; also called by tests/run_all.sh). From a clean clone it:
 #   1. installs missing Debian tools (gcc, g++, pkg-config, valgrind, cmake, libjansson-dev) with apt-get;
 #   2. builds the release library and checks include/authward.h is what cbindgen generates now;
-#   3. installs library + headers + authward.pc + CMake config into target/c-abi/prefix (scripts/install-c.sh);
+#   3. installs library + headers + authward.pc + CMake config into target/c-abi/prefix (bindings/c/install.sh);
 #   4. compiles the C tests and the C/C++ quickstarts with -Wall -Wextra -Wpedantic -Werror against it
 #      (pkg-config), plus a static link and a CMake find_package build;
 #   5. runs the tests normally, under AddressSanitizer + UndefinedBehaviorSanitizer, and under valgrind
@@ -12,7 +12,7 @@
 # Prints "c-abi: N passed, M failed" and exits non-zero on any failure.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$root"
 host=$(rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$host}"
@@ -49,7 +49,7 @@ command -v g++ >/dev/null || need+=(g++)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v cmake >/dev/null || need+=(cmake)
-[[ -f /usr/include/jansson.h ]] || need+=(libjansson-dev) # JSON reader of test_bad_inputs.c
+[[ -f /usr/include/jansson.h ]] || need+=(libjansson-dev) # JSON reader of test_bad_input_table.c
 if [[ ${#need[@]} -gt 0 ]]; then
     echo "installing ${need[*]}"
     sudo_cmd=""
@@ -63,7 +63,7 @@ if [[ ${#need[@]} -gt 0 ]]; then
 fi
 
 # 2. Build and header freshness.
-if ! cargo build --release --lib; then
+if ! cargo build --release -p authward-c; then
     failed=$((failed + 1))
     failures+=("cargo build")
     summary
@@ -72,20 +72,21 @@ step "header is fresh (cbindgen)" cargo run -q -p gen-header -- --check
 
 # 3. Install into a prefix, as a C developer would.
 prefix="$work/prefix"
-step "install-c.sh" scripts/install-c.sh --no-build "$prefix"
+step "install.sh" bindings/c/install.sh --no-build "$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 pc_cflags=$(pkg-config --cflags authward)
 pc_libs=$(pkg-config --libs authward)
 warn=(-Wall -Wextra -Wpedantic -Werror)
 
 # 4. Compile (normal and sanitized) the tests and examples.
-tests=(test_stateless test_service test_threads test_bad_inputs)
+tests=(test_stateless test_service test_threads test_bad_input_table)
+here=bindings/c/tests
 compile() { # variant, extra flags...
     local variant=$1
     shift
     local ok=0
     for t in "${tests[@]}"; do
-        gcc -std=c11 -D_DEFAULT_SOURCE -pthread "${warn[@]}" "$@" $pc_cflags -Itests/c "tests/c/$t.c" \
+        gcc -std=c11 -D_DEFAULT_SOURCE -pthread "${warn[@]}" "$@" $pc_cflags -I"$here" "$here/$t.c" \
             -o "$work/bin/$t.$variant" $pc_libs -ljansson || ok=1
     done
     gcc -std=c11 "${warn[@]}" "$@" $pc_cflags examples/c/quickstart.c -o "$work/bin/quickstart_c.$variant" $pc_libs || ok=1
@@ -104,7 +105,7 @@ static_link() {
 }
 step "static link (libauthward.a -lpthread -ldl -lm)" static_link
 cmake_build() {
-    cmake -S tests/c/cmake -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null &&
+    cmake -S "$here/cmake" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null &&
         cmake --build "$work/cmake" >/dev/null &&
         "$work/cmake/quickstart_shared" >/dev/null && "$work/cmake/quickstart_static" >/dev/null
 }
@@ -136,7 +137,7 @@ step "run under valgrind memcheck" run_all plain "${vg[@]}"
 coverage() {
     local missing=0
     for f in $(grep -oE '\bauthward_[a-z0-9_]+\(' include/authward.h | tr -d '(' | sort -u); do
-        if ! grep -q "\b$f\b" tests/c/*.c; then
+        if ! grep -q "\b$f\b" "$here"/*.c; then
             echo "not called by any test: $f"
             missing=1
         fi

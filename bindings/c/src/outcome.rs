@@ -3,10 +3,10 @@
 
 use std::ffi::c_char;
 
-use crate::error::Result;
-use crate::ffi::boundary::Fallback;
-use crate::ffi::memory::{CText, free_handle, read};
-use crate::service::{Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn, SignInStatus};
+use crate::boundary::Fallback;
+use crate::memory::{CText, free_handle, read};
+use authward::error::Result;
+use authward::{Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn, SignInStatus};
 
 /// Bit of a required-actions mask: the account enforces 2FA and the user must enrol first.
 pub const AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR: u32 = 1;

@@ -4,10 +4,10 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 use std::sync::OnceLock;
 
-use crate::error::{Error, ErrorCode};
-use crate::ffi::boundary::boundary;
-use crate::ffi::memory::CText;
-use crate::ffi::password::{authward_violations, violations_from};
+use crate::boundary::boundary;
+use crate::memory::CText;
+use crate::password::{authward_violations, violations_from};
+use authward::error::{Error, ErrorCode};
 
 /// The library's major version (semver); compare with `authward_version()` at run time.
 pub const AUTHWARD_VERSION_MAJOR: u32 = 0;
@@ -211,6 +211,8 @@ mod tests {
         assert_eq!(AUTHWARD_VERSION_MAJOR.to_string(), env!("CARGO_PKG_VERSION_MAJOR"));
         assert_eq!(AUTHWARD_VERSION_MINOR.to_string(), env!("CARGO_PKG_VERSION_MINOR"));
         assert_eq!(AUTHWARD_VERSION_PATCH.to_string(), env!("CARGO_PKG_VERSION_PATCH"));
+        // The C crate's version (SONAME, authward_version()) is the core's.
+        assert_eq!(env!("CARGO_PKG_VERSION"), authward::VERSION);
     }
 
     fn text(p: *const c_char) -> String {
@@ -236,7 +238,7 @@ mod tests {
             assert_eq!(authward_last_error_retry_after(), 0);
             // SAFETY: never NULL; lent.
             assert_eq!(
-                unsafe { crate::ffi::password::authward_violations_len(authward_last_error_violations()) },
+                unsafe { crate::password::authward_violations_len(authward_last_error_violations()) },
                 0
             );
         })
@@ -245,15 +247,16 @@ mod tests {
         set_last_error(&Error::LockedOut { retry_after: 42 });
         assert_eq!(authward_last_error_code(), authward_result::LockedOut);
         assert_eq!(authward_last_error_retry_after(), 42);
-        let v = vec![crate::Violation { code: crate::ViolationCode::TooShort, message: "use more".into() }];
+        let v =
+            vec![authward::Violation { code: authward::ViolationCode::TooShort, message: "use more".into() }];
         set_last_error(&Error::PolicyViolation(v));
         assert_eq!(authward_last_error_code(), authward_result::PolicyViolation);
         assert_eq!(authward_last_error_retry_after(), 0);
         let list = authward_last_error_violations();
         // SAFETY: lent until the next failure on this thread, which happens after these reads.
         unsafe {
-            assert_eq!(crate::ffi::password::authward_violations_len(list), 1);
-            assert_eq!(text(crate::ffi::password::authward_violations_message(list, 0)), "use more");
+            assert_eq!(crate::password::authward_violations_len(list), 1);
+            assert_eq!(text(crate::password::authward_violations_message(list, 0)), "use more");
         }
         // A message with a NUL is cut there, never lost.
         set_last_error(&Error::InvalidArgument("a\0b".into()));

@@ -1,14 +1,14 @@
 //! Account policies (a plain struct) and clocks (`authward_clock`, a settable clock for tests and demos).
 
-use crate::account::{AccountPolicy, LockoutPolicy};
-use crate::clock::ManualClock;
-use crate::error::{Error, Result};
-use crate::ffi::boundary::{call, handle, opt_struct_arg, out_arg, write_out};
-use crate::ffi::memory::{free_handle, into_handle, read};
-use crate::ffi::password::authward_password_policy;
-use crate::ffi::result::authward_result;
-use crate::ffi::totp::authward_totp_config;
-use crate::totp::TotpConfig;
+use crate::boundary::{call, handle, opt_struct_arg, out_arg, write_out};
+use crate::memory::{free_handle, into_handle, read};
+use crate::password::authward_password_policy;
+use crate::result::authward_result;
+use crate::totp::authward_totp_config;
+use authward::account::{AccountPolicy, LockoutPolicy};
+use authward::clock::ManualClock;
+use authward::error::{Error, Result};
+use authward::totp::TotpConfig;
 
 /// How many failures lock a user out, and for how long (failed passwords and failed codes both count).
 #[allow(non_camel_case_types)]

@@ -10,8 +10,8 @@ use std::ffi::c_char;
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::error::{Error, Result};
-use crate::ffi::boundary::{Fallback, boundary, handle};
+use crate::boundary::{Fallback, boundary, handle};
+use authward::error::{Error, Result};
 
 const HEADER: usize = std::mem::size_of::<usize>();
 

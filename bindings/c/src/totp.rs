@@ -2,14 +2,12 @@
 
 use std::ffi::c_char;
 
-use crate::clock::{Clock, SystemClock};
-use crate::error::{Error, Result};
-use crate::ffi::boundary::{Fallback, bytes_arg, call, opt_struct_arg, out_arg, str_arg, write_out};
-use crate::ffi::memory::{
-    CText, authward_strings, free_handle, into_handle, owned_bytes, owned_string, read,
-};
-use crate::ffi::result::authward_result;
-use crate::totp::{self, Algorithm, TotpConfig, TotpUri};
+use crate::boundary::{Fallback, bytes_arg, call, opt_struct_arg, out_arg, str_arg, write_out};
+use crate::memory::{CText, authward_strings, free_handle, into_handle, owned_bytes, owned_string, read};
+use crate::result::authward_result;
+use authward::clock::{Clock, SystemClock};
+use authward::error::{Error, Result};
+use authward::totp::{self, Algorithm, TotpConfig, TotpUri};
 
 /// Pass as `at` to mean "the current time" (the system clock).
 pub const AUTHWARD_NOW: u64 = u64::MAX;
@@ -381,7 +379,7 @@ mod tests {
     use std::ffi::CStr;
 
     use super::*;
-    use crate::ffi::memory::{
+    use crate::memory::{
         authward_bytes_free, authward_string_free, authward_strings_free, authward_strings_len,
     };
 

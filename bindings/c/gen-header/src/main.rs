@@ -1,5 +1,5 @@
-//! Regenerates `include/authward.h` from the core crate's `src/ffi/*.rs` with cbindgen (configured by
-//! the repository's `cbindgen.toml`).
+//! Regenerates `include/authward.h` from the C ABI crate's `bindings/c/src/*.rs` with cbindgen
+//! (configured by `bindings/c/cbindgen.toml`).
 //!
 //! * `cargo run -p gen-header` writes the header.
 //! * `cargo run -p gen-header -- --check` writes nothing and exits with status 1 when the committed header
@@ -9,16 +9,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn repo_root() -> PathBuf {
-    // tools/gen-header → the repository root.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    // bindings/c/gen-header → the repository root.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
 fn generate(root: &Path) -> Result<Vec<u8>, String> {
-    let config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
-        .map_err(|e| format!("cannot read cbindgen.toml: {e}"))?;
-    // Only src/ffi is parsed (cbindgen follows its `mod` items): the core's own items are not part of
-    // the C ABI.
-    let builder = cbindgen::Builder::new().with_config(config).with_src(root.join("src/ffi/mod.rs"));
+    let crate_dir = root.join("bindings/c");
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .map_err(|e| format!("cannot read bindings/c/cbindgen.toml: {e}"))?;
+    // Only the C crate is parsed (cbindgen follows its `mod` items): the core's own items are not part
+    // of the C ABI.
+    let builder = cbindgen::Builder::new().with_config(config).with_src(crate_dir.join("src/lib.rs"));
     let bindings = builder.generate().map_err(|e| format!("cbindgen failed: {e}"))?;
     let mut out = Vec::new();
     bindings.write(&mut out);

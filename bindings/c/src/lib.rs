@@ -1,5 +1,6 @@
-//! The C ABI (`include/authward.h`, generated from this module by cbindgen): a thin adapter over the
-//! core, the only place with `unsafe` and `extern "C"`.
+//! The C ABI of authward (`include/authward.h`, generated from this crate by cbindgen, see
+//! `gen-header/`): a thin adapter over the core crate, the only place with `unsafe` and `extern "C"`.
+//! One module per C noun; no logic of its own (every rule lives in the core).
 //!
 //! Conventions, shared by every function (rustls-ffi's discipline):
 //! * Fallible functions return `authward_result` (0 is success) and are `#[must_use]`; outputs go

@@ -2,10 +2,10 @@
 
 use std::ffi::c_char;
 
-use crate::ffi::boundary::{call, out_arg, str_arg, write_out};
-use crate::ffi::memory::{owned_bytes, owned_string};
-use crate::ffi::result::authward_result;
-use crate::qr;
+use crate::boundary::{call, out_arg, str_arg, write_out};
+use crate::memory::{owned_bytes, owned_string};
+use crate::result::authward_result;
+use authward::qr;
 
 /// PNG pixels per QR module used by the examples (8).
 pub const AUTHWARD_QR_DEFAULT_SCALE: u32 = 8;

@@ -3,13 +3,13 @@
 
 use std::ffi::c_char;
 
-use crate::HashParams;
-use crate::error::Result;
-use crate::ffi::boundary::{call, opt_bytes_arg, opt_struct_arg, out_arg, password_arg, str_arg, write_out};
-use crate::ffi::memory::{CText, free_handle, into_handle, owned_string, read};
-use crate::ffi::result::authward_result;
-use crate::password::hash;
-use crate::password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
+use crate::boundary::{call, opt_bytes_arg, opt_struct_arg, out_arg, password_arg, str_arg, write_out};
+use crate::memory::{CText, free_handle, into_handle, owned_string, read};
+use crate::result::authward_result;
+use authward::HashParams;
+use authward::error::Result;
+use authward::password::hash;
+use authward::password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
 
 /// Argon2 cost parameters (a plain struct; copy it freely). Get the defaults (OWASP: m=19456 KiB, t=2,
 /// p=1) from `authward_hash_params_default()`; functions taking `const authward_hash_params *` use the
@@ -67,7 +67,7 @@ pub unsafe extern "C" fn authward_hash_params_validate(
     call(|| {
         // SAFETY: `params` is NULL or readable (the function's contract).
         let params = unsafe { opt_struct_arg(params) };
-        let params = params.ok_or_else(|| crate::Error::InvalidArgument("params is NULL".into()))?;
+        let params = params.ok_or_else(|| authward::Error::InvalidArgument("params is NULL".into()))?;
         HashParams::from(params).validate()
     })
 }
@@ -182,7 +182,7 @@ pub enum authward_violation_code {
     ContainsUserInput = 8,
 }
 
-impl crate::ffi::boundary::Fallback for authward_violation_code {
+impl crate::boundary::Fallback for authward_violation_code {
     fn fallback() -> Self {
         authward_violation_code::None
     }
@@ -404,10 +404,10 @@ unsafe fn str_array_arg<'a>(p: *const *const c_char, len: usize, name: &str) -> 
         return Ok(Vec::new());
     }
     if p.is_null() {
-        return Err(crate::Error::InvalidArgument(format!("{name} is NULL")));
+        return Err(authward::Error::InvalidArgument(format!("{name} is NULL")));
     }
     if len > MAX_ARRAY_LEN {
-        return Err(crate::Error::InvalidArgument(format!("{name} has more than {MAX_ARRAY_LEN} items")));
+        return Err(authward::Error::InvalidArgument(format!("{name} has more than {MAX_ARRAY_LEN} items")));
     }
     // SAFETY: `p` is non-NULL and valid for `len` pointers; each is checked by `str_arg`.
     (0..len).map(|i| unsafe { str_arg(*p.add(i), name) }).collect()
