@@ -5,7 +5,7 @@
 //! never renumbered. Messages never contain a secret: no password, TOTP secret, code, recovery code or
 //! challenge token is ever formatted into an error.
 
-use crate::password::policy::Violation;
+use crate::violation::Violation;
 
 /// The stable numbering of every outcome, shared by C, Python and Node.
 #[repr(u32)]

@@ -23,6 +23,7 @@ pub mod recovery;
 pub mod service;
 pub mod store;
 pub mod totp;
+mod violation;
 
 pub use account::{AccountPolicy, LockoutPolicy};
 pub use clock::{Clock, ManualClock, SystemClock};
