@@ -1,4 +1,5 @@
-//! The shared table of hostile inputs (`tests/vectors/bad_inputs.json`), walked through the Rust API.
+//! The shared table of hostile inputs (`tests/vectors/bad_inputs.json`), walked through the Rust API
+//! (the hand-written bad-input cases are in `tests/bad_input_cases.rs`).
 //!
 //! Every case calls one operation with the table's good arguments except one, which gets the hostile
 //! value, and checks the outcome the table documents for Rust: an error with a stable code, or a plain

@@ -1,5 +1,8 @@
 //! Bad input never panics: it is an `INVALID_ARGUMENT` error, or a plain "no" (`Ok(None)`, `Ok(false)`,
 //! `None`) where a wrong value is an outcome rather than an error.
+//!
+//! The hand-written cases of the Rust bad-input suite; the shared table of hostile inputs
+//! (`tests/vectors/bad_inputs.json`) is walked by `tests/bad_input_table.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use authward::password::hash::{self, argon2_raw};
