@@ -198,7 +198,7 @@ typedef uint32_t authward_sign_in_status;
 
 /**
  * What happened, in a user's security log. `AUTHWARD_EVENT_KIND_NONE` only comes from a NULL list or
- * an index out of range.
+ * an index out of range. The numbers follow the core's `EventKind::ALL` (kind n is its entry n - 1).
  */
 enum authward_event_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -264,7 +264,8 @@ typedef uint32_t authward_event_kind;
 
 /**
  * Why a password breaks the policy. `AUTHWARD_VIOLATION_CODE_NONE` (0) is only returned by accessors
- * given a NULL list or an index out of range.
+ * given a NULL list or an index out of range. The numbers follow the core's `ViolationCode::ALL` (code n
+ * is its entry n - 1).
  */
 enum authward_violation_code
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -373,11 +374,6 @@ typedef struct authward_event_list authward_event_list;
 typedef struct authward_parsed_totp_uri authward_parsed_totp_uri;
 
 /**
- * The active rules of a policy, for a UI checklist (code + description).
- */
-typedef struct authward_rules authward_rules;
-
-/**
  * The account-security service. **Thread-safe**: share one handle across threads and call any
  * function on it concurrently (two concurrent uses of one code: exactly one wins). Free it with
  * `authward_service_free()` once no thread uses it any more.
@@ -398,11 +394,14 @@ typedef struct authward_sign_in_result authward_sign_in_result;
 typedef struct authward_strings authward_strings;
 
 /**
- * A list of password-policy violations (code + English message), from
- * `authward_password_policy_check()` (owned: free with `authward_violations_free`) or
- * `authward_last_error_violations()` (lent: never free). Immutable; readable from several threads.
+ * A list of password-policy items, each a violation code and an English text. It holds either the
+ * violations of a password (from `authward_password_policy_check()`, owned, or
+ * `authward_last_error_violations()`, lent: never free it; the text is the message for the user, never
+ * containing the password) or the active rules of a policy (from `authward_password_policy_rules()`,
+ * owned; the code is the violation the rule produces when broken, the text its description). Free an
+ * owned list with `authward_violation_list_free()`. Immutable; readable from several threads.
  */
-typedef struct authward_violations authward_violations;
+typedef struct authward_violation_list authward_violation_list;
 
 /**
  * The rules a new password must meet (a plain struct; copy it freely). Start from
@@ -852,26 +851,29 @@ authward_result authward_needs_rehash(const char *phc,
 const char *authward_violation_code_name(uint32_t code);
 
 /**
- * The number of violations (0: the password passes); 0 for NULL.
+ * The number of items (for violations, 0: the password passes); 0 for NULL.
  */
-size_t authward_violations_len(const struct authward_violations *list);
+size_t authward_violation_list_len(const struct authward_violation_list *list);
 
 /**
- * The code of violation `index`, or `AUTHWARD_VIOLATION_CODE_NONE` for NULL or an index out of range.
+ * The violation code of item `index`, or `AUTHWARD_VIOLATION_CODE_NONE` for NULL or an index out of
+ * range.
  */
-authward_violation_code authward_violations_code(const struct authward_violations *list,
-                                                 size_t index);
+authward_violation_code authward_violation_list_code(const struct authward_violation_list *list,
+                                                     size_t index);
 
 /**
- * The message of violation `index` (lent: valid while the list lives), or NULL.
+ * The text of item `index`: a violation's message or a rule's description ("At least 12 characters").
+ * Lent: valid while the list lives. NULL for NULL or an index out of range.
  */
-const char *authward_violations_message(const struct authward_violations *list, size_t index);
+const char *authward_violation_list_text(const struct authward_violation_list *list,
+                                         size_t index);
 
 /**
- * Frees a list from `authward_password_policy_check()`. NULL is a no-op. Never pass the list of
- * `authward_last_error_violations()`.
+ * Frees a list from `authward_password_policy_check()` or `authward_password_policy_rules()`. NULL is a
+ * no-op. Never pass the list of `authward_last_error_violations()`.
  */
-void authward_violations_free(struct authward_violations *list);
+void authward_violation_list_free(struct authward_violation_list *list);
 
 /**
  * The default password policy (12–128 characters, strength ≥ 3, no user inputs, history 5).
@@ -889,7 +891,7 @@ authward_result authward_password_policy_validate(const struct authward_password
  * Checks a candidate password against `policy` (NULL: the default) and reports every violation at
  * once. `user_inputs`: `user_inputs_len` NUL-terminated UTF-8 strings (username, email, …; NULL if
  * `user_inputs_len` is 0). On success `*out_violations` receives a list (empty when the password
- * passes) to free with `authward_violations_free()`. Thread-safe.
+ * passes) to free with `authward_violation_list_free()`. Thread-safe.
  */
 AUTHWARD_MUST_USE
 authward_result authward_password_policy_check(const struct authward_password_policy *policy,
@@ -897,36 +899,16 @@ authward_result authward_password_policy_check(const struct authward_password_po
                                                size_t password_len,
                                                const char *const *user_inputs,
                                                size_t user_inputs_len,
-                                               struct authward_violations **out_violations);
+                                               struct authward_violation_list **out_violations);
 
 /**
- * Lists the active rules of `policy` (NULL: the default) in the order checks report them. On success
- * `*out_rules` receives a list to free with `authward_rules_free()`.
+ * Lists the active rules of `policy` (NULL: the default) in the order checks report them, for a UI
+ * checklist: each item is the violation code the rule produces when broken and its description. On
+ * success `*out_rules` receives a list to free with `authward_violation_list_free()`.
  */
 AUTHWARD_MUST_USE
 authward_result authward_password_policy_rules(const struct authward_password_policy *policy,
-                                               struct authward_rules **out_rules);
-
-/**
- * The number of rules; 0 for NULL.
- */
-size_t authward_rules_len(const struct authward_rules *list);
-
-/**
- * The violation code rule `index` produces when broken, or `AUTHWARD_VIOLATION_CODE_NONE`.
- */
-authward_violation_code authward_rules_code(const struct authward_rules *list, size_t index);
-
-/**
- * The description of rule `index` ("At least 12 characters"; lent: valid while the list lives), or NULL.
- */
-const char *authward_rules_description(const struct authward_rules *list,
-                                       size_t index);
-
-/**
- * Frees a rule list. NULL is a no-op.
- */
-void authward_rules_free(struct authward_rules *list);
+                                               struct authward_violation_list **out_rules);
 
 /**
  * Renders `text` as an SVG document into `*out_svg` (free with `authward_string_free()`).
@@ -984,10 +966,10 @@ uint64_t authward_last_error_retry_after(void);
 
 /**
  * With `AUTHWARD_RESULT_POLICY_VIOLATION`: every violation of the password (read them with
- * `authward_violations_len/_code/_message`); otherwise an empty list. Never NULL. Owned by the
+ * `authward_violation_list_len/_code/_text`); otherwise an empty list. Never NULL. Owned by the
  * library: valid until the next failing call on this thread; do not free.
  */
-const struct authward_violations *authward_last_error_violations(void);
+const struct authward_violation_list *authward_last_error_violations(void);
 
 /**
  * Options with every default (system clock, default hash parameters, no pepper).

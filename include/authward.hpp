@@ -52,10 +52,10 @@ class Error : public std::runtime_error {
 };
 
 namespace detail {
-inline std::vector<Violation> violations(const authward_violations *list) {
+inline std::vector<Violation> violations(const authward_violation_list *list) {
     std::vector<Violation> out;
-    for (size_t i = 0; i < authward_violations_len(list); i++) {
-        out.push_back({authward_violations_code(list, i), authward_violations_message(list, i)});
+    for (size_t i = 0; i < authward_violation_list_len(list); i++) {
+        out.push_back({authward_violation_list_code(list, i), authward_violation_list_text(list, i)});
     }
     return out;
 }
@@ -112,10 +112,10 @@ inline std::vector<Violation> check_password(std::string_view password,
                                              const std::vector<std::string> &user_inputs = {}) {
     std::vector<const char *> inputs;
     for (const auto &s : user_inputs) inputs.push_back(s.c_str());
-    authward_violations *list = nullptr;
+    authward_violation_list *list = nullptr;
     detail::check(authward_password_policy_check(&policy, detail::bytes(password), password.size(),
                                                  inputs.empty() ? nullptr : inputs.data(), inputs.size(), &list));
-    std::unique_ptr<authward_violations, decltype(&authward_violations_free)> owned(list, &authward_violations_free);
+    std::unique_ptr<authward_violation_list, decltype(&authward_violation_list_free)> owned(list, &authward_violation_list_free);
     return detail::violations(list);
 }
 

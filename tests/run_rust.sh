@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The Rust checks of authward: formatting, clippy with warnings as errors, and every test of the
-# workspace's default members (unit, integration, examples built, benches run once in test mode, doc
-# tests). Runs every step even after a failure and exits non-zero if any failed.
+# The Rust checks of authward: formatting, clippy with warnings as errors over every workspace crate
+# (the core, bindings/c and its header generator, bindings/python, bindings/node), every test of the
+# workspace's default members (the core and bindings/c: unit, integration, examples built, benches run
+# once in test mode, doc tests), and the API docs built without a warning. Runs every step even after a
+# failure and exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +16,10 @@ step() {
 }
 
 step cargo fmt --all --check
-step cargo clippy --all-targets -- -D warnings
+step cargo clippy --workspace --all-targets -- -D warnings
 step cargo test --all-targets --no-fail-fast
 step cargo test --doc
+step env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 
 if [ ${#failed[@]} -ne 0 ]; then
   printf 'FAILED: %s\n' "${failed[@]}" >&2

@@ -60,10 +60,10 @@ int main(int argc, char **argv) {
     printf("2. create alice\n");
     authward_result rc = authward_create_user(svc, "alice", "acme", PW("alice2026"), "alice@example.com");
     expect(rc, AUTHWARD_RESULT_POLICY_VIOLATION, "weak password");
-    const authward_violations *v = authward_last_error_violations();
-    for (size_t i = 0; i < authward_violations_len(v); i++) {
-        printf("     - %s: %s\n", authward_violation_code_name(authward_violations_code(v, i)),
-               authward_violations_message(v, i));
+    const authward_violation_list *v = authward_last_error_violations();
+    for (size_t i = 0; i < authward_violation_list_len(v); i++) {
+        printf("     - %s: %s\n", authward_violation_code_name(authward_violation_list_code(v, i)),
+               authward_violation_list_text(v, i));
     }
     const char *password = "correct horse battery staple";
     check(authward_create_user(svc, "alice", "acme", PW(password), "alice@example.com"), "create_user");

@@ -14,9 +14,8 @@ use authward::password::normalize;
 use authward::{PasswordPolicy, ViolationCode};
 use authward_c::password::{
     authward_password_policy, authward_password_policy_check, authward_password_policy_rules,
-    authward_password_policy_validate, authward_rules_code, authward_rules_description, authward_rules_free,
-    authward_rules_len, authward_violation_code, authward_violations_code, authward_violations_free,
-    authward_violations_len, authward_violations_message,
+    authward_password_policy_validate, authward_violation_code, authward_violation_list_code,
+    authward_violation_list_free, authward_violation_list_len, authward_violation_list_text,
 };
 use authward_c::result::authward_result;
 use authward_fuzz::{assert_no_leak, check_failure, cstr, lent};
@@ -89,14 +88,14 @@ fuzz_target!(|input: Input| {
     // C matches the core.
     // SAFETY: `out` is a live list; messages are lent until it is freed.
     unsafe {
-        assert_eq!(authward_violations_len(out), violations.len());
+        assert_eq!(authward_violation_list_len(out), violations.len());
         for (i, v) in violations.iter().enumerate() {
-            assert_eq!(authward_violations_code(out, i), c_code(v.code));
-            assert_eq!(lent(authward_violations_message(out, i)).as_deref(), Some(v.message.as_str()));
+            assert_eq!(authward_violation_list_code(out, i), c_code(v.code));
+            assert_eq!(lent(authward_violation_list_text(out, i)).as_deref(), Some(v.message.as_str()));
         }
-        assert_eq!(authward_violations_code(out, violations.len()), authward_violation_code::None);
-        assert!(authward_violations_message(out, violations.len()).is_null());
-        authward_violations_free(out);
+        assert_eq!(authward_violation_list_code(out, violations.len()), authward_violation_code::None);
+        assert!(authward_violation_list_text(out, violations.len()).is_null());
+        authward_violation_list_free(out);
     }
     // Order, uniqueness, rules.
     let codes: Vec<ViolationCode> = violations.iter().map(|v| v.code).collect();
@@ -129,11 +128,11 @@ fuzz_target!(|input: Input| {
     assert_eq!(unsafe { authward_password_policy_rules(&policy, &mut list) }, authward_result::Ok);
     // SAFETY: a live list, freed once.
     unsafe {
-        assert_eq!(authward_rules_len(list), rules.len());
+        assert_eq!(authward_violation_list_len(list), rules.len());
         for (i, r) in rules.iter().enumerate() {
-            assert_eq!(authward_rules_code(list, i), c_code(r.code));
-            assert_eq!(lent(authward_rules_description(list, i)).as_deref(), Some(r.description.as_str()));
+            assert_eq!(authward_violation_list_code(list, i), c_code(r.code));
+            assert_eq!(lent(authward_violation_list_text(list, i)).as_deref(), Some(r.description.as_str()));
         }
-        authward_rules_free(list);
+        authward_violation_list_free(list);
     }
 });

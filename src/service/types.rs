@@ -51,6 +51,9 @@ pub enum RequiredAction {
 }
 
 impl RequiredAction {
+    /// Every action, in declaration order (the C binding's mask bit of each is `1 << index`).
+    pub const ALL: [RequiredAction; 2] = [RequiredAction::EnrollTwoFactor, RequiredAction::ChangePassword];
+
     /// `"enroll_two_factor"` or `"change_password"`.
     pub const fn as_str(self) -> &'static str {
         match self {

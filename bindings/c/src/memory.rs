@@ -6,7 +6,8 @@
 //! allocation: what the library hands out may be a secret (a TOTP secret, a recovery code).
 
 use std::alloc::{Layout, alloc, dealloc};
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
+use std::sync::OnceLock;
 
 use zeroize::{Zeroize, Zeroizing};
 
@@ -14,6 +15,20 @@ use crate::boundary::{Fallback, boundary, handle};
 use authward::error::{Error, Result};
 
 const HEADER: usize = std::mem::size_of::<usize>();
+
+/// The static, NUL-terminated name of `number` in a table built once from the core's names (`names()[0]`
+/// names 0 and every number out of range). Never freed. So the C name functions hold no copy of a
+/// core table.
+pub(crate) fn static_name(
+    table: &'static OnceLock<Vec<CString>>,
+    names: impl FnOnce() -> Vec<&'static str>,
+    number: u32,
+) -> *const c_char {
+    let table =
+        table.get_or_init(|| names().into_iter().map(|n| CString::new(n).unwrap_or_default()).collect());
+    let index = usize::try_from(number).ok().filter(|&i| i < table.len()).unwrap_or(0);
+    table.get(index).map_or(std::ptr::null(), |n| n.as_ptr())
+}
 
 fn layout(payload: usize) -> Result<Layout> {
     let size = payload.checked_add(HEADER).ok_or_else(|| Error::Internal("allocation too large".into()))?;

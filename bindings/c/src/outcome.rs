@@ -1,10 +1,11 @@
 //! What the service hands out: sign-in results, enrolments, security status and events, each readable
 //! from C without parsing text.
 
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
+use std::sync::OnceLock;
 
-use crate::boundary::Fallback;
-use crate::memory::{CText, free_handle, read};
+use crate::boundary::{Fallback, boundary};
+use crate::memory::{CText, free_handle, read, static_name};
 use authward::error::Result;
 use authward::{Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn, SignInStatus};
 
@@ -13,13 +14,17 @@ pub const AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR: u32 = 1;
 /// Bit of a required-actions mask: the password expired or an admin asked for a change.
 pub const AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD: u32 = 2;
 
+/// The `AUTHWARD_REQUIRED_ACTION_*` bit of one action: `1 << ` its index in `RequiredAction::ALL`
+/// (`tests/tables.rs` checks this and the header's constants against the core's table).
+pub fn action_bit(action: RequiredAction) -> u32 {
+    match action {
+        RequiredAction::EnrollTwoFactor => AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR,
+        RequiredAction::ChangePassword => AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD,
+    }
+}
+
 pub(crate) fn action_mask(actions: &[RequiredAction]) -> u32 {
-    actions.iter().fold(0, |mask, a| {
-        mask | match a {
-            RequiredAction::EnrollTwoFactor => AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR,
-            RequiredAction::ChangePassword => AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD,
-        }
-    })
+    actions.iter().fold(0, |mask, a| mask | action_bit(*a))
 }
 
 /// Where a sign-in stands. `AUTHWARD_SIGN_IN_STATUS_NONE` only comes from a NULL handle, so it is never
@@ -270,7 +275,7 @@ impl From<&SecurityStatus> for authward_security_status {
 }
 
 /// What happened, in a user's security log. `AUTHWARD_EVENT_KIND_NONE` only comes from a NULL list or
-/// an index out of range.
+/// an index out of range. The numbers follow the core's `EventKind::ALL` (kind n is its entry n - 1).
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,27 +349,10 @@ impl Fallback for authward_event_kind {
 /// Static, never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn authward_event_kind_name(kind: u32) -> *const c_char {
-    const NAMES: [&str; 17] = [
-        "none\0",
-        "sign_in\0",
-        "sign_in_failed\0",
-        "password_changed\0",
-        "password_rehashed\0",
-        "two_factor_enabled\0",
-        "two_factor_disabled\0",
-        "recovery_code_used\0",
-        "recovery_codes_regenerated\0",
-        "code_reused\0",
-        "locked_out\0",
-        "policy_changed\0",
-        "password_change_failed\0",
-        "enrollment_failed\0",
-        "reauthentication_failed\0",
-        "two_factor_replaced\0",
-        "unlocked\0",
-    ];
-    let name = usize::try_from(kind).ok().and_then(|i| NAMES.get(i)).unwrap_or(&NAMES[0]);
-    name.as_ptr().cast()
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    // Kind n is EventKind::ALL[n - 1] (see From<EventKind> and tests/tables.rs).
+    let names = || std::iter::once("none").chain(EventKind::ALL.iter().map(|k| k.as_str())).collect();
+    boundary(|| static_name(&NAMES, names, kind))
 }
 
 /// A user's security log from `authward_events()`, newest first. Immutable; readable from several

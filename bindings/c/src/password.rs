@@ -1,10 +1,14 @@
 //! Passwords: Argon2id hashing (`authward_hash_password`, `authward_verify_password`,
-//! `authward_needs_rehash`) and the password policy (`authward_password_policy_check`, rules).
+//! `authward_needs_rehash`) and the password policy (`authward_password_policy_check`, rules), whose
+//! violations and rules share one list type (`authward_violation_list`).
 
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
+use std::sync::OnceLock;
 
-use crate::boundary::{call, opt_bytes_arg, opt_struct_arg, out_arg, password_arg, str_arg, write_out};
-use crate::memory::{CText, free_handle, into_handle, owned_string, read};
+use crate::boundary::{
+    Fallback, boundary, call, opt_bytes_arg, opt_struct_arg, out_arg, password_arg, str_arg, write_out,
+};
+use crate::memory::{CText, free_handle, into_handle, owned_string, read, static_name};
 use crate::result::authward_result;
 use authward::HashParams;
 use authward::error::Result;
@@ -157,7 +161,8 @@ pub unsafe extern "C" fn authward_needs_rehash(
 }
 
 /// Why a password breaks the policy. `AUTHWARD_VIOLATION_CODE_NONE` (0) is only returned by accessors
-/// given a NULL list or an index out of range.
+/// given a NULL list or an index out of range. The numbers follow the core's `ViolationCode::ALL` (code n
+/// is its entry n - 1).
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +187,7 @@ pub enum authward_violation_code {
     ContainsUserInput = 8,
 }
 
-impl crate::boundary::Fallback for authward_violation_code {
+impl Fallback for authward_violation_code {
     fn fallback() -> Self {
         authward_violation_code::None
     }
@@ -207,70 +212,66 @@ impl From<ViolationCode> for authward_violation_code {
 /// Static, never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn authward_violation_code_name(code: u32) -> *const c_char {
-    let name: &'static str = match code {
-        1 => "TOO_SHORT\0",
-        2 => "TOO_LONG\0",
-        3 => "MISSING_LOWERCASE\0",
-        4 => "MISSING_UPPERCASE\0",
-        5 => "MISSING_DIGIT\0",
-        6 => "MISSING_SYMBOL\0",
-        7 => "TOO_WEAK\0",
-        8 => "CONTAINS_USER_INPUT\0",
-        _ => "NONE\0",
-    };
-    name.as_ptr().cast()
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    let names = || std::iter::once("NONE").chain(ViolationCode::ALL.iter().map(|c| c.as_str())).collect();
+    boundary(|| static_name(&NAMES, names, code))
 }
 
-/// A list of password-policy violations (code + English message), from
-/// `authward_password_policy_check()` (owned: free with `authward_violations_free`) or
-/// `authward_last_error_violations()` (lent: never free). Immutable; readable from several threads.
+/// A list of password-policy items, each a violation code and an English text. It holds either the
+/// violations of a password (from `authward_password_policy_check()`, owned, or
+/// `authward_last_error_violations()`, lent: never free it; the text is the message for the user, never
+/// containing the password) or the active rules of a policy (from `authward_password_policy_rules()`,
+/// owned; the code is the violation the rule produces when broken, the text its description). Free an
+/// owned list with `authward_violation_list_free()`. Immutable; readable from several threads.
 #[allow(non_camel_case_types)]
-pub struct authward_violations {
+pub struct authward_violation_list {
     items: Vec<(authward_violation_code, CText)>,
 }
 
-impl authward_violations {
-    pub(crate) const EMPTY: authward_violations = authward_violations { items: Vec::new() };
+impl authward_violation_list {
+    pub(crate) const EMPTY: authward_violation_list = authward_violation_list { items: Vec::new() };
 }
 
 /// The list for `violations` (messages never contain the password).
-pub(crate) fn violations_from(violations: &[Violation]) -> authward_violations {
-    authward_violations {
+pub(crate) fn violations_from(violations: &[Violation]) -> authward_violation_list {
+    authward_violation_list {
         items: violations.iter().map(|v| (v.code.into(), CText::lossy(&v.message))).collect(),
     }
 }
 
-/// The number of violations (0: the password passes); 0 for NULL.
+/// The number of items (for violations, 0: the password passes); 0 for NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_violations_len(list: *const authward_violations) -> usize {
+pub unsafe extern "C" fn authward_violation_list_len(list: *const authward_violation_list) -> usize {
     // SAFETY: `list` is NULL or live (the function's contract).
     unsafe { read(list, |l| l.items.len()) }
 }
 
-/// The code of violation `index`, or `AUTHWARD_VIOLATION_CODE_NONE` for NULL or an index out of range.
+/// The violation code of item `index`, or `AUTHWARD_VIOLATION_CODE_NONE` for NULL or an index out of
+/// range.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_violations_code(
-    list: *const authward_violations,
+pub unsafe extern "C" fn authward_violation_list_code(
+    list: *const authward_violation_list,
     index: usize,
 ) -> authward_violation_code {
     // SAFETY: `list` is NULL or live (the function's contract).
     unsafe { read(list, |l| l.items.get(index).map_or(authward_violation_code::None, |v| v.0)) }
 }
 
-/// The message of violation `index` (lent: valid while the list lives), or NULL.
+/// The text of item `index`: a violation's message or a rule's description ("At least 12 characters").
+/// Lent: valid while the list lives. NULL for NULL or an index out of range.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_violations_message(
-    list: *const authward_violations,
+pub unsafe extern "C" fn authward_violation_list_text(
+    list: *const authward_violation_list,
     index: usize,
 ) -> *const c_char {
     // SAFETY: `list` is NULL or live (the function's contract).
     unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |v| v.1.as_ptr())) }
 }
 
-/// Frees a list from `authward_password_policy_check()`. NULL is a no-op. Never pass the list of
-/// `authward_last_error_violations()`.
+/// Frees a list from `authward_password_policy_check()` or `authward_password_policy_rules()`. NULL is a
+/// no-op. Never pass the list of `authward_last_error_violations()`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_violations_free(list: *mut authward_violations) {
+pub unsafe extern "C" fn authward_violation_list_free(list: *mut authward_violation_list) {
     // SAFETY: NULL or an owned list not freed yet (the function's contract).
     unsafe { free_handle(list) }
 }
@@ -364,7 +365,7 @@ pub unsafe extern "C" fn authward_password_policy_validate(
 /// Checks a candidate password against `policy` (NULL: the default) and reports every violation at
 /// once. `user_inputs`: `user_inputs_len` NUL-terminated UTF-8 strings (username, email, …; NULL if
 /// `user_inputs_len` is 0). On success `*out_violations` receives a list (empty when the password
-/// passes) to free with `authward_violations_free()`. Thread-safe.
+/// passes) to free with `authward_violation_list_free()`. Thread-safe.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn authward_password_policy_check(
@@ -373,7 +374,7 @@ pub unsafe extern "C" fn authward_password_policy_check(
     password_len: usize,
     user_inputs: *const *const c_char,
     user_inputs_len: usize,
-    out_violations: *mut *mut authward_violations,
+    out_violations: *mut *mut authward_violation_list,
 ) -> authward_result {
     call(|| {
         let out = out_arg(out_violations, "out_violations")?;
@@ -413,19 +414,14 @@ unsafe fn str_array_arg<'a>(p: *const *const c_char, len: usize, name: &str) -> 
     (0..len).map(|i| unsafe { str_arg(*p.add(i), name) }).collect()
 }
 
-/// The active rules of a policy, for a UI checklist (code + description).
-#[allow(non_camel_case_types)]
-pub struct authward_rules {
-    items: Vec<(authward_violation_code, CText)>,
-}
-
-/// Lists the active rules of `policy` (NULL: the default) in the order checks report them. On success
-/// `*out_rules` receives a list to free with `authward_rules_free()`.
+/// Lists the active rules of `policy` (NULL: the default) in the order checks report them, for a UI
+/// checklist: each item is the violation code the rule produces when broken and its description. On
+/// success `*out_rules` receives a list to free with `authward_violation_list_free()`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn authward_password_policy_rules(
     policy: *const authward_password_policy,
-    out_rules: *mut *mut authward_rules,
+    out_rules: *mut *mut authward_violation_list,
 ) -> authward_result {
     call(|| {
         let out = out_arg(out_rules, "out_rules")?;
@@ -437,43 +433,9 @@ pub unsafe extern "C" fn authward_password_policy_rules(
             .map(|Rule { code, description }| Ok(((*code).into(), CText::new(description)?)))
             .collect::<Result<_>>()?;
         // SAFETY: checked non-NULL, writable.
-        unsafe { write_out(out, into_handle(authward_rules { items })) };
+        unsafe { write_out(out, into_handle(authward_violation_list { items })) };
         Ok(())
     })
-}
-
-/// The number of rules; 0 for NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_rules_len(list: *const authward_rules) -> usize {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.len()) }
-}
-
-/// The violation code rule `index` produces when broken, or `AUTHWARD_VIOLATION_CODE_NONE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_rules_code(
-    list: *const authward_rules,
-    index: usize,
-) -> authward_violation_code {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(authward_violation_code::None, |r| r.0)) }
-}
-
-/// The description of rule `index` ("At least 12 characters"; lent: valid while the list lives), or NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_rules_description(
-    list: *const authward_rules,
-    index: usize,
-) -> *const c_char {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |r| r.1.as_ptr())) }
-}
-
-/// Frees a rule list. NULL is a no-op.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_rules_free(list: *mut authward_rules) {
-    // SAFETY: NULL or owned and not freed yet (the function's contract).
-    unsafe { free_handle(list) }
 }
 
 #[cfg(test)]
@@ -578,8 +540,8 @@ mod tests {
             let rc =
                 authward_password_policy_check(&policy, pw.as_ptr(), pw.len(), inputs.as_ptr(), 2, &mut list);
             assert_eq!(rc, authward_result::Ok);
-            assert_eq!(authward_violations_len(list), 3);
-            let codes: Vec<_> = (0..3).map(|i| authward_violations_code(list, i)).collect();
+            assert_eq!(authward_violation_list_len(list), 3);
+            let codes: Vec<_> = (0..3).map(|i| authward_violation_list_code(list, i)).collect();
             assert_eq!(
                 codes,
                 [
@@ -588,12 +550,12 @@ mod tests {
                     authward_violation_code::ContainsUserInput
                 ]
             );
-            assert!(!text(authward_violations_message(list, 0)).contains(pw));
-            assert_eq!(authward_violations_code(list, 3), authward_violation_code::None);
-            assert!(authward_violations_message(list, 3).is_null());
-            authward_violations_free(list);
-            assert_eq!(authward_violations_len(std::ptr::null()), 0);
-            authward_violations_free(std::ptr::null_mut());
+            assert!(!text(authward_violation_list_text(list, 0)).contains(pw));
+            assert_eq!(authward_violation_list_code(list, 3), authward_violation_code::None);
+            assert!(authward_violation_list_text(list, 3).is_null());
+            authward_violation_list_free(list);
+            assert_eq!(authward_violation_list_len(std::ptr::null()), 0);
+            authward_violation_list_free(std::ptr::null_mut());
 
             // Failures: NULL inputs with a length, invalid UTF-8, a bad policy; the output stays untouched.
             let mut untouched = std::ptr::null_mut();
@@ -625,12 +587,12 @@ mod tests {
 
             let mut rules = std::ptr::null_mut();
             assert_eq!(authward_password_policy_rules(&policy, &mut rules), authward_result::Ok);
-            assert_eq!(authward_rules_len(rules), 4);
-            assert_eq!(authward_rules_code(rules, 2), authward_violation_code::MissingDigit);
-            assert_eq!(text(authward_rules_description(rules, 0)), "At least 8 characters");
-            assert!(authward_rules_description(rules, 4).is_null());
-            authward_rules_free(rules);
-            authward_rules_free(std::ptr::null_mut());
+            assert_eq!(authward_violation_list_len(rules), 4);
+            assert_eq!(authward_violation_list_code(rules, 2), authward_violation_code::MissingDigit);
+            assert_eq!(text(authward_violation_list_text(rules, 0)), "At least 8 characters");
+            assert!(authward_violation_list_text(rules, 4).is_null());
+            authward_violation_list_free(rules);
+            authward_violation_list_free(std::ptr::null_mut());
         }
         assert_eq!(text(authward_violation_code_name(8)), "CONTAINS_USER_INPUT");
         assert_eq!(text(authward_violation_code_name(0)), "NONE");

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use crate::boundary::boundary;
 use crate::memory::CText;
-use crate::password::{authward_violations, violations_from};
+use crate::password::{authward_violation_list, violations_from};
 use authward::error::{Error, ErrorCode};
 
 /// The library's major version (semver); compare with `authward_version()` at run time.
@@ -89,7 +89,7 @@ impl From<ErrorCode> for authward_result {
 struct LastError {
     code: authward_result,
     message: CText,
-    violations: Box<authward_violations>,
+    violations: Box<authward_violation_list>,
     retry_after: u64,
 }
 
@@ -182,17 +182,17 @@ pub extern "C" fn authward_last_error_retry_after() -> u64 {
 }
 
 /// With `AUTHWARD_RESULT_POLICY_VIOLATION`: every violation of the password (read them with
-/// `authward_violations_len/_code/_message`); otherwise an empty list. Never NULL. Owned by the
+/// `authward_violation_list_len/_code/_text`); otherwise an empty list. Never NULL. Owned by the
 /// library: valid until the next failing call on this thread; do not free.
 #[unsafe(no_mangle)]
-pub extern "C" fn authward_last_error_violations() -> *const authward_violations {
+pub extern "C" fn authward_last_error_violations() -> *const authward_violation_list {
     boundary(|| {
-        let p = with_last(|l| Some(&*l.violations as *const authward_violations));
-        p.unwrap_or(&EMPTY_VIOLATIONS as *const authward_violations)
+        let p = with_last(|l| Some(&*l.violations as *const authward_violation_list));
+        p.unwrap_or(&EMPTY_VIOLATIONS as *const authward_violation_list)
     })
 }
 
-static EMPTY_VIOLATIONS: authward_violations = authward_violations::EMPTY;
+static EMPTY_VIOLATIONS: authward_violation_list = authward_violation_list::EMPTY;
 
 #[cfg(test)]
 mod tests {
@@ -238,7 +238,7 @@ mod tests {
             assert_eq!(authward_last_error_retry_after(), 0);
             // SAFETY: never NULL; lent.
             assert_eq!(
-                unsafe { crate::password::authward_violations_len(authward_last_error_violations()) },
+                unsafe { crate::password::authward_violation_list_len(authward_last_error_violations()) },
                 0
             );
         })
@@ -255,8 +255,8 @@ mod tests {
         let list = authward_last_error_violations();
         // SAFETY: lent until the next failure on this thread, which happens after these reads.
         unsafe {
-            assert_eq!(crate::password::authward_violations_len(list), 1);
-            assert_eq!(text(crate::password::authward_violations_message(list, 0)), "use more");
+            assert_eq!(crate::password::authward_violation_list_len(list), 1);
+            assert_eq!(text(crate::password::authward_violation_list_text(list, 0)), "use more");
         }
         // A message with a NUL is cut there, never lost.
         set_last_error(&Error::InvalidArgument("a\0b".into()));

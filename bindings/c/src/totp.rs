@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use crate::boundary::{Fallback, bytes_arg, call, opt_struct_arg, out_arg, str_arg, write_out};
 use crate::memory::{CText, authward_strings, free_handle, into_handle, owned_bytes, owned_string, read};
 use crate::result::authward_result;
-use authward::clock::{Clock, SystemClock};
+use authward::clock;
 use authward::error::{Error, Result};
 use authward::totp::{self, Algorithm, TotpConfig, TotpUri};
 
@@ -89,7 +89,7 @@ pub(crate) unsafe fn config_arg(p: *const authward_totp_config) -> Result<TotpCo
 }
 
 fn at_arg(at: u64) -> u64 {
-    if at == AUTHWARD_NOW { SystemClock.now() } else { at }
+    clock::at_or_now((at != AUTHWARD_NOW).then_some(at))
 }
 
 /// The default TOTP configuration (SHA1, 6 digits, 30 s, window ±1).

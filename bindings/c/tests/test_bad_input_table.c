@@ -175,7 +175,7 @@ static bool bool_arg(args *a, const char *name) {
 enum out_kind { OUT_NONE, OUT_BOOL, OUT_VIOLATIONS };
 static enum out_kind out_kind;
 static bool out_bool;
-static authward_violations *out_violations;
+static authward_violation_list *out_violations;
 
 static authward_result stateless(const char *op, args *a) {
     size_t n = 0, m = 0;
@@ -313,8 +313,8 @@ static void check_outcome(const char *label, const char *expect, authward_result
         ok = rc == AUTHWARD_RESULT_OK && out_kind == OUT_BOOL && !out_bool;
     else if (strncmp(expect, "violation:", 10) == 0) {
         ok = 0;
-        for (size_t i = 0; rc == AUTHWARD_RESULT_OK && i < authward_violations_len(out_violations); i++)
-            if (strcmp(authward_violation_code_name(authward_violations_code(out_violations, i)), expect + 10) == 0)
+        for (size_t i = 0; rc == AUTHWARD_RESULT_OK && i < authward_violation_list_len(out_violations); i++)
+            if (strcmp(authward_violation_code_name(authward_violation_list_code(out_violations, i)), expect + 10) == 0)
                 ok = 1;
     } else {
         ok = rc != AUTHWARD_RESULT_OK && strcmp(authward_result_name(rc), expect) == 0;
@@ -329,7 +329,7 @@ static void check_outcome(const char *label, const char *expect, authward_result
         fprintf(stderr, "%s: expected %s, got %s (%.200s)\n", label, expect, authward_result_name(rc),
                 rc == AUTHWARD_RESULT_OK ? "" : msg);
     }
-    authward_violations_free(out_violations);
+    authward_violation_list_free(out_violations);
     out_violations = NULL;
     out_kind = OUT_NONE;
 }
@@ -529,7 +529,7 @@ int main(void) {
     o.hash_params = &TL_CHEAP;
     authward_service *svc = NULL;
     CHECK_OK(authward_service_open(db, key, sizeof key, &o, &svc));
-    if (svc == NULL) return tl_finish("test_bad_inputs");
+    if (svc == NULL) return tl_finish("test_bad_input_table");
     const char *account = fixture("account"), *password = fixture("password");
     USERS[0] = fixture("user");
     USERS[1] = fixture("pending_user");
@@ -592,5 +592,5 @@ int main(void) {
     unlink(wal);
     unlink(shm);
     rmdir(dir);
-    return tl_finish("test_bad_inputs");
+    return tl_finish("test_bad_input_table");
 }

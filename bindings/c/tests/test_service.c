@@ -53,9 +53,9 @@ static void test_accounts_and_users(void) {
     /* Create: policy violations come back with every code. */
     CHECK_RC(authward_create_user(svc, "alice", "acme", PW("alice"), "alice@example.com"),
              AUTHWARD_RESULT_POLICY_VIOLATION);
-    const authward_violations *v = authward_last_error_violations();
-    CHECK(authward_violations_len(v) >= 2);
-    CHECK(authward_violations_code(v, 0) == AUTHWARD_VIOLATION_CODE_TOO_SHORT);
+    const authward_violation_list *v = authward_last_error_violations();
+    CHECK(authward_violation_list_len(v) >= 2);
+    CHECK(authward_violation_list_code(v, 0) == AUTHWARD_VIOLATION_CODE_TOO_SHORT);
     CHECK(strstr(authward_last_error_message(), "alice") == NULL || strstr(authward_last_error_message(), "policy") != NULL);
     CHECK_OK(authward_create_user(svc, "alice", "acme", PW(PASSWORD), "alice@example.com"));
     CHECK_OK(authward_create_user(svc, "bob", "acme", PW(PASSWORD2), NULL));
@@ -74,7 +74,7 @@ static void test_accounts_and_users(void) {
              AUTHWARD_RESULT_PASSWORD_MISMATCH);
     CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW("short"), PW("short")),
              AUTHWARD_RESULT_POLICY_VIOLATION);
-    CHECK(authward_violations_len(authward_last_error_violations()) >= 1);
+    CHECK(authward_violation_list_len(authward_last_error_violations()) >= 1);
     CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD), PW(PASSWORD)),
              AUTHWARD_RESULT_PASSWORD_REUSED);
     authward_security_status st;

@@ -43,7 +43,7 @@ static void test_last_error(void) {
     CHECK(authward_last_error_code() == AUTHWARD_RESULT_INVALID_ARGUMENT);
     CHECK(strstr(authward_last_error_message(), "password is NULL") != NULL);
     CHECK(authward_last_error_retry_after() == 0);
-    CHECK(authward_violations_len(authward_last_error_violations()) == 0);
+    CHECK(authward_violation_list_len(authward_last_error_violations()) == 0);
     CHECK_OK(authward_hash_params_validate(&TL_CHEAP));
     CHECK(authward_last_error_code() == AUTHWARD_RESULT_INVALID_ARGUMENT);
 
@@ -58,8 +58,8 @@ static void test_memory(void) {
     authward_string_free(NULL);
     authward_bytes_free(NULL);
     authward_strings_free(NULL);
-    authward_violations_free(NULL);
-    authward_rules_free(NULL);
+    authward_violation_list_free(NULL);
+    authward_violation_list_free(NULL);
     authward_totp_uri_free(NULL);
     CHECK(authward_strings_len(NULL) == 0);
     CHECK(authward_strings_get(NULL, 0) == NULL);
@@ -164,9 +164,9 @@ static void test_hashing(void) {
     free(json);
 }
 
-static int has_code(const authward_violations *v, authward_violation_code code) {
-    for (size_t i = 0; i < authward_violations_len(v); i++) {
-        if (authward_violations_code(v, i) == code) return 1;
+static int has_code(const authward_violation_list *v, authward_violation_code code) {
+    for (size_t i = 0; i < authward_violation_list_len(v); i++) {
+        if (authward_violation_list_code(v, i) == code) return 1;
     }
     return 0;
 }
@@ -181,28 +181,28 @@ static void test_policy(void) {
     p.require_uppercase = true;
     p.require_digit = true;
     p.require_symbol = true;
-    authward_violations *v = NULL;
+    authward_violation_list *v = NULL;
     const char *inputs[] = {"alice", "alice@example.com"};
     CHECK_OK(authward_password_policy_check(&p, PW("alice"), inputs, 2, &v));
-    CHECK(authward_violations_len(v) >= 5);
+    CHECK(authward_violation_list_len(v) >= 5);
     CHECK(has_code(v, AUTHWARD_VIOLATION_CODE_TOO_SHORT));
     CHECK(has_code(v, AUTHWARD_VIOLATION_CODE_MISSING_UPPERCASE));
     CHECK(has_code(v, AUTHWARD_VIOLATION_CODE_MISSING_DIGIT));
     CHECK(has_code(v, AUTHWARD_VIOLATION_CODE_MISSING_SYMBOL));
     CHECK(has_code(v, AUTHWARD_VIOLATION_CODE_TOO_WEAK));
     CHECK(has_code(v, AUTHWARD_VIOLATION_CODE_CONTAINS_USER_INPUT));
-    for (size_t i = 0; i < authward_violations_len(v); i++) {
-        const char *m = authward_violations_message(v, i);
+    for (size_t i = 0; i < authward_violation_list_len(v); i++) {
+        const char *m = authward_violation_list_text(v, i);
         CHECK(m != NULL && strlen(m) > 0);
-        CHECK_STR(authward_violation_code_name(authward_violations_code(v, i)),
-                  authward_violation_code_name(authward_violations_code(v, i)));
+        CHECK_STR(authward_violation_code_name(authward_violation_list_code(v, i)),
+                  authward_violation_code_name(authward_violation_list_code(v, i)));
     }
-    CHECK(authward_violations_code(v, 999) == AUTHWARD_VIOLATION_CODE_NONE);
-    CHECK(authward_violations_message(v, 999) == NULL);
-    CHECK(authward_violations_code(NULL, 0) == AUTHWARD_VIOLATION_CODE_NONE);
-    CHECK(authward_violations_message(NULL, 0) == NULL);
-    CHECK(authward_violations_len(NULL) == 0);
-    authward_violations_free(v);
+    CHECK(authward_violation_list_code(v, 999) == AUTHWARD_VIOLATION_CODE_NONE);
+    CHECK(authward_violation_list_text(v, 999) == NULL);
+    CHECK(authward_violation_list_code(NULL, 0) == AUTHWARD_VIOLATION_CODE_NONE);
+    CHECK(authward_violation_list_text(NULL, 0) == NULL);
+    CHECK(authward_violation_list_len(NULL) == 0);
+    authward_violation_list_free(v);
     CHECK_STR(authward_violation_code_name(AUTHWARD_VIOLATION_CODE_TOO_SHORT), "TOO_SHORT");
     CHECK_STR(authward_violation_code_name(AUTHWARD_VIOLATION_CODE_CONTAINS_USER_INPUT), "CONTAINS_USER_INPUT");
     CHECK_STR(authward_violation_code_name(0), "NONE");
@@ -210,11 +210,11 @@ static void test_policy(void) {
 
     v = NULL;
     CHECK_OK(authward_password_policy_check(NULL, PW("Plum-Velvet-Orbit-Canyon-42!"), NULL, 0, &v));
-    CHECK(v != NULL && authward_violations_len(v) == 0);
-    authward_violations_free(v);
+    CHECK(v != NULL && authward_violation_list_len(v) == 0);
+    authward_violation_list_free(v);
 
     /* Error paths. */
-    authward_violations *untouched = SENTINEL;
+    authward_violation_list *untouched = SENTINEL;
     CHECK_INVALID(authward_password_policy_check(&p, NULL, 1, NULL, 0, &untouched));
     CHECK_INVALID(authward_password_policy_check(&p, PW("pw"), NULL, 0, NULL));
     CHECK_INVALID(authward_password_policy_check(&p, PW("pw"), NULL, 2, &untouched));
@@ -238,17 +238,17 @@ static void test_policy(void) {
     CHECK(strstr(authward_last_error_message(), "max_length") != NULL);
 
     /* Rules for a UI checklist. */
-    authward_rules *r = NULL;
+    authward_violation_list *r = NULL;
     CHECK_OK(authward_password_policy_rules(&p, &r));
-    CHECK(authward_rules_len(r) >= 6);
-    CHECK(authward_rules_code(r, 0) == AUTHWARD_VIOLATION_CODE_TOO_SHORT);
-    CHECK_STR(authward_rules_description(r, 0), "At least 12 characters");
-    CHECK(authward_rules_code(r, 999) == AUTHWARD_VIOLATION_CODE_NONE);
-    CHECK(authward_rules_description(r, 999) == NULL);
-    CHECK(authward_rules_len(NULL) == 0 && authward_rules_code(NULL, 0) == AUTHWARD_VIOLATION_CODE_NONE &&
-          authward_rules_description(NULL, 0) == NULL);
-    authward_rules_free(r);
-    authward_rules *ur = SENTINEL;
+    CHECK(authward_violation_list_len(r) >= 6);
+    CHECK(authward_violation_list_code(r, 0) == AUTHWARD_VIOLATION_CODE_TOO_SHORT);
+    CHECK_STR(authward_violation_list_text(r, 0), "At least 12 characters");
+    CHECK(authward_violation_list_code(r, 999) == AUTHWARD_VIOLATION_CODE_NONE);
+    CHECK(authward_violation_list_text(r, 999) == NULL);
+    CHECK(authward_violation_list_len(NULL) == 0 && authward_violation_list_code(NULL, 0) == AUTHWARD_VIOLATION_CODE_NONE &&
+          authward_violation_list_text(NULL, 0) == NULL);
+    authward_violation_list_free(r);
+    authward_violation_list *ur = SENTINEL;
     CHECK_INVALID(authward_password_policy_rules(&p, NULL));
     CHECK_INVALID(authward_password_policy_rules(&broken, &ur));
     CHECK(ur == SENTINEL);
