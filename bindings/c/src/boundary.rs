@@ -1,8 +1,8 @@
 //! The panic boundary and the conversion of C arguments.
 //!
-//! Every exported function runs its body inside [`call`] (functions returning `authward_result`) or
-//! [`boundary`] (accessors returning a value): a panic is caught there and becomes
-//! `AUTHWARD_RESULT_INTERNAL` (or the [`Fallback`] value of an accessor) instead of unwinding into C.
+//! Every exported function runs its body inside `call` (functions returning `authward_result`) or
+//! `boundary` (accessors returning a value): a panic is caught there and becomes
+//! `AUTHWARD_RESULT_INTERNAL` (or the `Fallback` value of an accessor) instead of unwinding into C.
 //! The helpers below turn C pointers into Rust values with every check the ABI promises: NULL, length
 //! bound, UTF-8.
 
