@@ -187,6 +187,11 @@ enum authward_sign_in_status
    * The password was right; pass the challenge and a code to `authward_verify_second_factor()`.
    */
   AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED = 2,
+  /**
+   * The credentials were right, but the user must first take the required actions (enrol 2FA,
+   * change the password): give a session limited to those pages, never a full one.
+   */
+  AUTHWARD_SIGN_IN_STATUS_ACTION_REQUIRED = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -253,6 +258,26 @@ enum authward_event_kind
    * The account's policy changed.
    */
   AUTHWARD_EVENT_KIND_POLICY_CHANGED = 11,
+  /**
+   * A wrong current password in a password change.
+   */
+  AUTHWARD_EVENT_KIND_PASSWORD_CHANGE_FAILED = 12,
+  /**
+   * A wrong code when confirming a 2FA enrolment.
+   */
+  AUTHWARD_EVENT_KIND_ENROLLMENT_FAILED = 13,
+  /**
+   * A wrong password or code given as proof (disable 2FA, new recovery codes, replacement).
+   */
+  AUTHWARD_EVENT_KIND_REAUTHENTICATION_FAILED = 14,
+  /**
+   * An active authenticator was replaced by a new one.
+   */
+  AUTHWARD_EVENT_KIND_TWO_FACTOR_REPLACED = 15,
+  /**
+   * An admin lifted a lockout.
+   */
+  AUTHWARD_EVENT_KIND_UNLOCKED = 16,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
