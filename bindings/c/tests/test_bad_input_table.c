@@ -432,8 +432,18 @@ static void take_snapshot(authward_service *svc, snapshot *s) {
     }
 }
 
+/* The event a failure of `op` adds: its own kind for a password change, an enrolment and a proof of
+ * identity; sign_in_failed for the sign-in steps. */
+static authward_event_kind failure_kind(const char *op) {
+    if (strcmp(op, "change_password") == 0) return AUTHWARD_EVENT_KIND_PASSWORD_CHANGE_FAILED;
+    if (strcmp(op, "confirm_totp_enrollment") == 0) return AUTHWARD_EVENT_KIND_ENROLLMENT_FAILED;
+    if (strcmp(op, "disable_totp") == 0 || strcmp(op, "regenerate_recovery_codes") == 0)
+        return AUTHWARD_EVENT_KIND_REAUTHENTICATION_FAILED;
+    return AUTHWARD_EVENT_KIND_SIGN_IN_FAILED;
+}
+
 /* Compares after with before, allowing the case's effect; frees both. */
-static void compare(const char *label, const char *effect, snapshot *before, snapshot *after) {
+static void compare(const char *label, const char *op, const char *effect, snapshot *before, snapshot *after) {
     tl_checks++;
     int ok = strcmp(before->base, after->base) == 0;
     for (int u = 0; u < 2; u++) {
@@ -442,7 +452,7 @@ static void compare(const char *label, const char *effect, snapshot *before, sna
         snprintf(want, sizeof want, "failure:%s", USERS[u]);
         if (effect != NULL && strcmp(effect, want) == 0) {
             char first[32];
-            snprintf(first, sizeof first, "%u|", (unsigned)AUTHWARD_EVENT_KIND_SIGN_IN_FAILED);
+            snprintf(first, sizeof first, "%u|", (unsigned)failure_kind(op));
             ok = ok && after->n_events[u] == before->n_events[u] + 1 && strncmp(events, first, strlen(first)) == 0;
             events = strchr(events, '\n');
             events = events != NULL ? events + 1 : "";
@@ -487,7 +497,7 @@ static void walk(int want_service, authward_service *svc, const char *challenge,
         }
         if (want_service) {
             take_snapshot(svc, &after);
-            compare(label, effect_of(c), &before, &after);
+            compare(label, op, effect_of(c), &before, &after);
         }
         free_args(&a);
         (*ran)++;
