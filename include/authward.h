@@ -343,6 +343,39 @@ typedef uint32_t authward_violation_code;
 #endif // __cplusplus
 
 /**
+ * Why a user is locked.
+ */
+enum authward_lock_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not locked.
+   */
+  AUTHWARD_LOCK_REASON_NONE = 0,
+  /**
+   * `max_failures` failures from one client (or without a client).
+   */
+  AUTHWARD_LOCK_REASON_TOO_MANY_FAILURES = 1,
+  /**
+   * Many failures from unfamiliar clients; clients the user signed in from before still get in.
+   */
+  AUTHWARD_LOCK_REASON_UNFAMILIAR_CLIENTS = 2,
+  /**
+   * 100 failures in the last 60 minutes: every client waits.
+   */
+  AUTHWARD_LOCK_REASON_HOURLY_LIMIT = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum authward_lock_reason authward_lock_reason;
+#else
+typedef uint32_t authward_lock_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The HMAC hash of a TOTP configuration (the values of `authward_totp_config.algorithm`).
  */
 enum authward_totp_algorithm
@@ -507,6 +540,11 @@ typedef struct authward_lockout_policy {
    * Lockout length in seconds, 1–86400. Default 300.
    */
   uint64_t lockout_seconds;
+  /**
+   * Longest lockout: each further lock of a client doubles up to it; 0 means `lockout_seconds` (no
+   * growth, the default).
+   */
+  uint64_t max_lockout_seconds;
 } authward_lockout_policy;
 
 /**
@@ -626,15 +664,23 @@ typedef struct authward_security_status {
    */
   uint32_t required_actions;
   /**
-   * Whether the user is locked out now (then `locked_until` is meaningful).
+   * Whether the user is locked out now (then `locked_until` and `lock_reason` are meaningful).
    */
   bool locked;
   /**
-   * End of the current lockout.
+   * End of the longest current lockout (of any client).
    */
   uint64_t locked_until;
   /**
-   * Increases with every password change.
+   * Why: `AUTHWARD_LOCK_REASON_*` (`NONE` when not locked).
+   */
+  authward_lock_reason lock_reason;
+  /**
+   * The 2FA enrolment deadline of a user without 2FA under enforcement; 0 when none applies.
+   */
+  uint64_t two_factor_deadline;
+  /**
+   * Increases with every password or 2FA change.
    */
   uint64_t credential_version;
 } authward_security_status;
@@ -731,6 +777,18 @@ const char *authward_sign_in_result_challenge(const struct authward_sign_in_resu
  * With `COMPLETE`: a mask of `AUTHWARD_REQUIRED_ACTION_*` bits the user must take first (0: none).
  */
 uint32_t authward_sign_in_result_required_actions(const struct authward_sign_in_result *r);
+
+/**
+ * When the password expires (unix seconds), or 0 when the account sets no expiration (or for NULL).
+ */
+uint64_t authward_sign_in_result_password_expires_at(const struct authward_sign_in_result *r);
+
+/**
+ * The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement: inside the grace
+ * period the result is complete and lists `AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR` with this
+ * deadline; 0 when none applies (or for NULL).
+ */
+uint64_t authward_sign_in_result_two_factor_deadline(const struct authward_sign_in_result *r);
 
 /**
  * Whether the password expiry warning applies; if so `*out_days` receives the days left (0 or less:
@@ -1121,6 +1179,36 @@ authward_result authward_sign_in(const struct authward_service *service,
                                  struct authward_sign_in_result **out_result);
 
 /**
+ * `authward_sign_in()` from `client` (NULL: none): an opaque string the app passes (the IP address, a
+ * device-cookie id; only a keyed hash is stored). Failures are counted per client, and failures from
+ * clients the user never signed in from cannot lock out one they did (see docs/security.md).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_sign_in_from(const struct authward_service *service,
+                                      const char *user_id,
+                                      const uint8_t *password,
+                                      size_t password_len,
+                                      const char *client,
+                                      struct authward_sign_in_result **out_result);
+
+/**
+ * `authward_verify_second_factor()` from `client` (NULL: the client the password came from).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_verify_second_factor_from(const struct authward_service *service,
+                                                   const char *challenge,
+                                                   const char *code,
+                                                   const char *client,
+                                                   struct authward_sign_in_result **out_result);
+
+/**
+ * Admin: lifts every lockout of the user (logged as `unlocked`).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_unlock_user(const struct authward_service *service,
+                                     const char *user_id);
+
+/**
  * Second step: a TOTP code or a recovery code for the challenge of `authward_sign_in()`. Errors:
  * `INVALID_CODE` (the challenge stays valid), `CODE_REUSED`, `CHALLENGE_EXPIRED`, `LOCKED_OUT`. On
  * success `*out_result` receives a complete result (free with `authward_sign_in_result_free()`).
@@ -1140,6 +1228,19 @@ authward_result authward_begin_totp_enrollment(const struct authward_service *se
                                                const char *user_id,
                                                const char *issuer,
                                                struct authward_enrollment **out_enrollment);
+
+/**
+ * `authward_begin_totp_enrollment()` with a proof: replacing an active authenticator needs the current
+ * password (or a current code from it) in `proof`/`proof_len` (NULL: none). A missing or wrong proof is
+ * `WRONG_PASSWORD`, counted toward lockout; a first enrolment needs none.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_begin_totp_enrollment_with_proof(const struct authward_service *service,
+                                                          const char *user_id,
+                                                          const char *issuer,
+                                                          const uint8_t *proof,
+                                                          size_t proof_len,
+                                                          struct authward_enrollment **out_enrollment);
 
 /**
  * Confirms the pending enrolment with a code from the app: 2FA is on, and `*out_recovery_codes`

@@ -248,19 +248,26 @@ class Service {
     void require_password_change(const std::string &user_id) {
         detail::check(authward_require_password_change(raw_, user_id.c_str()));
     }
-    SignIn sign_in(const std::string &user_id, std::string_view password) {
+    /// `client` (e.g. the IP address; empty: none) scopes the lockout, see authward_sign_in_from().
+    SignIn sign_in(const std::string &user_id, std::string_view password, const std::string &client = {}) {
         authward_sign_in_result *r = nullptr;
-        detail::check(authward_sign_in(raw_, user_id.c_str(), detail::bytes(password), password.size(), &r));
+        detail::check(authward_sign_in_from(raw_, user_id.c_str(), detail::bytes(password), password.size(),
+                                            client.empty() ? nullptr : client.c_str(), &r));
         return take(r);
     }
-    SignIn verify_second_factor(const std::string &challenge, const std::string &code) {
+    SignIn verify_second_factor(const std::string &challenge, const std::string &code, const std::string &client = {}) {
         authward_sign_in_result *r = nullptr;
-        detail::check(authward_verify_second_factor(raw_, challenge.c_str(), code.c_str(), &r));
+        detail::check(authward_verify_second_factor_from(raw_, challenge.c_str(), code.c_str(),
+                                                         client.empty() ? nullptr : client.c_str(), &r));
         return take(r);
     }
-    Enrollment begin_totp_enrollment(const std::string &user_id, const std::string &issuer) {
+    void unlock_user(const std::string &user_id) { detail::check(authward_unlock_user(raw_, user_id.c_str())); }
+    /// Replacing an active authenticator needs `proof` (the password or a current code); empty: none.
+    Enrollment begin_totp_enrollment(const std::string &user_id, const std::string &issuer, std::string_view proof = {}) {
         authward_enrollment *e = nullptr;
-        detail::check(authward_begin_totp_enrollment(raw_, user_id.c_str(), issuer.c_str(), &e));
+        detail::check(authward_begin_totp_enrollment_with_proof(raw_, user_id.c_str(), issuer.c_str(),
+                                                                proof.empty() ? nullptr : detail::bytes(proof),
+                                                                proof.size(), &e));
         std::unique_ptr<authward_enrollment, decltype(&authward_enrollment_free)> owned(e, &authward_enrollment_free);
         size_t png_len = 0;
         const uint8_t *png = authward_enrollment_qr_png(e, &png_len);

@@ -84,6 +84,8 @@ fuzz_target!(|input: Input| {
             } else {
                 input.lockout.1
             },
+            // 0 (no growth) half of the time, otherwise any value near the valid range
+            max_lockout_seconds: if input.lockout.1 % 2 == 0 { 0 } else { input.lockout.1 % 3_000_000 },
         },
     };
 

@@ -19,6 +19,9 @@ pub struct authward_lockout_policy {
     pub max_failures: u32,
     /// Lockout length in seconds, 1–86400. Default 300.
     pub lockout_seconds: u64,
+    /// Longest lockout: each further lock of a client doubles up to it; 0 means `lockout_seconds` (no
+    /// growth, the default).
+    pub max_lockout_seconds: u64,
 }
 
 /// The policies an admin sets for all users of an account (a plain struct; copy it freely). Start from
@@ -55,6 +58,7 @@ impl From<&AccountPolicy> for authward_account_policy {
             lockout: authward_lockout_policy {
                 max_failures: p.lockout.max_failures,
                 lockout_seconds: p.lockout.lockout_seconds,
+                max_lockout_seconds: p.lockout.max_lockout_seconds,
             },
         }
     }
@@ -70,7 +74,14 @@ impl TryFrom<authward_account_policy> for AccountPolicy {
             password_expiry_warning_days: p.password_expiry_warning_days,
             password: p.password.into(),
             totp: TotpConfig::try_from(p.totp)?,
-            lockout: LockoutPolicy::new(p.lockout.max_failures, p.lockout.lockout_seconds),
+            lockout: LockoutPolicy {
+                max_failures: p.lockout.max_failures,
+                lockout_seconds: p.lockout.lockout_seconds,
+                max_lockout_seconds: match p.lockout.max_lockout_seconds {
+                    0 => p.lockout.lockout_seconds,
+                    m => m,
+                },
+            },
         };
         policy.validate()?;
         Ok(policy)

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use crate::boundary::{Fallback, boundary};
 use crate::memory::{CText, free_handle, read, static_name};
+use authward::account::lockout::LockReason;
 use authward::error::Result;
 use authward::{Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn, SignInStatus};
 
@@ -58,6 +59,8 @@ pub struct authward_sign_in_result {
     challenge: Option<CText>,
     required_actions: u32,
     password_expires_in_days: Option<i64>,
+    password_expires_at: Option<u64>,
+    two_factor_deadline: Option<u64>,
     credential_version: u64,
 }
 
@@ -72,6 +75,8 @@ impl authward_sign_in_result {
             challenge: s.challenge.as_ref().map(|c| CText::new(c)).transpose()?,
             required_actions: action_mask(&s.required_actions),
             password_expires_in_days: s.password_expires_in_days,
+            password_expires_at: s.password_expires_at,
+            two_factor_deadline: s.two_factor_deadline,
             credential_version: s.credential_version,
         })
     }
@@ -101,6 +106,26 @@ pub unsafe extern "C" fn authward_sign_in_result_challenge(
 pub unsafe extern "C" fn authward_sign_in_result_required_actions(r: *const authward_sign_in_result) -> u32 {
     // SAFETY: NULL or live (the function's contract).
     unsafe { read(r, |r| r.required_actions) }
+}
+
+/// When the password expires (unix seconds), or 0 when the account sets no expiration (or for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_sign_in_result_password_expires_at(
+    r: *const authward_sign_in_result,
+) -> u64 {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(r, |r| r.password_expires_at.unwrap_or(0)) }
+}
+
+/// The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement: inside the grace
+/// period the result is complete and lists `AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR` with this
+/// deadline; 0 when none applies (or for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_sign_in_result_two_factor_deadline(
+    r: *const authward_sign_in_result,
+) -> u64 {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(r, |r| r.two_factor_deadline.unwrap_or(0)) }
 }
 
 /// Whether the password expiry warning applies; if so `*out_days` receives the days left (0 or less:
@@ -248,12 +273,42 @@ pub struct authward_security_status {
     pub password_expiry_warning: bool,
     /// Mask of `AUTHWARD_REQUIRED_ACTION_*` bits the next sign-in will require.
     pub required_actions: u32,
-    /// Whether the user is locked out now (then `locked_until` is meaningful).
+    /// Whether the user is locked out now (then `locked_until` and `lock_reason` are meaningful).
     pub locked: bool,
-    /// End of the current lockout.
+    /// End of the longest current lockout (of any client).
     pub locked_until: u64,
-    /// Increases with every password change.
+    /// Why: `AUTHWARD_LOCK_REASON_*` (`NONE` when not locked).
+    pub lock_reason: authward_lock_reason,
+    /// The 2FA enrolment deadline of a user without 2FA under enforcement; 0 when none applies.
+    pub two_factor_deadline: u64,
+    /// Increases with every password or 2FA change.
     pub credential_version: u64,
+}
+
+/// Why a user is locked.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum authward_lock_reason {
+    /// Not locked.
+    None = 0,
+    /// `max_failures` failures from one client (or without a client).
+    TooManyFailures = 1,
+    /// Many failures from unfamiliar clients; clients the user signed in from before still get in.
+    UnfamiliarClients = 2,
+    /// 100 failures in the last 60 minutes: every client waits.
+    HourlyLimit = 3,
+}
+
+impl From<Option<LockReason>> for authward_lock_reason {
+    fn from(r: Option<LockReason>) -> Self {
+        match r {
+            None => authward_lock_reason::None,
+            Some(LockReason::TooManyFailures) => authward_lock_reason::TooManyFailures,
+            Some(LockReason::UnfamiliarClients) => authward_lock_reason::UnfamiliarClients,
+            Some(LockReason::HourlyLimit) => authward_lock_reason::HourlyLimit,
+        }
+    }
 }
 
 impl From<&SecurityStatus> for authward_security_status {
@@ -269,6 +324,8 @@ impl From<&SecurityStatus> for authward_security_status {
             required_actions: action_mask(&s.required_actions),
             locked: s.locked_until.is_some(),
             locked_until: s.locked_until.unwrap_or(0),
+            lock_reason: s.lock_reason.into(),
+            two_factor_deadline: s.two_factor_deadline.unwrap_or(0),
             credential_version: s.credential_version,
         }
     }

@@ -331,6 +331,66 @@ pub unsafe extern "C" fn authward_sign_in(
     }
 }
 
+/// `authward_sign_in()` from `client` (NULL: none): an opaque string the app passes (the IP address, a
+/// device-cookie id; only a keyed hash is stored). Failures are counted per client, and failures from
+/// clients the user never signed in from cannot lock out one they did (see docs/security.md).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_sign_in_from(
+    service: *const authward_service,
+    user_id: *const c_char,
+    password: *const u8,
+    password_len: usize,
+    client: *const c_char,
+    out_result: *mut *mut authward_sign_in_result,
+) -> authward_result {
+    // SAFETY: every pointer is NULL or valid (the function's contract).
+    unsafe {
+        with_out(service, out_result, "out_result", |s| {
+            let sign_in = s.sign_in_from(
+                str_arg(user_id, "user_id")?,
+                password_arg(password, password_len, "password")?,
+                opt_str_arg(client, "client")?,
+            )?;
+            Ok(into_handle(authward_sign_in_result::new(&sign_in)?))
+        })
+    }
+}
+
+/// `authward_verify_second_factor()` from `client` (NULL: the client the password came from).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_verify_second_factor_from(
+    service: *const authward_service,
+    challenge: *const c_char,
+    code: *const c_char,
+    client: *const c_char,
+    out_result: *mut *mut authward_sign_in_result,
+) -> authward_result {
+    // SAFETY: every pointer is NULL or valid (the function's contract).
+    unsafe {
+        with_out(service, out_result, "out_result", |s| {
+            let sign_in = s.verify_second_factor_from(
+                str_arg(challenge, "challenge")?,
+                str_arg(code, "code")?,
+                opt_str_arg(client, "client")?,
+            )?;
+            Ok(into_handle(authward_sign_in_result::new(&sign_in)?))
+        })
+    }
+}
+
+/// Admin: lifts every lockout of the user (logged as `unlocked`).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_unlock_user(
+    service: *const authward_service,
+    user_id: *const c_char,
+) -> authward_result {
+    // SAFETY: every pointer is NULL or valid (the function's contract).
+    unsafe { with(service, |s| s.unlock_user(str_arg(user_id, "user_id")?)) }
+}
+
 /// Second step: a TOTP code or a recovery code for the challenge of `authward_sign_in()`. Errors:
 /// `INVALID_CODE` (the challenge stays valid), `CODE_REUSED`, `CHALLENGE_EXPIRED`, `LOCKED_OUT`. On
 /// success `*out_result` receives a complete result (free with `authward_sign_in_result_free()`).
@@ -365,6 +425,33 @@ pub unsafe extern "C" fn authward_begin_totp_enrollment(
     unsafe {
         with_out(service, out_enrollment, "out_enrollment", |s| {
             let e = s.begin_totp_enrollment(str_arg(user_id, "user_id")?, str_arg(issuer, "issuer")?)?;
+            Ok(into_handle(authward_enrollment::new(&e)?))
+        })
+    }
+}
+
+/// `authward_begin_totp_enrollment()` with a proof: replacing an active authenticator needs the current
+/// password (or a current code from it) in `proof`/`proof_len` (NULL: none). A missing or wrong proof is
+/// `WRONG_PASSWORD`, counted toward lockout; a first enrolment needs none.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_begin_totp_enrollment_with_proof(
+    service: *const authward_service,
+    user_id: *const c_char,
+    issuer: *const c_char,
+    proof: *const u8,
+    proof_len: usize,
+    out_enrollment: *mut *mut authward_enrollment,
+) -> authward_result {
+    // SAFETY: every pointer is NULL or valid (the function's contract).
+    unsafe {
+        with_out(service, out_enrollment, "out_enrollment", |s| {
+            let proof = if proof.is_null() { None } else { Some(password_arg(proof, proof_len, "proof")?) };
+            let e = s.begin_totp_enrollment_with_proof(
+                str_arg(user_id, "user_id")?,
+                str_arg(issuer, "issuer")?,
+                proof,
+            )?;
             Ok(into_handle(authward_enrollment::new(&e)?))
         })
     }

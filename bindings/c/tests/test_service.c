@@ -512,11 +512,79 @@ static void test_service_errors(void) {
     authward_service_free(svc);
 }
 
+/* Issue 11/12 through C: per-client lockout, lock reason, admin unlock, the deadline getters, the proof
+ * a replacement enrolment needs. */
+static void test_lockout_and_proof(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    authward_account_policy p = authward_account_policy_default();
+    CHECK(p.lockout.max_lockout_seconds == 300);
+    p.lockout.max_failures = 2;
+    p.lockout.max_lockout_seconds = 0; /* 0: same as lockout_seconds */
+    p.enforce_two_factor = true;
+    p.two_factor_grace_days = 7;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    CHECK_OK(authward_create_user(svc, "carol", "acme", PW(PASSWORD), NULL));
+
+    authward_sign_in_result *r = NULL;
+    CHECK_OK(authward_sign_in_from(svc, "carol", PW(PASSWORD), "203.0.113.7", &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    CHECK(authward_sign_in_result_required_actions(r) & AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR);
+    CHECK(authward_sign_in_result_two_factor_deadline(r) == T0 + 7 * 86400ULL);
+    CHECK(authward_sign_in_result_password_expires_at(r) == 0);
+    authward_sign_in_result_free(r);
+
+    /* two failures from a stranger lock that stranger, not the familiar client */
+    authward_sign_in_result *untouched = SENTINEL;
+    CHECK_RC(authward_sign_in_from(svc, "carol", PW("guess one"), "198.51.100.1", &untouched), AUTHWARD_RESULT_INVALID_CREDENTIALS);
+    CHECK_RC(authward_sign_in_from(svc, "carol", PW("guess two"), "198.51.100.1", &untouched), AUTHWARD_RESULT_INVALID_CREDENTIALS);
+    CHECK_RC(authward_sign_in_from(svc, "carol", PW(PASSWORD), "198.51.100.1", &untouched), AUTHWARD_RESULT_LOCKED_OUT);
+    CHECK(untouched == SENTINEL);
+    authward_security_status st;
+    CHECK_OK(authward_status(svc, "carol", &st));
+    CHECK(st.locked && st.lock_reason == AUTHWARD_LOCK_REASON_TOO_MANY_FAILURES && st.two_factor_deadline == T0 + 7 * 86400ULL);
+    r = NULL;
+    CHECK_OK(authward_sign_in_from(svc, "carol", PW(PASSWORD), "203.0.113.7", &r));
+    authward_sign_in_result_free(r);
+    CHECK_OK(authward_unlock_user(svc, "carol"));
+    CHECK_OK(authward_status(svc, "carol", &st));
+    CHECK(!st.locked && st.lock_reason == AUTHWARD_LOCK_REASON_NONE);
+    CHECK_RC(authward_unlock_user(svc, "nobody"), AUTHWARD_RESULT_NOT_FOUND);
+
+    /* enrol, then replacing needs proof */
+    authward_enrollment *e = NULL;
+    CHECK_OK(authward_begin_totp_enrollment_with_proof(svc, "carol", "ACME", NULL, 0, &e));
+    char *code = code_at(authward_enrollment_secret(e), T0);
+    authward_strings *codes = NULL;
+    CHECK_OK(authward_confirm_totp_enrollment(svc, "carol", code, &codes));
+    authward_string_free(code);
+    authward_strings_free(codes);
+    authward_enrollment_free(e);
+    authward_enrollment *again = SENTINEL;
+    CHECK_RC(authward_begin_totp_enrollment_with_proof(svc, "carol", "ACME", NULL, 0, &again), AUTHWARD_RESULT_WRONG_PASSWORD);
+    CHECK(again == SENTINEL);
+    CHECK_OK(authward_begin_totp_enrollment_with_proof(svc, "carol", "ACME", PW(PASSWORD), &e));
+    authward_enrollment_free(e);
+
+    /* the second factor from a client */
+    CHECK_OK(authward_clock_advance(clock, 30));
+    r = NULL;
+    CHECK_OK(authward_sign_in_from(svc, "carol", PW(PASSWORD), NULL, &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED);
+    authward_sign_in_result *done = NULL;
+    CHECK_RC(authward_verify_second_factor_from(svc, authward_sign_in_result_challenge(r), "000000", "198.51.100.9", &done), AUTHWARD_RESULT_INVALID_CODE);
+    authward_sign_in_result_free(r);
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
 int main(void) {
     test_accounts_and_users();
     test_two_factor();
     test_second_factor_flow();
     test_sqlite();
     test_service_errors();
+    test_lockout_and_proof();
     return tl_finish("test_service");
 }
