@@ -25,7 +25,12 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(1_800_000_000);
     let cheap = HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-    let options = AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: cheap, pepper: None };
+    let options = AuthwardOptions {
+        clock: Some(Arc::new(clock.clone())),
+        hash_params: cheap,
+        pepper: None,
+        ..AuthwardOptions::default()
+    };
     let aw = Arc::new(Authward::open(dir.path().join("bench.db"), &[3u8; 32], options).unwrap());
     let mut policy = AccountPolicy::new();
     policy.password.min_strength = 0;

@@ -31,8 +31,8 @@ pub use error::{Error, ErrorCode, Result};
 pub use password::hash::HashParams;
 pub use password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
 pub use service::{
-    Authward, AuthwardOptions, Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn,
-    SignInStatus,
+    Authward, AuthwardOptions, Enrollment, Event, EventKind, RekeyProgress, RequiredAction, SecurityStatus,
+    SignIn, SignInStatus,
 };
 pub use totp::{Algorithm, TotpConfig, TotpUri};
 

@@ -353,7 +353,12 @@ fn service_cases_match_the_table_and_leave_the_store_unchanged() {
     let table = Table::load();
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(table.fixture("start").as_u64().unwrap()));
-    let options = AuthwardOptions { clock: Some(clock.clone()), hash_params: CHEAP, pepper: None };
+    let options = AuthwardOptions {
+        clock: Some(clock.clone()),
+        hash_params: CHEAP,
+        pepper: None,
+        ..AuthwardOptions::default()
+    };
     let key = hex(table.fixture_str("store_key_hex"));
     let svc = Authward::open(dir.path().join("store.db"), &key, options).unwrap();
     let (account, alice, bob) =

@@ -20,7 +20,12 @@ const PW: &str = "correct horse battery staple";
 const KEY: [u8; 32] = [5u8; 32];
 
 fn open(db: &Path, clock: &ManualClock) -> Authward {
-    let options = AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, pepper: None };
+    let options = AuthwardOptions {
+        clock: Some(Arc::new(clock.clone())),
+        hash_params: CHEAP,
+        pepper: None,
+        ..AuthwardOptions::default()
+    };
     Authward::open(db, &KEY, options).unwrap()
 }
 

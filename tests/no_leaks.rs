@@ -144,8 +144,12 @@ fn flows_leak_no_secret() {
     let path = dir.path().join("leaks.db");
     let key = [5u8; 32];
     let clock = Arc::new(ManualClock::new(T0));
-    let options =
-        AuthwardOptions { clock: Some(clock.clone()), hash_params: CHEAP, pepper: Some(PEPPER.to_vec()) };
+    let options = AuthwardOptions {
+        clock: Some(clock.clone()),
+        hash_params: CHEAP,
+        pepper: Some(PEPPER.to_vec()),
+        ..AuthwardOptions::default()
+    };
     rec.debug("options", &options);
     let store = Arc::new(SqliteStore::open(&path).unwrap());
     let svc = Authward::with_store(store.clone(), &key, options.clone()).unwrap();

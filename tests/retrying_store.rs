@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use authward::store::{
-    AccountRecord, ChallengeRecord, Changes, MemoryStore, NewEvent, Store, UnknownFn, UpdateFn, UserRecord,
+    AccountRecord, ChallengeRecord, Changes, MemoryStore, NewEvent, Store, UnknownFn, UpdateFn, UserIdPage,
+    UserRecord,
 };
 use authward::{Authward, AuthwardOptions, ErrorCode, Event, HashParams, Result};
 
@@ -34,6 +35,9 @@ impl Store for RetryingStore {
     fn list_users(&self, account_id: &str) -> Result<Vec<String>> {
         self.inner.list_users(account_id)
     }
+    fn user_ids_after(&self, after: Option<&str>, limit: usize) -> Result<UserIdPage> {
+        self.inner.user_ids_after(after, limit)
+    }
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
         if let Some(mut copy) = self.inner.get_user(user_id)? {
             let _ = f(&mut copy, &mut Changes::default()); // the first attempt "fails" and is rolled back
@@ -55,6 +59,9 @@ impl Store for RetryingStore {
     }
     fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>> {
         self.inner.init_meta(key, value)
+    }
+    fn set_meta(&self, key: &str, value: Option<&[u8]>) -> Result<()> {
+        self.inner.set_meta(key, value)
     }
 }
 

@@ -23,7 +23,12 @@ struct Env {
 }
 
 fn options(clock: &ManualClock) -> AuthwardOptions {
-    AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, pepper: None }
+    AuthwardOptions {
+        clock: Some(Arc::new(clock.clone())),
+        hash_params: CHEAP,
+        pepper: None,
+        ..AuthwardOptions::default()
+    }
 }
 
 fn memory() -> Env {
@@ -387,7 +392,12 @@ fn outdated_hash_is_upgraded_on_sign_in() {
     let strong = Authward::open(
         &path,
         &[1u8; 32],
-        AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: stronger, pepper: None },
+        AuthwardOptions {
+            clock: Some(Arc::new(clock.clone())),
+            hash_params: stronger,
+            pepper: None,
+            ..AuthwardOptions::default()
+        },
     )
     .unwrap();
     strong.sign_in("alice", PW).unwrap();

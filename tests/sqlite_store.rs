@@ -20,7 +20,12 @@ const PW: &str = "correct horse battery staple";
 const PW_B: &str = "purple elephant dancing quietly";
 
 fn open(path: &Path, clock: &ManualClock) -> Authward {
-    let options = AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, pepper: None };
+    let options = AuthwardOptions {
+        clock: Some(Arc::new(clock.clone())),
+        hash_params: CHEAP,
+        pepper: None,
+        ..AuthwardOptions::default()
+    };
     Authward::open(path, &KEY, options).unwrap()
 }
 
@@ -264,8 +269,12 @@ fn wrong_key_is_crypto_error() {
 fn foreign_or_corrupt_file_is_storage_error_and_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(T0);
-    let options =
-        || AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, pepper: None };
+    let options = || AuthwardOptions {
+        clock: Some(Arc::new(clock.clone())),
+        hash_params: CHEAP,
+        pepper: None,
+        ..AuthwardOptions::default()
+    };
     // not a database at all
     let junk = dir.path().join("junk.db");
     let content: Vec<u8> = (0..10_000u32).map(|i| (i * 31 % 251) as u8).collect();
@@ -358,7 +367,7 @@ fn online_backup_and_store_info() {
     let aw = open(&db, &clock);
     let secret = setup(&aw, &clock);
     let info = aw.store_info().unwrap();
-    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 2, 1, true));
+    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 3, 1, true));
     let copy = dir.path().join("backup.db");
     aw.backup(&copy).unwrap();
     assert_eq!(aw.backup(&copy).unwrap_err().code(), ErrorCode::AlreadyExists);

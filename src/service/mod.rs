@@ -29,6 +29,7 @@
 //!   change.
 
 mod accounts;
+pub mod keys;
 mod passwords;
 pub(crate) mod sealing;
 mod sign_in;
@@ -45,6 +46,7 @@ use data_encoding::BASE64URL_NOPAD;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+pub use self::keys::{MAX_REKEY_BATCH, RekeyProgress};
 pub use self::types::{Enrollment, RequiredAction, SecurityStatus, SignIn, SignInStatus};
 use crate::account::expiry::{enrollment_deadline, expiry};
 use crate::account::lockout::{LockReason, Locked, Reservation};
@@ -72,7 +74,10 @@ pub const DEFAULT_EVENTS_LIMIT: usize = 100;
 pub const MAX_EVENTS: usize = 1000;
 const KEY_CHECK: &str = "key_check";
 const KEY_CHECK_OWNER: &str = "authward-store";
+/// The key check of a store whose rows may lack integrity tags (authward 0.1).
 const KEY_CHECK_PLAINTEXT: &[u8] = b"authward key check v1";
+/// The key check of a store whose every row carries an integrity tag.
+const KEY_CHECK_TAGGED: &[u8] = b"authward key check v2: rows tagged";
 
 /// How to build an [`Authward`].
 #[derive(Clone, Default)]
@@ -83,6 +88,10 @@ pub struct AuthwardOptions {
     pub hash_params: HashParams,
     /// An optional pepper (Argon2 secret input, at most 64 bytes), kept outside the database.
     pub pepper: Option<Vec<u8>>,
+    /// Keys used before the current one (32 bytes each), during a key rotation: secrets and row tags
+    /// made under them still open and verify, and the store's key check may be under one of them.
+    /// New secrets and tags always use the current key; [`Authward::rekey`] moves the old ones.
+    pub previous_keys: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for AuthwardOptions {
@@ -91,6 +100,7 @@ impl std::fmt::Debug for AuthwardOptions {
             .field("clock", &self.clock)
             .field("hash_params", &self.hash_params)
             .field("pepper", &self.pepper.as_ref().map(|_| "<redacted>"))
+            .field("previous_keys", &format_args!("<{} redacted>", self.previous_keys.len()))
             .finish()
     }
 }
@@ -242,11 +252,13 @@ fn generate_recovery_codes() -> Result<(Vec<String>, Vec<String>)> {
 
 impl Authward {
     /// Opens (creating if needed) a SQLite store at `path`. `key` (32 bytes) encrypts TOTP secrets at
-    /// rest; a key other than the one the file was created with is `CRYPTO`. A file that is not an
-    /// authward database is `STORAGE` and is left untouched.
+    /// rest and keys the rows' integrity tags; a key other than the one the file was created with (or
+    /// one of [`AuthwardOptions::previous_keys`]) is `CRYPTO`. A file that is not an authward database
+    /// is `STORAGE` and is left untouched. A store from before row integrity gets its rows tagged
+    /// here, once (see [`keys`]).
     #[cfg(feature = "sqlite")]
     pub fn open(path: impl AsRef<Path>, key: &[u8], options: AuthwardOptions) -> Result<Authward> {
-        let sealer = Sealer::new(key)?;
+        let sealer = Sealer::with_previous(key, &options.previous_keys)?;
         Self::check_options(&options)?;
         let store = crate::store::SqliteStore::open(path)?;
         Self::build(Arc::new(store), sealer, options)
@@ -258,9 +270,10 @@ impl Authward {
         Self::build(Arc::new(MemoryStore::new()), Sealer::random()?, options)
     }
 
-    /// A service over any [`Store`], with a 32-byte key for TOTP secrets.
+    /// A service over any [`Store`], with a 32-byte key for TOTP secrets and row integrity tags (and
+    /// the previous keys of the options).
     pub fn with_store(store: Arc<dyn Store>, key: &[u8], options: AuthwardOptions) -> Result<Authward> {
-        let sealer = Sealer::new(key)?;
+        let sealer = Sealer::with_previous(key, &options.previous_keys)?;
         Self::check_options(&options)?;
         Self::build(store, sealer, options)
     }
@@ -274,24 +287,26 @@ impl Authward {
     }
 
     fn build(store: Arc<dyn Store>, sealer: Sealer, options: AuthwardOptions) -> Result<Authward> {
-        let check = sealer.seal(KEY_CHECK_OWNER, Purpose::KeyCheck, KEY_CHECK_PLAINTEXT)?;
+        // A new store has no rows: it is born "tagged".
+        let check = sealer.seal(KEY_CHECK_OWNER, Purpose::KeyCheck, KEY_CHECK_TAGGED)?;
         let stored = store.init_meta(KEY_CHECK, &check)?;
-        sealer.open(KEY_CHECK_OWNER, Purpose::KeyCheck, &stored).map_err(|_| {
-            Error::Crypto("the key does not match the one this database was created with".into())
-        })?;
         let pepper = options.pepper.map(Zeroizing::new);
         // Unknown users are checked against this hash, so they cost the same as a wrong password.
         let dummy_password = Zeroizing::new(BASE64URL_NOPAD.encode(&crate::random::bytes::<18>()?));
         let dummy_hash =
             hash::hash(&dummy_password, &options.hash_params, pepper.as_deref().map(Vec::as_slice))?;
-        Ok(Authward {
+        let service = Authward {
             store,
             sealer,
             clock: options.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             hash_params: options.hash_params,
             pepper,
             dummy_hash,
-        })
+        };
+        if !service.read_key_check(&stored)? {
+            service.migrate_tags()?;
+        }
+        Ok(service)
     }
 
     /// The keyed hash under which a client is counted (empty for none). `INVALID_ARGUMENT` for a
@@ -339,7 +354,7 @@ impl Authward {
     ) -> Result<()> {
         let now = self.now();
         let mut reservation = None;
-        let reserved = self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+        let reserved = self.update(&snapshot.user_id, &mut |rec, changes| {
             let r = rec.lockout.reserve(policy, client, now).map_err(|l| locked_out(l, now))?;
             log_lock(rec, &r, now, changes);
             reservation = Some(r);
@@ -359,7 +374,7 @@ impl Authward {
         drop(output);
         let now = self.now();
         let mut right = false;
-        self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+        self.update(&snapshot.user_id, &mut |rec, changes| {
             // A password changed meanwhile makes the check void: it stays counted.
             right = ok && rec.password_hash == snapshot.password_hash;
             if right {
@@ -399,6 +414,6 @@ impl Authward {
 
     fn user(&self, user_id: &str) -> Result<UserRecord> {
         check_id("user id", user_id)?;
-        self.store.get_user(user_id)?.ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))
+        self.find_user(user_id)?.ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))
     }
 }

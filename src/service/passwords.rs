@@ -44,7 +44,7 @@ impl Authward {
         by_user: bool,
     ) -> Result<()> {
         let now = self.now();
-        self.store.update_user(&snapshot.user_id, &mut |rec, changes| {
+        self.update(&snapshot.user_id, &mut |rec, changes| {
             if rec.password_hash != snapshot.password_hash {
                 return Err(Error::InvalidState("the password was changed concurrently; try again".into()));
             }
@@ -115,7 +115,7 @@ impl Authward {
     /// Admin: the next sign-in of the user carries `"change_password"` until they change it.
     pub fn require_password_change(&self, user_id: &str) -> Result<()> {
         check_id("user id", user_id)?;
-        self.store.update_user(user_id, &mut |rec, _| {
+        self.update(user_id, &mut |rec, _| {
             rec.must_change_password = true;
             Ok(())
         })?;
@@ -127,7 +127,7 @@ impl Authward {
     pub fn unlock_user(&self, user_id: &str) -> Result<()> {
         check_id("user id", user_id)?;
         let now = self.now();
-        self.store.update_user(user_id, &mut |rec, changes| {
+        self.update(user_id, &mut |rec, changes| {
             rec.lockout.unlock();
             changes.events.push(event(rec, EventKind::Unlocked, now, "by an admin"));
             Ok(())

@@ -43,7 +43,7 @@ impl Authward {
         check_id("user id", user_id)?;
         check_password_arg("password", password)?;
         let client = self.client_key(client)?;
-        let Some(snapshot) = self.store.get_user(user_id)? else {
+        let Some(snapshot) = self.find_user(user_id)? else {
             return self.sign_in_unknown(user_id, password, &client);
         };
         let account = self.account(&snapshot.account_id)?;
@@ -52,7 +52,7 @@ impl Authward {
 
         // 1. Reserve the attempt (or answer the lock, after the same work as any answer).
         let mut reservation = None;
-        let reserved = self.store.update_user(user_id, &mut |rec, changes| {
+        let reserved = self.update(user_id, &mut |rec, changes| {
             let r = rec.lockout.reserve(&lockout, &client, now).map_err(|l| locked_out(l, now))?;
             log_lock(rec, &r, now, changes);
             reservation = Some(r);
@@ -90,7 +90,7 @@ impl Authward {
         let now = self.now();
         let mut right = false;
         let mut challenge_issued = false;
-        let rec = self.store.update_user(user_id, &mut |rec, changes| {
+        let rec = self.update(user_id, &mut |rec, changes| {
             right = ok && rec.password_hash == snapshot.password_hash;
             challenge_issued = false;
             if !right {
@@ -223,7 +223,7 @@ impl Authward {
         let account = self.account(&snapshot.account_id)?;
         let lockout = account.policy.lockout;
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
-        let rec = self.store.update_user(&found.user_id, &mut |rec, changes| {
+        let rec = self.update(&found.user_id, &mut |rec, changes| {
             let client = given_client.clone().unwrap_or_else(|| rec.lockout.challenge_client(&cid));
             if let Some(l) = rec.lockout.lock_for(&client, now) {
                 return Err(locked_out(l, now));

@@ -61,7 +61,7 @@ impl Authward {
             expires_at: self.now() + PENDING_ENROLLMENT_TTL,
         };
         let expires_at = enrollment.expires_at;
-        self.store.update_user(user_id, &mut |rec, _| {
+        self.update(user_id, &mut |rec, _| {
             if rec.totp.is_some() && snapshot.totp.is_none() {
                 // 2FA was turned on meanwhile: this enrolment would now be a replacement without proof.
                 return Err(Error::InvalidState(
@@ -92,7 +92,7 @@ impl Authward {
         if looks_like_code {
             let now = self.now();
             let mut matched = false;
-            self.store.update_user(&snapshot.user_id, &mut |rec, _| {
+            self.update(&snapshot.user_id, &mut |rec, _| {
                 matched = false;
                 if let Some(l) = rec.lockout.lock_for("", now) {
                     return Err(locked_out(l, now));
@@ -138,7 +138,7 @@ impl Authward {
         let (codes, hashes) = generate_recovery_codes()?;
         let now = self.now();
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
-        self.store.update_user(user_id, &mut |rec, changes| {
+        self.update(user_id, &mut |rec, changes| {
             if let Some(l) = rec.lockout.lock_for("", now) {
                 return Err(locked_out(l, now));
             }
@@ -203,7 +203,7 @@ impl Authward {
         }
         self.verify_for_flow(&snapshot, &account.policy, password, EventKind::ReauthenticationFailed)?;
         let now = self.now();
-        self.store.update_user(user_id, &mut |rec, changes| {
+        self.update(user_id, &mut |rec, changes| {
             if rec.totp.is_none() {
                 return Err(Error::InvalidState("two-factor authentication is not enabled".into()));
             }
@@ -227,7 +227,7 @@ impl Authward {
         self.verify_for_flow(&snapshot, &account.policy, password, EventKind::ReauthenticationFailed)?;
         let (codes, hashes) = generate_recovery_codes()?;
         let now = self.now();
-        self.store.update_user(user_id, &mut |rec, changes| {
+        self.update(user_id, &mut |rec, changes| {
             if rec.totp.is_none() {
                 return Err(Error::InvalidState("two-factor authentication is not enabled".into()));
             }
@@ -243,7 +243,7 @@ impl Authward {
     pub fn reset_two_factor(&self, user_id: &str) -> Result<()> {
         check_id("user id", user_id)?;
         let now = self.now();
-        self.store.update_user(user_id, &mut |rec, changes| {
+        self.update(user_id, &mut |rec, changes| {
             let was_on = rec.totp.is_some();
             rec.totp = None;
             rec.pending_totp = None;

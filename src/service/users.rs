@@ -59,7 +59,7 @@ impl Authward {
         }
         let password_hash = hash::hash(password, &self.hash_params, self.pepper())?;
         let now = self.now();
-        let record = UserRecord {
+        let mut record = UserRecord {
             user_id: user_id.to_string(),
             account_id: account_id.to_string(),
             email: email.map(str::to_string),
@@ -74,7 +74,10 @@ impl Authward {
             pending_totp: None,
             recovery_codes: Vec::new(),
             revision: 0,
+            integrity_tag: None,
         };
+        let revision = record.revision;
+        self.tag_row(&mut record, revision);
         self.store.insert_user(&record, &[])
     }
 

@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
-use super::{AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn, UserRecord};
+use super::{
+    AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn, UserIdPage, UserRecord,
+};
 use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -89,10 +91,23 @@ impl Store for MemoryStore {
         Ok(inner.users.values().filter(|u| u.account_id == account_id).map(|u| u.user_id.clone()).collect())
     }
 
+    fn user_ids_after(&self, after: Option<&str>, limit: usize) -> Result<UserIdPage> {
+        use std::ops::Bound;
+        let inner = self.lock()?;
+        let lower = match after {
+            Some(a) => Bound::Excluded(a.to_string()),
+            None => Bound::Unbounded,
+        };
+        let range = inner.users.range::<String, _>((lower, Bound::Unbounded));
+        let remaining = range.clone().count() as u64;
+        Ok(UserIdPage { ids: range.take(limit).map(|(id, _)| id.clone()).collect(), remaining })
+    }
+
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
         let mut inner = self.lock()?;
         let mut record =
             inner.users.get(user_id).cloned().ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
+        let read_revision = record.revision;
         let mut changes = Changes::default();
         f(&mut record, &mut changes)?;
         if let Some(hash) = changes.consume_challenge
@@ -109,7 +124,7 @@ impl Store for MemoryStore {
         if let Some(c) = changes.new_challenge.take() {
             inner.challenges.insert(c.token_hash, c);
         }
-        record.revision += 1;
+        record.revision = read_revision + 1;
         for e in &changes.events {
             inner.log(e);
         }
@@ -174,5 +189,14 @@ impl Store for MemoryStore {
     fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>> {
         let mut inner = self.lock()?;
         Ok(inner.meta.entry(key.to_string()).or_insert_with(|| value.to_vec()).clone())
+    }
+
+    fn set_meta(&self, key: &str, value: Option<&[u8]>) -> Result<()> {
+        let mut inner = self.lock()?;
+        match value {
+            Some(v) => inner.meta.insert(key.to_string(), v.to_vec()),
+            None => inner.meta.remove(key),
+        };
+        Ok(())
     }
 }

@@ -109,8 +109,12 @@ pub struct UserRecord {
     pub pending_totp: Option<PendingTotp>,
     /// Hashes of the unused recovery codes.
     pub recovery_codes: Vec<String>,
-    /// Bumped by the store on every write (compare-and-set guard).
+    /// Bumped by the store on every write (compare-and-set guard): a store writes the revision it read
+    /// plus one, whatever the closure left in this field (the integrity tag is made over that value).
     pub revision: u64,
+    /// The row's integrity tag, made by the service over the fields above (see
+    /// `docs/security.md`); `None` only in rows written before authward 0.2. Stores keep it as given.
+    pub integrity_tag: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -127,6 +131,7 @@ impl std::fmt::Debug for UserRecord {
             .field("pending_totp", &self.pending_totp)
             .field("recovery_codes_left", &self.recovery_codes.len())
             .field("revision", &self.revision)
+            .field("integrity_tag", &self.integrity_tag.as_ref().map(|_| "<tag>"))
             .finish()
     }
 }
@@ -171,6 +176,15 @@ pub struct StoreInfo {
     pub healthy: bool,
 }
 
+/// A page of [`Store::user_ids_after`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserIdPage {
+    /// The ids, ascending.
+    pub ids: Vec<String>,
+    /// How many ids after the cursor the store holds, these included.
+    pub remaining: u64,
+}
+
 /// The closure type of [`Store::update_unknown`].
 pub type UnknownFn<'a> = dyn FnMut(&mut LockoutState) -> Result<()> + 'a;
 
@@ -191,6 +205,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn delete_user(&self, user_id: &str) -> Result<bool>;
     /// Ids of the account's users, sorted.
     fn list_users(&self, account_id: &str) -> Result<Vec<String>>;
+    /// A page of every user id in the store (all accounts), for work over all rows (key rotation, the
+    /// integrity migration): up to `limit` ids greater than `after` (from the first id when `None`),
+    /// ascending in byte order of their UTF-8 (SQLite's `BINARY` collation; PostgreSQL needs
+    /// `ORDER BY user_id COLLATE "C"` and `user_id > $1 COLLATE "C"`), with how many ids greater than
+    /// `after` the store holds in all (this page included), so callers can report progress.
+    fn user_ids_after(&self, after: Option<&str>, limit: usize) -> Result<UserIdPage>;
     /// Atomically reads the user, runs `f`, and (if `f` succeeds) writes the record and applies the
     /// [`Changes`]. `NOT_FOUND` if the user does not exist; if `f` fails nothing is written. A store may
     /// run `f` more than once (e.g. retrying a transaction after a serialization failure): the service's
@@ -220,4 +240,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// Sets a store-wide value only if it is not set yet; returns the value now stored.
     fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>>;
+    /// Sets (`Some`) or removes (`None`) a store-wide value, whatever it was (the key check after a
+    /// rotation, the rotation's progress).
+    fn set_meta(&self, key: &str, value: Option<&[u8]>) -> Result<()>;
 }

@@ -36,7 +36,7 @@ use serde_json::{Value, json};
 
 use super::{
     AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, StoreInfo, TotpRecord, UnknownFn,
-    UpdateFn, UserRecord,
+    UpdateFn, UserIdPage, UserRecord,
 };
 use crate::account::lockout::LockoutState;
 use crate::account::{AccountPolicy, LockoutPolicy};
@@ -46,7 +46,7 @@ use crate::password::policy::PasswordPolicy;
 use crate::totp::{Algorithm, TotpConfig};
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -112,6 +112,10 @@ ALTER TABLE users DROP COLUMN locked_until;
 CREATE TABLE unknown_ids (key TEXT PRIMARY KEY, state TEXT NOT NULL, idle_at INTEGER NOT NULL);
 CREATE INDEX unknown_ids_by_idle ON unknown_ids (idle_at);
 ";
+
+/// Version 3: each user row carries an integrity tag (made by the service, which tags the rows that
+/// have none when it opens the store; see `Authward::open`).
+const SCHEMA_V3: &str = "ALTER TABLE users ADD COLUMN integrity_tag BLOB;";
 
 /// A [`Store`] in a SQLite file (SQLite compiled in via rusqlite's `bundled`).
 #[derive(Debug)]
@@ -253,6 +257,10 @@ impl SqliteStore {
             tx.execute_batch(SCHEMA_V2).map_err(storage)?;
             tx.pragma_update(None, "user_version", 2).map_err(storage)?;
         }
+        if version < 3 {
+            tx.execute_batch(SCHEMA_V3).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 3).map_err(storage)?;
+        }
         tx.commit().map_err(storage)
     }
 
@@ -371,17 +379,17 @@ fn split_lines(text: String) -> Vec<String> {
 const USER_COLUMNS: &str = "user_id, account_id, email, created_at, password_hash, password_changed_at, \
     must_change_password, password_history, credential_version, lockout, totp_secret, totp_config, \
     totp_last_step, totp_enabled_at, pending_secret, pending_config, pending_expires_at, recovery_codes, \
-    revision";
+    revision, integrity_tag";
 
 static SELECT_USER_SQL: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"));
 
 static INSERT_USER_SQL: LazyLock<String> = LazyLock::new(|| {
-    let placeholders = (1..=19).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let placeholders = (1..=20).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     format!("INSERT INTO users ({USER_COLUMNS}) VALUES ({placeholders})")
 });
 
-/// Every column but `user_id` (?1) set from its position; the old revision is ?20 (compare-and-set).
+/// Every column but `user_id` (?1) set from its position; the old revision is ?21 (compare-and-set).
 static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
     let sets = USER_COLUMNS
         .split(", ")
@@ -390,7 +398,7 @@ static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?20")
+    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?21")
 });
 
 /// Raw columns of a user row; parsed outside rusqlite's row callback so errors keep their codes.
@@ -401,6 +409,7 @@ struct RawUser {
     totp: (Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>),
     pending: (Option<Vec<u8>>, Option<String>, Option<i64>),
     revision: i64,
+    integrity_tag: Option<Vec<u8>>,
 }
 
 fn raw_user(r: &Row<'_>) -> rusqlite::Result<RawUser> {
@@ -411,11 +420,12 @@ fn raw_user(r: &Row<'_>) -> rusqlite::Result<RawUser> {
         totp: (r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?),
         pending: (r.get(14)?, r.get(15)?, r.get(16)?),
         revision: r.get(18)?,
+        integrity_tag: r.get(19)?,
     })
 }
 
 fn parse_user(raw: RawUser) -> Result<UserRecord> {
-    let RawUser { ints, texts, email, totp, pending, revision } = raw;
+    let RawUser { ints, texts, email, totp, pending, revision, integrity_tag } = raw;
     let [user_id, account_id, password_hash, history, recovery, lockout] = texts;
     let totp = match totp {
         (Some(sealed_secret), Some(config), last_step, enabled_at) => Some(TotpRecord {
@@ -449,6 +459,7 @@ fn parse_user(raw: RawUser) -> Result<UserRecord> {
         pending_totp,
         recovery_codes: split_lines(recovery),
         revision: to_u64(revision),
+        integrity_tag,
     })
 }
 
@@ -484,6 +495,7 @@ fn user_params(u: &UserRecord) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
         Box::new(pending.map(|p| to_i64(p.expires_at))),
         Box::new(u.recovery_codes.join("\n")),
         Box::new(to_i64(u.revision)),
+        Box::new(&u.integrity_tag),
     ]
 }
 
@@ -557,6 +569,21 @@ impl Store for SqliteStore {
             .map_err(storage)?;
         let rows = stmt.query_map([account_id], |r| r.get(0)).map_err(storage)?;
         rows.collect::<rusqlite::Result<Vec<String>>>().map_err(storage)
+    }
+
+    fn user_ids_after(&self, after: Option<&str>, limit: usize) -> Result<UserIdPage> {
+        let conn = self.lock();
+        // '' sorts before every id (ids are never empty), so one statement serves both cases.
+        let after = after.unwrap_or("");
+        let mut stmt = conn
+            .prepare_cached("SELECT user_id FROM users WHERE user_id > ?1 ORDER BY user_id LIMIT ?2")
+            .map_err(storage)?;
+        let rows = stmt.query_map(params![after, to_i64(limit as u64)], |r| r.get(0)).map_err(storage)?;
+        let ids = rows.collect::<rusqlite::Result<Vec<String>>>().map_err(storage)?;
+        let remaining: i64 = conn
+            .query_row("SELECT count(*) FROM users WHERE user_id > ?1", [after], |r| r.get(0))
+            .map_err(storage)?;
+        Ok(UserIdPage { ids, remaining: to_u64(remaining) })
     }
 
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
@@ -725,5 +752,19 @@ impl Store for SqliteStore {
             tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).map_err(storage)?;
         tx.commit().map_err(storage)?;
         Ok(stored)
+    }
+
+    fn set_meta(&self, key: &str, value: Option<&[u8]>) -> Result<()> {
+        let conn = self.lock();
+        match value {
+            Some(v) => conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, v],
+            ),
+            None => conn.execute("DELETE FROM meta WHERE key = ?1", [key]),
+        }
+        .map(|_| ())
+        .map_err(storage)
     }
 }

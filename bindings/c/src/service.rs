@@ -58,6 +58,7 @@ unsafe fn options_arg(p: *const authward_options) -> Result<AuthwardOptions> {
         // SAFETY: NULL or readable (the caller's promise).
         hash_params: unsafe { hash_params_arg(o.hash_params) },
         pepper: pepper.map(<[u8]>::to_vec),
+        previous_keys: Vec::new(),
     })
 }
 

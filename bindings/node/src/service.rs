@@ -34,6 +34,7 @@ fn core_options(options: Option<AuthwardOptions>) -> authward::Result<authward::
         clock: o.clock.map(|c| Arc::new(c.core()) as Arc<dyn authward::Clock>),
         hash_params: HashParams::to_core(o.hash_params.as_ref())?,
         pepper: o.pepper.map(|p| p.to_vec()),
+        ..authward::AuthwardOptions::default()
     })
 }
 
