@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use authward::service::{Enrollment, Event, SecurityStatus, SignIn};
+use authward::service::{Enrollment, Event, RekeyProgress, SecurityStatus, SignIn};
 use authward::{Authward, AuthwardOptions, Clock};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -23,6 +23,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEnrollment>()?;
     m.add_class::<PySecurityStatus>()?;
     m.add_class::<PyEvent>()?;
+    m.add_class::<PyRekeyProgress>()?;
     Ok(())
 }
 
@@ -30,11 +31,13 @@ fn options(
     clock: Option<&Bound<'_, PyManualClock>>,
     hash_params: Option<PyHashParams>,
     pepper: Option<Vec<u8>>,
+    previous_keys: Option<Vec<Vec<u8>>>,
 ) -> AuthwardOptions {
     AuthwardOptions {
         clock: clock.map(|c| Arc::new(c.get().0.clone()) as Arc<dyn Clock>),
         hash_params: hash_params.map(|p| p.0).unwrap_or_default(),
         pepper,
+        previous_keys: previous_keys.unwrap_or_default(),
     }
 }
 
@@ -58,10 +61,13 @@ impl PyAuthward {
     /// key later makes TOTP checks raise `CryptoError`. `clock` (a `ManualClock`) replaces the system
     /// clock; `hash_params` sets the Argon2 cost of new hashes (older ones are upgraded at sign-in);
     /// `pepper` (at most 64 bytes) is an extra secret mixed into every password hash.
+    /// `previous_keys` (a list of 32-byte keys) are the keys used before `key` during a rotation:
+    /// secrets and row tags made under them still work until `rekey` has moved them to `key`.
     ///
-    /// Raises `InvalidArgumentError` (bad key length or parameters), `StorageError` (not a database, I/O).
+    /// Raises `InvalidArgumentError` (bad key length or parameters), `CryptoError` (neither `key` nor a
+    /// previous key is the store's), `StorageError` (not a database, I/O).
     #[staticmethod]
-    #[pyo3(signature = (path, key, clock = None, hash_params = None, pepper = None))]
+    #[pyo3(signature = (path, key, clock = None, hash_params = None, pepper = None, previous_keys = None))]
     fn open(
         py: Python<'_>,
         path: std::path::PathBuf,
@@ -69,9 +75,10 @@ impl PyAuthward {
         clock: Option<&Bound<'_, PyManualClock>>,
         hash_params: Option<PyHashParams>,
         pepper: Option<Vec<u8>>,
+        previous_keys: Option<Vec<Vec<u8>>>,
     ) -> PyResult<PyAuthward> {
         let key = Zeroizing::new(key);
-        let options = options(clock, hash_params, pepper);
+        let options = options(clock, hash_params, pepper, previous_keys);
         let aw = py.detach(|| Authward::open(&path, &key, options)).map_err(CoreError)?;
         Ok(PyAuthward(Arc::new(aw)))
     }
@@ -85,7 +92,7 @@ impl PyAuthward {
         hash_params: Option<PyHashParams>,
         pepper: Option<Vec<u8>>,
     ) -> PyResult<PyAuthward> {
-        let options = options(clock, hash_params, pepper);
+        let options = options(clock, hash_params, pepper, None);
         let aw = py.detach(|| Authward::in_memory(options)).map_err(CoreError)?;
         Ok(PyAuthward(Arc::new(aw)))
     }
@@ -307,8 +314,54 @@ impl PyAuthward {
         Ok(PySecurityStatus(py.detach(|| self.0.status(&user_id)).map_err(CoreError)?))
     }
 
+    /// Re-seals the TOTP secrets of up to `batch_size` (1–10000) users under the current key and
+    /// re-tags their rows; returns a `RekeyProgress`. Call it until `.finished` (the cursor is kept in
+    /// the store, so calls may be spread over time and processes), then drop `previous_keys`.
+    /// Raises `CryptoError` (a row failed its integrity check), `InvalidArgumentError`, `StorageError`.
+    #[pyo3(signature = (batch_size = 1000))]
+    fn rekey(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = usize_arg)] batch_size: usize,
+    ) -> PyResult<PyRekeyProgress> {
+        Ok(PyRekeyProgress(py.detach(|| self.0.rekey(batch_size)).map_err(CoreError)?))
+    }
+
     fn __repr__(&self) -> String {
         "Authward(...)".to_string()
+    }
+}
+
+/// How far a key rotation (`Authward.rekey`) has come: `done` of `total` users, `finished` once every
+/// row and the key check are under the current key.
+#[pyclass(frozen, name = "RekeyProgress", module = "authward")]
+pub struct PyRekeyProgress(RekeyProgress);
+
+#[pymethods]
+impl PyRekeyProgress {
+    /// Users this pass has brought under the current key.
+    #[getter]
+    fn done(&self) -> u64 {
+        self.0.done
+    }
+    /// Users this pass covers.
+    #[getter]
+    fn total(&self) -> u64 {
+        self.0.total
+    }
+    /// Everything is under the current key: previous keys may be dropped.
+    #[getter]
+    fn finished(&self) -> bool {
+        self.0.finished
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RekeyProgress(done={}, total={}, finished={})",
+            self.0.done,
+            self.0.total,
+            bool_repr(self.0.finished)
+        )
     }
 }
 

@@ -13,6 +13,7 @@ __all__ = [
     "LockoutPolicy",
     "ManualClock",
     "PasswordPolicy",
+    "RekeyProgress",
     "Rule",
     "SecurityStatus",
     "SignIn",
@@ -278,6 +279,15 @@ class Event:
     def detail(self) -> str: ...
 
 @final
+class RekeyProgress:
+    @property
+    def done(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def finished(self) -> bool: ...
+
+@final
 class Authward:
     @staticmethod
     def open(
@@ -286,6 +296,7 @@ class Authward:
         clock: Optional[ManualClock] = None,
         hash_params: Optional[HashParams] = None,
         pepper: Optional[bytes] = None,
+        previous_keys: Optional[list[bytes]] = None,
     ) -> Authward: ...
     @staticmethod
     def in_memory(
@@ -314,3 +325,4 @@ class Authward:
     def reset_two_factor(self, user_id: str) -> None: ...
     def events(self, user_id: str, limit: int = 100) -> list[Event]: ...
     def status(self, user_id: str) -> SecurityStatus: ...
+    def rekey(self, batch_size: int = 1000) -> RekeyProgress: ...
