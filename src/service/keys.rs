@@ -313,7 +313,8 @@ mod tests {
     #[test]
     fn every_covered_field_changes_the_encoding() {
         let base = encode_row(&record(), 7);
-        let edits: Vec<Box<dyn Fn(&mut UserRecord)>> = vec![
+        type Edit = Box<dyn Fn(&mut UserRecord)>;
+        let edits: Vec<Edit> = vec![
             Box::new(|r| r.user_id.push('x')),
             Box::new(|r| r.account_id.push('x')),
             Box::new(|r| r.email = Some(String::new())),
