@@ -1,11 +1,11 @@
 //! Key rotation and row integrity.
 //!
 //! * **Integrity tags.** Every user row carries a tag (HMAC-SHA256 under a key derived from the app
-//!   key, see [`super::sealing`]) over its security-relevant fields and the revision the store writes.
+//!   key, see the sealing module) over its security-relevant fields and the revision the store writes.
 //!   The service checks it whenever it reads a row (snapshots, and first thing in every update
 //!   closure) and makes it last thing in every update closure and at creation, so a row changed
 //!   outside authward (a lowered `last_step`, an old sealed secret, a planted password or recovery-code
-//!   hash) is refused with `CRYPTO` and never used. Every write goes through [`Authward::update`]:
+//!   hash) is refused with `CRYPTO` and never used. Every write goes through `Authward::update`:
 //!   a flow calling `self.store.update_user` directly would write a stale tag and lock the user out.
 //! * **Migration.** Rows written before tags existed have none. The key check value tells whether the
 //!   store's rows are all tagged; while it does not, opening the store tags every untagged row (each in
