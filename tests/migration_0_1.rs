@@ -130,6 +130,21 @@ fn a_0_1_store_migrates_and_its_users_sign_in() {
     assert_eq!(e.code(), ErrorCode::CodeReused);
     assert!(!aw.events("alice", 100).unwrap().is_empty(), "the 0.1 log is kept");
 
+    // rekey() moves the 0.1 (version 1, no key id) sealed secret to version 2.
+    assert!(aw.rekey(10).unwrap().finished);
+    let sealed: Vec<u8> = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT totp_secret FROM users WHERE user_id = 'alice'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sealed[0], 2, "re-sealed with a key id");
+    clock.set(t0 + 7200);
+    let s = aw.sign_in("alice", password).unwrap();
+    let code = totp::code(secret, clock.now(), &TotpConfig::default()).unwrap();
+    assert_eq!(
+        aw.verify_second_factor(s.challenge.as_deref().unwrap(), &code).unwrap().status,
+        SignInStatus::Complete
+    );
+
     // Tags are now required: a row edited by hand is refused.
     drop(aw);
     let conn = Connection::open(&path).unwrap();
