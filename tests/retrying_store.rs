@@ -54,6 +54,9 @@ impl Store for RetryingStore {
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>> {
         self.inner.events(user_id, limit)
     }
+    fn purge_events(&self, before: u64) -> Result<u64> {
+        self.inner.purge_events(before)
+    }
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
         self.inner.get_meta(key)
     }

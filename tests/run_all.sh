@@ -28,6 +28,7 @@ run() {
 }
 
 run "rust (fmt, clippy, tests)" bash tests/run_rust.sh
+run "postgres (conformance, races, faults, TLS)" bash tests/postgres/run.sh
 run "c (header, tests, asan+ubsan, valgrind, examples)" bash bindings/c/tests/run.sh
 run "python (pytest, stubtest, example)" bash bindings/python/run_tests.sh
 run "node (node:test, drift, example)" bash bindings/node/run_tests.sh

@@ -12,9 +12,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** The account-security service over a store (SQLite file or memory). Share one per process. */
 export declare class Authward {
   /**
-   * Opens (creating if needed) a SQLite store at `path`. `key` (32 bytes) encrypts TOTP secrets at
-   * rest: a different key than the file was created with rejects with `CRYPTO`; a file that is not
-   * an authward database with `STORAGE`.
+   * Opens (creating if needed) the store at `path`: a SQLite file, or a `postgres://` /
+   * `postgresql://` URL (a PostgreSQL database shared by many app servers). `key` (32 bytes) encrypts
+   * TOTP secrets at rest: a different key than the store was created with rejects with `CRYPTO`; a
+   * file that is not an authward database, an unreachable server or bad credentials with `STORAGE`.
    */
   static open(path: string, key: Buffer, options?: AuthwardOptions | undefined | null): Promise<Authward>
   /** `Authward.open` on the calling thread. */

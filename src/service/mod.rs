@@ -31,6 +31,7 @@
 mod accounts;
 pub mod keys;
 mod passwords;
+mod retention;
 pub(crate) mod sealing;
 mod sign_in;
 mod status;
@@ -38,7 +39,7 @@ mod two_factor;
 pub mod types;
 mod users;
 
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 use std::path::Path;
 use std::sync::Arc;
 
@@ -251,17 +252,30 @@ fn generate_recovery_codes() -> Result<(Vec<String>, Vec<String>)> {
 }
 
 impl Authward {
-    /// Opens (creating if needed) a SQLite store at `path`. `key` (32 bytes) encrypts TOTP secrets at
-    /// rest and keys the rows' integrity tags; a key other than the one the file was created with (or
-    /// one of [`AuthwardOptions::previous_keys`]) is `CRYPTO`. A file that is not an authward database
-    /// is `STORAGE` and is left untouched. A store from before row integrity gets its rows tagged
-    /// here, once (see [`keys`]).
-    #[cfg(feature = "sqlite")]
-    pub fn open(path: impl AsRef<Path>, key: &[u8], options: AuthwardOptions) -> Result<Authward> {
+    /// Opens (creating if needed) the store at `location`: a file path (SQLite, feature `sqlite`) or a
+    /// `postgres://` / `postgresql://` URL (PostgreSQL, feature `postgres`; see `PostgresStore::open` in
+    /// `store` for the URL's parameters). `key` (32 bytes) encrypts TOTP secrets at rest and keys the
+    /// rows' integrity tags; a key other than the one the store was created with (or one of
+    /// [`AuthwardOptions::previous_keys`]) is `CRYPTO`. A file that is not an authward database is
+    /// `STORAGE` and is left untouched. A store from before row integrity gets its rows tagged here,
+    /// once (see [`keys`]).
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub fn open(location: impl AsRef<Path>, key: &[u8], options: AuthwardOptions) -> Result<Authward> {
         let sealer = Sealer::with_previous(key, &options.previous_keys)?;
         Self::check_options(&options)?;
-        let store = crate::store::SqliteStore::open(path)?;
-        Self::build(Arc::new(store), sealer, options)
+        let location = location.as_ref();
+        #[cfg(feature = "postgres")]
+        if let Some(url) = location.to_str().filter(|l| crate::store::is_postgres_url(l)) {
+            let store = crate::store::PostgresStore::open(url)?;
+            return Self::build(Arc::new(store), sealer, options);
+        }
+        #[cfg(feature = "sqlite")]
+        {
+            let store = crate::store::SqliteStore::open(location)?;
+            Self::build(Arc::new(store), sealer, options)
+        }
+        #[cfg(not(feature = "sqlite"))]
+        Err(Error::invalid("this build of authward opens only postgres:// URLs (feature sqlite is off)"))
     }
 
     /// A service over a [`MemoryStore`] with a random key: for tests and demos.

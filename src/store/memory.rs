@@ -110,10 +110,12 @@ impl Store for MemoryStore {
         let read_revision = record.revision;
         let mut changes = Changes::default();
         f(&mut record, &mut changes)?;
-        if let Some(hash) = changes.consume_challenge
-            && inner.challenges.remove(&hash).is_none()
-        {
-            return Err(Error::ChallengeExpired);
+        if let Some(hash) = changes.consume_challenge {
+            // Only the user's own challenge (as the SQL stores' `… AND user_id = ?`).
+            if inner.challenges.get(&hash).is_none_or(|c| c.user_id != user_id) {
+                return Err(Error::ChallengeExpired);
+            }
+            inner.challenges.remove(&hash);
         }
         if changes.drop_user_challenges {
             inner.challenges.retain(|_, c| c.user_id != user_id);
@@ -170,6 +172,13 @@ impl Store for MemoryStore {
             .take(limit)
             .map(|(_, e)| Event { kind: e.kind, at: e.at, detail: e.detail.clone() })
             .collect())
+    }
+
+    fn purge_events(&self, before: u64) -> Result<u64> {
+        let mut inner = self.lock()?;
+        let n = inner.events.len();
+        inner.events.retain(|(_, e)| e.at >= before);
+        Ok((n - inner.events.len()) as u64)
     }
 
     fn info(&self) -> Result<super::StoreInfo> {

@@ -1,5 +1,5 @@
-//! Where the service keeps its state: the [`Store`] trait and its two implementations,
-//! [`MemoryStore`] and (feature `sqlite`, on by default) [`SqliteStore`].
+//! Where the service keeps its state: the [`Store`] trait and its implementations, [`MemoryStore`],
+//! (feature `sqlite`, on by default) [`SqliteStore`] and (feature `postgres`) [`PostgresStore`].
 //!
 //! A store is deliberately dumb: it keeps records and applies each change to a user atomically. All
 //! decisions (policy, lockout, replay, expiry) are the service's. TOTP secrets reach the store already
@@ -12,14 +12,25 @@
 //! TOTP code exactly one advances `last_step`, and a crash leaves either the old record or the new one.
 //!
 //! **Other databases.** The trait names records, not SQL, so a PostgreSQL (or any transactional) store
-//! fits without touching the flows: `update_user` becomes `BEGIN; SELECT … FOR UPDATE; <closure>;
-//! UPDATE … WHERE revision = $old; …; COMMIT`, the other methods single statements.
+//! fits without touching the flows: [`PostgresStore`]'s `update_user` is `BEGIN; SELECT … FOR UPDATE;
+//! <closure>; UPDATE … WHERE revision = $old; …; COMMIT`, the other methods single statements.
+//!
+//! **Retention.** [`Store::purge_events`] deletes the security log's entries older than a moment; the
+//! service's `purge_events` calls it with the app's retention period.
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod codec;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{
+    PostgresOptions, PostgresStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION, SslMode, is_postgres_url,
+};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -226,6 +237,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;
     /// The user's events and their account's account-wide events since the user's creation, newest first.
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>>;
+    /// Deletes the events (user and account-wide) logged before `before` (unix seconds); returns how many.
+    fn purge_events(&self, before: u64) -> Result<u64>;
     /// Copies the store to a new file at `path` while it stays in use (SQLite's online backup).
     /// Stores without files answer `INVALID_STATE`.
     fn backup(&self, path: &std::path::Path) -> Result<()> {

@@ -32,21 +32,18 @@ use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use serde_json::{Value, json};
 
+use super::codec::{parse_policy, parse_totp_config, policy_json, totp_config_json};
 use super::{
     AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, StoreInfo, TotpRecord, UnknownFn,
     UpdateFn, UserIdPage, UserRecord,
 };
 use crate::account::lockout::LockoutState;
-use crate::account::{AccountPolicy, LockoutPolicy};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind};
-use crate::password::policy::PasswordPolicy;
-use crate::totp::{Algorithm, TotpConfig};
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -116,6 +113,9 @@ CREATE INDEX unknown_ids_by_idle ON unknown_ids (idle_at);
 /// Version 3: each user row carries an integrity tag (made by the service, which tags the rows that
 /// have none when it opens the store; see `Authward::open`).
 const SCHEMA_V3: &str = "ALTER TABLE users ADD COLUMN integrity_tag BLOB;";
+
+/// Version 4: events can be purged by age (retention) without scanning the log.
+const SCHEMA_V4: &str = "CREATE INDEX events_by_time ON events (at);";
 
 /// A [`Store`] in a SQLite file (SQLite compiled in via rusqlite's `bundled`).
 #[derive(Debug)]
@@ -261,6 +261,10 @@ impl SqliteStore {
             tx.execute_batch(SCHEMA_V3).map_err(storage)?;
             tx.pragma_update(None, "user_version", 3).map_err(storage)?;
         }
+        if version < 4 {
+            tx.execute_batch(SCHEMA_V4).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 4).map_err(storage)?;
+        }
         tx.commit().map_err(storage)
     }
 
@@ -277,99 +281,6 @@ fn insert_event(conn: &Connection, e: &NewEvent) -> Result<()> {
     .and_then(|mut s| s.execute(params![e.account_id, e.user_id, e.kind.as_str(), to_i64(e.at), e.detail]))
     .map(|_| ())
     .map_err(storage)
-}
-
-fn totp_config_json(c: &TotpConfig) -> String {
-    json!({"algorithm": c.algorithm.as_str(), "digits": c.digits, "period": c.period, "window": c.window})
-        .to_string()
-}
-
-fn get_u64(v: &Value, key: &str) -> Result<u64> {
-    v.get(key).and_then(Value::as_u64).ok_or_else(|| Error::Storage(format!("stored policy lacks {key}")))
-}
-
-fn get_bool(v: &Value, key: &str) -> Result<bool> {
-    v.get(key).and_then(Value::as_bool).ok_or_else(|| Error::Storage(format!("stored policy lacks {key}")))
-}
-
-fn narrow<T: TryFrom<u64>>(v: u64, key: &str) -> Result<T> {
-    T::try_from(v).map_err(|_| Error::Storage(format!("stored value {key} out of range")))
-}
-
-fn parse_totp_config(text: &str) -> Result<TotpConfig> {
-    let v: Value =
-        serde_json::from_str(text).map_err(|e| Error::Storage(format!("stored TOTP config: {e}")))?;
-    let algorithm = v.get("algorithm").and_then(Value::as_str).unwrap_or("SHA1");
-    Ok(TotpConfig {
-        algorithm: Algorithm::parse(algorithm).map_err(|_| Error::Storage("stored TOTP algorithm".into()))?,
-        digits: narrow(get_u64(&v, "digits")?, "digits")?,
-        period: get_u64(&v, "period")?,
-        window: narrow(get_u64(&v, "window")?, "window")?,
-    })
-}
-
-fn policy_json(p: &AccountPolicy) -> String {
-    let pw = &p.password;
-    json!({
-        "enforce_two_factor": p.enforce_two_factor,
-        "two_factor_grace_days": p.two_factor_grace_days,
-        "password_expiration_days": p.password_expiration_days,
-        "password_expiry_warning_days": p.password_expiry_warning_days,
-        "password": {
-            "min_length": pw.min_length, "max_length": pw.max_length,
-            "require_lowercase": pw.require_lowercase, "require_uppercase": pw.require_uppercase,
-            "require_digit": pw.require_digit, "require_symbol": pw.require_symbol,
-            "min_strength": pw.min_strength, "forbid_user_inputs": pw.forbid_user_inputs, "history": pw.history,
-        },
-        "totp": serde_json::from_str::<Value>(&totp_config_json(&p.totp)).unwrap_or(Value::Null),
-        "lockout": {
-            "max_failures": p.lockout.max_failures,
-            "lockout_seconds": p.lockout.lockout_seconds,
-            "max_lockout_seconds": p.lockout.max_lockout_seconds,
-        },
-    })
-    .to_string()
-}
-
-fn parse_policy(text: &str) -> Result<AccountPolicy> {
-    let v: Value = serde_json::from_str(text).map_err(|e| Error::Storage(format!("stored policy: {e}")))?;
-    let null = Value::Null;
-    let pw = v.get("password").unwrap_or(&null);
-    let lock = v.get("lockout").unwrap_or(&null);
-    let totp = v.get("totp").map(Value::to_string).unwrap_or_default();
-    Ok(AccountPolicy {
-        enforce_two_factor: get_bool(&v, "enforce_two_factor")?,
-        two_factor_grace_days: narrow(get_u64(&v, "two_factor_grace_days")?, "two_factor_grace_days")?,
-        password_expiration_days: match v.get("password_expiration_days").and_then(Value::as_u64) {
-            Some(d) => Some(narrow(d, "password_expiration_days")?),
-            None => None,
-        },
-        password_expiry_warning_days: narrow(
-            get_u64(&v, "password_expiry_warning_days")?,
-            "password_expiry_warning_days",
-        )?,
-        password: PasswordPolicy {
-            min_length: narrow(get_u64(pw, "min_length")?, "min_length")?,
-            max_length: narrow(get_u64(pw, "max_length")?, "max_length")?,
-            require_lowercase: get_bool(pw, "require_lowercase")?,
-            require_uppercase: get_bool(pw, "require_uppercase")?,
-            require_digit: get_bool(pw, "require_digit")?,
-            require_symbol: get_bool(pw, "require_symbol")?,
-            min_strength: narrow(get_u64(pw, "min_strength")?, "min_strength")?,
-            forbid_user_inputs: get_bool(pw, "forbid_user_inputs")?,
-            history: narrow(get_u64(pw, "history")?, "history")?,
-        },
-        totp: parse_totp_config(&totp)?,
-        lockout: LockoutPolicy {
-            max_failures: narrow(get_u64(lock, "max_failures")?, "max_failures")?,
-            lockout_seconds: get_u64(lock, "lockout_seconds")?,
-            // absent in policies stored by 0.1: no growth
-            max_lockout_seconds: match lock.get("max_lockout_seconds") {
-                Some(_) => get_u64(lock, "max_lockout_seconds")?,
-                None => get_u64(lock, "lockout_seconds")?,
-            },
-        },
-    })
 }
 
 fn split_lines(text: String) -> Vec<String> {
@@ -717,6 +628,15 @@ impl Store for SqliteStore {
             out.push(Event { kind, at: to_u64(at), detail });
         }
         Ok(out)
+    }
+
+    fn purge_events(&self, before: u64) -> Result<u64> {
+        let n = self
+            .lock()
+            .prepare_cached("DELETE FROM events WHERE at < ?1")
+            .and_then(|mut s| s.execute([to_i64(before)]))
+            .map_err(storage)?;
+        Ok(n as u64)
     }
 
     fn backup(&self, path: &Path) -> Result<()> {

@@ -70,9 +70,11 @@ pub struct authward_service {
     inner: Authward,
 }
 
-/// Opens (creating if needed) a service over the SQLite file at `path` (UTF-8). `key`: exactly 32 bytes
-/// that encrypt TOTP secrets at rest (a different key than the file was created with is
-/// `AUTHWARD_RESULT_CRYPTO`; a file that is not an authward database is `AUTHWARD_RESULT_STORAGE`).
+/// Opens (creating if needed) a service over the store at `path` (UTF-8): a SQLite file path, or a
+/// `postgres://` / `postgresql://` URL for a PostgreSQL database shared by many app servers (see
+/// docs/postgres.md). `key`: exactly 32 bytes that encrypt TOTP secrets at rest (a different key than
+/// the store was created with is `AUTHWARD_RESULT_CRYPTO`; a file that is not an authward database, an
+/// unreachable server or bad credentials are `AUTHWARD_RESULT_STORAGE`).
 /// `options`: NULL for the defaults. On success `*out_service` receives the handle.
 #[unsafe(no_mangle)]
 #[must_use]
@@ -88,17 +90,19 @@ pub unsafe extern "C" fn authward_service_open(
         // SAFETY: every pointer is NULL or valid (the function's contract).
         let (path, key, options) =
             unsafe { (str_arg(path, "path")?, bytes_arg(key, key_len, "key")?, options_arg(options)?) };
-        #[cfg(feature = "sqlite")]
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
         {
             let inner = Authward::open(path, key, options)?;
             // SAFETY: checked non-NULL, writable.
             unsafe { write_out(out, into_handle(authward_service { inner })) };
             Ok(())
         }
-        #[cfg(not(feature = "sqlite"))]
+        #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
         {
             let _ = (out, path, key, options);
-            Err(authward::Error::InvalidState("authward was built without the sqlite feature".into()))
+            Err(authward::Error::InvalidState(
+                "authward was built without the sqlite and postgres features".into(),
+            ))
         }
     })
 }

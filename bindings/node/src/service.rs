@@ -67,9 +67,10 @@ fn in_memory_work(
 
 #[napi]
 impl Authward {
-    /// Opens (creating if needed) a SQLite store at `path`. `key` (32 bytes) encrypts TOTP secrets at
-    /// rest: a different key than the file was created with rejects with `CRYPTO`; a file that is not
-    /// an authward database with `STORAGE`.
+    /// Opens (creating if needed) the store at `path`: a SQLite file, or a `postgres://` /
+    /// `postgresql://` URL (a PostgreSQL database shared by many app servers). `key` (32 bytes) encrypts
+    /// TOTP secrets at rest: a different key than the store was created with rejects with `CRYPTO`; a
+    /// file that is not an authward database, an unreachable server or bad credentials with `STORAGE`.
     #[napi(strict, ts_return_type = "Promise<Authward>")]
     pub fn open(path: String, key: Buffer, options: Option<AuthwardOptions>) -> AsyncTask<Job<Authward>> {
         Job::spawn(open_work(path, key, options))

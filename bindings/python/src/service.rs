@@ -55,7 +55,8 @@ pub struct PyAuthward(Arc<Authward>);
 
 #[pymethods]
 impl PyAuthward {
-    /// Opens (or creates) the SQLite store at `path`.
+    /// Opens (or creates) the store at `path`: a SQLite file, or a `postgres://` / `postgresql://` URL
+    /// (a PostgreSQL database shared by many app servers; see docs/postgres.md).
     ///
     /// `key` is 32 bytes (keep it outside the database) that encrypt TOTP secrets at rest; a different
     /// key later makes TOTP checks raise `CryptoError`. `clock` (a `ManualClock`) replaces the system
@@ -64,8 +65,9 @@ impl PyAuthward {
     /// `previous_keys` (a list of 32-byte keys) are the keys used before `key` during a rotation:
     /// secrets and row tags made under them still work until `rekey` has moved them to `key`.
     ///
-    /// Raises `InvalidArgumentError` (bad key length or parameters), `CryptoError` (neither `key` nor a
-    /// previous key is the store's), `StorageError` (not a database, I/O).
+    /// Raises `InvalidArgumentError` (bad key length, parameters or URL), `CryptoError` (neither `key`
+    /// nor a previous key is the store's), `StorageError` (not a database, I/O, server unreachable, bad
+    /// credentials).
     #[staticmethod]
     #[pyo3(signature = (path, key, clock = None, hash_params = None, pepper = None, previous_keys = None))]
     fn open(

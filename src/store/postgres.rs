@@ -1,0 +1,662 @@
+//! The PostgreSQL store, for applications with many app servers: every process (and host) opens the
+//! same database and gets the guarantees of the SQLite store across all of them.
+//!
+//! * **Client.** The synchronous `postgres` crate over an `r2d2` pool (one per [`PostgresStore`]); TLS
+//!   through rustls, `sslmode` as in libpq (see [`SslMode`]). No OpenSSL and no libpq.
+//! * **Atomicity.** [`Store::update_user`] is one transaction: `BEGIN; SELECT … FOR UPDATE` (the row lock
+//!   serializes writers of one user on every server), the closure, then one statement that consumes the
+//!   challenge, writes the record with a compare-and-set on `revision` and appends the events, then
+//!   `COMMIT`. A missing challenge or a changed revision rolls everything back. Serialization failures,
+//!   deadlocks and a revision mismatch re-run the closure on a fresh read (the [`Store`] contract allows
+//!   it); a connection that broke before anything was sent is replaced and the call retried.
+//! * **Challenges.** Consumed by `DELETE … WHERE token_hash = $1` inside that transaction: of two servers
+//!   the second finds no row and gets `CHALLENGE_EXPIRED`. Expired ones are purged with `SKIP LOCKED`, so
+//!   housekeeping never waits on (or deadlocks with) another server's sign-in.
+//! * **Faults.** A call whose connection fails (server restart, network) returns `STORAGE`; the pool
+//!   drops the broken connection and opens a new one on the next call. A commit whose answer was lost
+//!   is reported as `STORAGE`: it may or may not have happened, but never half.
+//! * **Schema.** Tables live in their own schema (default `authward`), migrated on open under an advisory
+//!   lock (`schema.rs`); the user record's fields other than its keys are one `jsonb` column
+//!   (`codec.rs`), so new fields need no migration.
+
+mod config;
+mod schema;
+
+use std::time::Duration;
+
+use postgres::types::Type;
+use postgres::{Client, GenericClient, NoTls, Row, Transaction};
+use r2d2::{ManageConnection, Pool, PooledConnection};
+use serde_json::Value;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use self::config::Settings;
+pub use self::config::{PostgresOptions, SslMode, is_postgres_url};
+pub use self::schema::SCHEMA_VERSION;
+use super::codec::{parse_policy, policy_json, user_body, user_from_body};
+use super::{AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn, UserRecord};
+use crate::account::lockout::LockoutState;
+use crate::error::{Error, Result};
+use crate::event::{Event, EventKind};
+
+/// How often `update_user` re-runs after a serialization failure, deadlock or lost compare-and-set.
+const MAX_ATTEMPTS: u32 = 20;
+
+/// A [`Store`] in a PostgreSQL database, shared by any number of processes and hosts.
+pub struct PostgresStore {
+    pool: Pool<Manager>,
+    target: String,
+    schema: String,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore").field("target", &self.target).field("schema", &self.schema).finish()
+    }
+}
+
+/// Opens connections for the pool.
+struct Manager {
+    config: postgres::Config,
+    tls: Option<MakeRustlsConnect>,
+}
+
+impl std::fmt::Debug for Manager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Manager")
+    }
+}
+
+impl Manager {
+    fn open(&self) -> std::result::Result<Client, postgres::Error> {
+        match &self.tls {
+            Some(tls) => self.config.connect(tls.clone()),
+            None => self.config.connect(NoTls),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = Client;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> std::result::Result<Client, postgres::Error> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut Client) -> std::result::Result<(), postgres::Error> {
+        conn.is_valid(Duration::from_secs(5))
+    }
+
+    fn has_broken(&self, conn: &mut Client) -> bool {
+        conn.is_closed()
+    }
+}
+
+fn storage(e: postgres::Error) -> Error {
+    // The client's messages name the server's error or the I/O failure, never the password.
+    match e.as_db_error() {
+        Some(db) => Error::Storage(format!("postgres: {} ({})", db.message(), db.code().code())),
+        None => match std::error::Error::source(&e) {
+            Some(cause) => Error::Storage(format!("postgres: {e}: {cause}")),
+            None => Error::Storage(format!("postgres: {e}")),
+        },
+    }
+}
+
+fn transient(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    matches!(e.code(), Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Why one attempt of `update_user` did not commit.
+enum Failed {
+    /// The connection was gone before `BEGIN` got an answer: nothing was done; retry on another.
+    Reconnect(Error),
+    /// Re-run the closure on a fresh read.
+    Retry(Error),
+    /// Give up with this error.
+    Stop(Error),
+}
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Failed {
+        Failed::Stop(e)
+    }
+}
+
+fn db(e: postgres::Error) -> Failed {
+    if transient(&e) { Failed::Retry(storage(e)) } else { Failed::Stop(storage(e)) }
+}
+
+const SELECT_USER: &str =
+    "SELECT user_id, account_id, created_at, revision, body::text FROM users WHERE user_id = $1";
+
+/// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
+const WRITE_USER: &str =
+    "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
+/// The SQLSTATE `write_user` raises when the challenge to consume is gone.
+const CHALLENGE_GONE: &str = "AW001";
+
+fn parse_user(row: &Row) -> Result<UserRecord> {
+    let body: String = row.get(4);
+    let body: Value =
+        serde_json::from_str(&body).map_err(|e| Error::Storage(format!("stored user body: {e}")))?;
+    user_from_body(row.get(0), row.get(1), to_u64(row.get(2)), to_u64(row.get(3)), &body)
+}
+
+/// The events' columns as arrays, for `unnest`.
+struct EventColumns {
+    account_ids: Vec<String>,
+    user_ids: Vec<Option<String>>,
+    kinds: Vec<String>,
+    ats: Vec<i64>,
+    details: Vec<String>,
+}
+
+impl EventColumns {
+    fn new(events: &[NewEvent]) -> EventColumns {
+        EventColumns {
+            account_ids: events.iter().map(|e| e.account_id.clone()).collect(),
+            user_ids: events.iter().map(|e| e.user_id.clone()).collect(),
+            kinds: events.iter().map(|e| e.kind.as_str().to_string()).collect(),
+            ats: events.iter().map(|e| to_i64(e.at)).collect(),
+            details: events.iter().map(|e| e.detail.clone()).collect(),
+        }
+    }
+
+    fn insert(&self, tx: &mut Transaction<'_>) -> std::result::Result<(), postgres::Error> {
+        if self.kinds.is_empty() {
+            return Ok(());
+        }
+        tx.query_typed(
+            "INSERT INTO events (account_id, user_id, kind, at, detail)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[])",
+            &[
+                (&self.account_ids, Type::TEXT_ARRAY),
+                (&self.user_ids, Type::TEXT_ARRAY),
+                (&self.kinds, Type::TEXT_ARRAY),
+                (&self.ats, Type::INT8_ARRAY),
+                (&self.details, Type::TEXT_ARRAY),
+            ],
+        )
+        .map(|_| ())
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/dbname?sslmode=…`, libpq's
+    /// URL format; authward's options may be given as parameters too, see [`PostgresOptions`]) and
+    /// migrates it. Connection refused, bad credentials and a schema from a newer authward are `STORAGE`
+    /// errors naming the host, database and user, never the password.
+    pub fn open(url: &str) -> Result<PostgresStore> {
+        Self::open_with(url, PostgresOptions::default())
+    }
+
+    /// [`PostgresStore::open`] with options (URL parameters win).
+    pub fn open_with(url: &str, options: PostgresOptions) -> Result<PostgresStore> {
+        let settings = Settings::parse(url, options)?;
+        let target = settings.describe();
+        let manager =
+            Manager { config: settings.config.clone(), tls: settings.tls()?.map(MakeRustlsConnect::new) };
+        let fail = |e: Error| match e {
+            Error::Storage(msg) => Error::Storage(format!("{target}: {msg}")),
+            other => other,
+        };
+        let mut first = manager.open().map_err(|e| fail(storage(e)))?;
+        schema::migrate(&mut first, &settings.options.schema).map_err(fail)?;
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(settings.options.pool_size)
+            .min_idle(Some(0))
+            .test_on_check_out(false)
+            .connection_timeout(settings.options.connect_timeout)
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(manager);
+        Ok(PostgresStore { pool, target, schema: settings.options.schema })
+    }
+
+    /// A pooled connection that is not known to be closed (a server restart closes the idle ones; the
+    /// pool discards them when they come back).
+    fn conn(&self) -> Result<PooledConnection<Manager>> {
+        for _ in 0..=self.pool.max_size() {
+            let conn = self
+                .pool
+                .get()
+                .map_err(|e| Error::Storage(format!("{}: no connection: {e}", self.target)))?;
+            if !conn.is_closed() {
+                return Ok(conn);
+            }
+        }
+        Err(Error::Storage(format!("{}: every pooled connection is closed", self.target)))
+    }
+
+    /// Runs a read (or a single idempotent statement), once more on a fresh connection if the pooled one
+    /// turned out to be broken (e.g. the server restarted while it sat idle).
+    fn run<T>(&self, mut f: impl FnMut(&mut Client) -> std::result::Result<T, postgres::Error>) -> Result<T> {
+        let mut conn = self.conn()?;
+        match f(&mut conn) {
+            Err(e) if e.is_closed() || conn.is_closed() => {
+                drop(conn);
+                let mut conn = self.conn()?;
+                f(&mut conn).map_err(storage)
+            }
+            other => other.map_err(storage),
+        }
+    }
+
+    /// The schema holding the tables.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// One optimistic attempt: a snapshot read and one autocommit `write_user` (two round trips).
+    /// `Ok(None)`: the revision moved on between the two.
+    fn optimistic(
+        &self,
+        client: &mut Client,
+        user_id: &str,
+        f: &mut UpdateFn<'_>,
+    ) -> std::result::Result<Option<UserRecord>, Failed> {
+        let row = client
+            .query_typed_opt(SELECT_USER, &[(&user_id, Type::TEXT)])
+            .map_err(|e| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) })?
+            .ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
+        let record = parse_user(&row)?;
+        write(client, user_id, record, f)
+    }
+
+    /// The attempt that cannot lose the compare-and-set: the row locked for the whole transaction.
+    fn locked(
+        &self,
+        client: &mut Client,
+        user_id: &str,
+        f: &mut UpdateFn<'_>,
+    ) -> std::result::Result<UserRecord, Failed> {
+        let mut tx = client
+            .transaction()
+            .map_err(|e| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) })?;
+        let row = tx
+            .query_typed_opt(&format!("{SELECT_USER} FOR UPDATE"), &[(&user_id, Type::TEXT)])
+            .map_err(db)?
+            .ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
+        let record = parse_user(&row)?;
+        let written = write(&mut tx, user_id, record, f)?;
+        tx.commit().map_err(db)?;
+        written.ok_or_else(|| Failed::Retry(Error::Storage("the user record changed concurrently".into())))
+    }
+}
+
+/// One transaction of `update_unknown`: the row created if missing and locked in one upsert (so two
+/// servers counting the same unknown id take turns), the closure, then the state written back (or
+/// forgotten once idle) together with bounded housekeeping of other idle ids (`SKIP LOCKED`: never waits).
+fn unknown_attempt(
+    client: &mut Client,
+    key: &str,
+    now: u64,
+    f: &mut UnknownFn<'_>,
+) -> std::result::Result<(), Failed> {
+    let mut tx = client
+        .transaction()
+        .map_err(|e| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) })?;
+    let row = tx
+        .query_typed_one(
+            "INSERT INTO unknown_ids (key, state, idle_at) VALUES ($1, '{}', 0)
+             ON CONFLICT (key) DO UPDATE SET idle_at = unknown_ids.idle_at RETURNING state::text",
+            &[(&key, Type::TEXT)],
+        )
+        .map_err(db)?;
+    let mut state = LockoutState::from_json(row.get(0))?;
+    f(&mut state)?;
+    let idle_at = state.idle_at();
+    let housekeeping = "WITH idle AS (
+            DELETE FROM unknown_ids WHERE key IN (SELECT key FROM unknown_ids
+                WHERE idle_at <= $2 AND key <> $1 ORDER BY idle_at LIMIT 16 FOR UPDATE SKIP LOCKED))";
+    let now = to_i64(now);
+    if idle_at > 0 && to_i64(idle_at) > now {
+        let json = state.to_json();
+        tx.query_typed(
+            &format!(
+                "{housekeeping} UPDATE unknown_ids SET state = $3::text::jsonb, idle_at = $4 WHERE key = $1"
+            ),
+            &[(&key, Type::TEXT), (&now, Type::INT8), (&json, Type::TEXT), (&to_i64(idle_at), Type::INT8)],
+        )
+        .map_err(db)?;
+    } else {
+        tx.query_typed(
+            &format!("{housekeeping} DELETE FROM unknown_ids WHERE key = $1"),
+            &[(&key, Type::TEXT), (&now, Type::INT8)],
+        )
+        .map_err(db)?;
+    }
+    tx.commit().map_err(db)
+}
+
+/// Runs the closure on `record` and writes the result with `write_user`.
+fn write(
+    client: &mut impl GenericClient,
+    user_id: &str,
+    mut record: UserRecord,
+    f: &mut UpdateFn<'_>,
+) -> std::result::Result<Option<UserRecord>, Failed> {
+    let expected = record.revision;
+    let mut changes = Changes::default();
+    f(&mut record, &mut changes)?;
+    record.user_id = user_id.to_string();
+    let body = user_body(&record).to_string();
+    let consume = changes.consume_challenge.as_ref().map(|h| &h[..]);
+    let purge = changes.purge_challenges_before.map(to_i64);
+    let new = changes.new_challenge.as_ref();
+    let new_hash = new.map(|c| &c.token_hash[..]);
+    let new_user = new.map(|c| c.user_id.as_str());
+    let new_expires = new.map(|c| to_i64(c.expires_at));
+    let ev = EventColumns::new(&changes.events);
+    let row = client
+        .query_typed_one(
+            WRITE_USER,
+            &[
+                (&user_id, Type::TEXT),
+                (&record.account_id, Type::TEXT),
+                (&to_i64(record.created_at), Type::INT8),
+                (&to_i64(expected), Type::INT8),
+                (&body, Type::TEXT),
+                (&consume, Type::BYTEA),
+                (&changes.drop_user_challenges, Type::BOOL),
+                (&purge, Type::INT8),
+                (&new_hash, Type::BYTEA),
+                (&new_user, Type::TEXT),
+                (&new_expires, Type::INT8),
+                (&ev.account_ids, Type::TEXT_ARRAY),
+                (&ev.user_ids, Type::TEXT_ARRAY),
+                (&ev.kinds, Type::TEXT_ARRAY),
+                (&ev.ats, Type::INT8_ARRAY),
+                (&ev.details, Type::TEXT_ARRAY),
+            ],
+        )
+        .map_err(|e| {
+            if e.code().is_some_and(|c| c.code() == CHALLENGE_GONE) {
+                Failed::Stop(Error::ChallengeExpired)
+            } else {
+                db(e)
+            }
+        })?;
+    let written: i32 = row.get(0);
+    if written != 1 {
+        return Ok(None);
+    }
+    record.revision = expected + 1;
+    Ok(Some(record))
+}
+
+impl Store for PostgresStore {
+    fn get_account(&self, account_id: &str) -> Result<Option<AccountRecord>> {
+        let row = self.run(|c| {
+            c.query_typed_opt(
+                "SELECT policy::text, enforced_since FROM accounts WHERE account_id = $1",
+                &[(&account_id, Type::TEXT)],
+            )
+        })?;
+        row.map(|r| {
+            Ok(AccountRecord {
+                account_id: account_id.to_string(),
+                policy: parse_policy(r.get(0))?,
+                enforced_since: r.get::<_, Option<i64>>(1).map(to_u64),
+            })
+        })
+        .transpose()
+    }
+
+    fn put_account(&self, record: &AccountRecord, event: &NewEvent) -> Result<()> {
+        let policy = policy_json(&record.policy);
+        let since = record.enforced_since.map(to_i64);
+        let ev = EventColumns::new(std::slice::from_ref(event));
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(storage)?;
+        tx.query_typed(
+            "INSERT INTO accounts (account_id, policy, enforced_since) VALUES ($1, $2::text::jsonb, $3)
+             ON CONFLICT (account_id) DO UPDATE SET policy = excluded.policy, enforced_since = excluded.enforced_since",
+            &[(&record.account_id, Type::TEXT), (&policy, Type::TEXT), (&since, Type::INT8)],
+        )
+        .map_err(storage)?;
+        ev.insert(&mut tx).map_err(storage)?;
+        tx.commit().map_err(storage)
+    }
+
+    fn insert_user(&self, user: &UserRecord, events: &[NewEvent]) -> Result<()> {
+        let body = user_body(user).to_string();
+        let ev = EventColumns::new(events);
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(storage)?;
+        let n = tx
+            .query_typed(
+                "INSERT INTO users (user_id, account_id, created_at, revision, body)
+                 VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (user_id) DO NOTHING RETURNING 1",
+                &[
+                    (&user.user_id, Type::TEXT),
+                    (&user.account_id, Type::TEXT),
+                    (&to_i64(user.created_at), Type::INT8),
+                    (&to_i64(user.revision), Type::INT8),
+                    (&body, Type::TEXT),
+                ],
+            )
+            .map_err(storage)?
+            .len();
+        if n == 0 {
+            return Err(Error::AlreadyExists(format!("user {:?}", user.user_id)));
+        }
+        ev.insert(&mut tx).map_err(storage)?;
+        tx.commit().map_err(storage)
+    }
+
+    fn get_user(&self, user_id: &str) -> Result<Option<UserRecord>> {
+        let row = self.run(|c| c.query_typed_opt(SELECT_USER, &[(&user_id, Type::TEXT)]))?;
+        row.as_ref().map(parse_user).transpose()
+    }
+
+    fn delete_user(&self, user_id: &str) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(storage)?;
+        tx.query_typed("DELETE FROM events WHERE user_id = $1", &[(&user_id, Type::TEXT)])
+            .map_err(storage)?;
+        // Challenges go with the user (ON DELETE CASCADE).
+        let n = tx
+            .query_typed("DELETE FROM users WHERE user_id = $1 RETURNING 1", &[(&user_id, Type::TEXT)])
+            .map_err(storage)?
+            .len();
+        tx.commit().map_err(storage)?;
+        Ok(n > 0)
+    }
+
+    fn list_users(&self, account_id: &str) -> Result<Vec<String>> {
+        let rows = self.run(|c| {
+            c.query_typed(
+                "SELECT user_id FROM users WHERE account_id = $1 ORDER BY user_id",
+                &[(&account_id, Type::TEXT)],
+            )
+        })?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        // First optimistically (two round trips); if another server wrote the user in between, with the
+        // row locked (which cannot lose again). A failure after the write was sent (the commit's answer
+        // lost included) is not retried: it may have committed, and running the closure again would
+        // apply it twice.
+        let mut last = Error::Storage("no attempt".into());
+        let mut reconnected = false;
+        let mut optimistic = true;
+        let mut attempt = 0;
+        while attempt < MAX_ATTEMPTS {
+            let mut conn = self.conn()?;
+            let outcome = if optimistic {
+                self.optimistic(&mut conn, user_id, f).map(|r| r.ok_or(()))
+            } else {
+                self.locked(&mut conn, user_id, f).map(Ok)
+            };
+            match outcome {
+                Ok(Ok(record)) => return Ok(record),
+                Ok(Err(())) => optimistic = false,
+                Err(Failed::Stop(e)) => return Err(e),
+                Err(Failed::Reconnect(e)) if !reconnected => {
+                    reconnected = true;
+                    last = e;
+                }
+                Err(Failed::Reconnect(e)) => return Err(e),
+                Err(Failed::Retry(e)) => {
+                    last = e;
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_micros(100 << attempt.min(6)));
+                }
+            }
+        }
+        Err(last)
+    }
+
+    fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()> {
+        let mut last = Error::Storage("no attempt".into());
+        for attempt in 0..MAX_ATTEMPTS {
+            let mut conn = self.conn()?;
+            match unknown_attempt(&mut conn, key, now, f) {
+                Ok(()) => return Ok(()),
+                Err(Failed::Retry(e)) => {
+                    last = e;
+                    std::thread::sleep(Duration::from_micros(100 << attempt.min(6)));
+                }
+                Err(Failed::Reconnect(e)) if attempt == 0 => last = e,
+                Err(Failed::Reconnect(e) | Failed::Stop(e)) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
+        let hash = &token_hash[..];
+        let row = self.run(|c| {
+            c.query_typed_opt(
+                "SELECT user_id, expires_at FROM challenges WHERE token_hash = $1",
+                &[(&hash, Type::BYTEA)],
+            )
+        })?;
+        Ok(row.map(|r| ChallengeRecord {
+            token_hash: *token_hash,
+            user_id: r.get(0),
+            expires_at: to_u64(r.get(1)),
+        }))
+    }
+
+    fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>> {
+        let user = self.run(|c| {
+            c.query_typed_opt(
+                "SELECT account_id, created_at FROM users WHERE user_id = $1",
+                &[(&user_id, Type::TEXT)],
+            )
+        })?;
+        let Some(user) = user else {
+            return Err(Error::NotFound(format!("user {user_id:?}")));
+        };
+        let (account_id, created_at): (String, i64) = (user.get(0), user.get(1));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // Two index scans (the user's events, the account's account-wide ones) merged: never a scan of
+        // the whole log, however large it grows.
+        let rows = self.run(|c| {
+            c.query_typed(
+                "(SELECT id, kind, at, detail FROM events WHERE user_id = $1 ORDER BY id DESC LIMIT $4)
+                 UNION ALL
+                 (SELECT id, kind, at, detail FROM events
+                  WHERE user_id IS NULL AND account_id = $2 AND at >= $3 ORDER BY id DESC LIMIT $4)
+                 ORDER BY id DESC LIMIT $4",
+                &[
+                    (&user_id, Type::TEXT),
+                    (&account_id, Type::TEXT),
+                    (&created_at, Type::INT8),
+                    (&limit, Type::INT8),
+                ],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get(1);
+                let kind = EventKind::parse(&kind)
+                    .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
+                Ok(Event { kind, at: to_u64(r.get(2)), detail: r.get(3) })
+            })
+            .collect()
+    }
+
+    fn purge_events(&self, before: u64) -> Result<u64> {
+        let before = to_i64(before);
+        self.run(|c| c.execute("DELETE FROM events WHERE at < $1", &[&before]))
+    }
+
+    fn user_ids_after(&self, after: Option<&str>, limit: usize) -> Result<super::UserIdPage> {
+        // '' sorts before every id (ids are never empty); byte order as SQLite's BINARY collation.
+        let after = after.unwrap_or("");
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.run(|c| {
+            c.query_typed(
+                "SELECT user_id, count(*) OVER () FROM users WHERE user_id > $1 COLLATE \"C\"
+                 ORDER BY user_id COLLATE \"C\" LIMIT $2",
+                &[(&after, Type::TEXT), (&limit, Type::INT8)],
+            )
+        })?;
+        let remaining = match rows.first() {
+            Some(r) => to_u64(r.get(1)),
+            None => 0,
+        };
+        Ok(super::UserIdPage { ids: rows.iter().map(|r| r.get(0)).collect(), remaining })
+    }
+
+    fn set_meta(&self, key: &str, value: Option<&[u8]>) -> Result<()> {
+        match value {
+            Some(v) => self.run(|c| {
+                c.query_typed(
+                    "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    &[(&key, Type::TEXT), (&v, Type::BYTEA)],
+                )
+            }),
+            None => self.run(|c| c.query_typed("DELETE FROM meta WHERE key = $1", &[(&key, Type::TEXT)])),
+        }
+        .map(|_| ())
+    }
+
+    fn info(&self) -> Result<super::StoreInfo> {
+        let row = self.run(|c| {
+            c.query_typed_one(
+                "SELECT (SELECT coalesce(max(version), 0) FROM schema_migrations), (SELECT count(*) FROM users)",
+                &[],
+            )
+        })?;
+        Ok(super::StoreInfo {
+            backend: "postgres",
+            schema_version: u32::try_from(row.get::<_, i32>(0)).unwrap_or(0),
+            users: to_u64(row.get(1)),
+            healthy: true,
+        })
+    }
+
+    fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let row =
+            self.run(|c| c.query_typed_opt("SELECT value FROM meta WHERE key = $1", &[(&key, Type::TEXT)]))?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn init_meta(&self, key: &str, value: &[u8]) -> Result<Vec<u8>> {
+        let row = self.run(|c| {
+            c.query_typed_one(
+                "WITH i AS (INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value)
+                 SELECT value FROM i UNION ALL SELECT value FROM meta WHERE key = $1 LIMIT 1",
+                &[(&key, Type::TEXT), (&value, Type::BYTEA)],
+            )
+        })?;
+        Ok(row.get(0))
+    }
+}

@@ -1,0 +1,414 @@
+//! One store conformance suite: the same cases run over `MemoryStore`, `SqliteStore` and (when a server
+//! is available, see tests/support/pg.rs) `PostgresStore`, so the three cannot drift. Each case takes a
+//! fresh, empty store.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+#[path = "support/invariants.rs"]
+mod invariants;
+#[path = "support/pg.rs"]
+mod pg;
+
+use invariants::{T0, check_invariants, counter_update, counter_user, ev, full_user, plain_user};
+
+use std::sync::{Arc, Barrier};
+
+#[cfg(feature = "postgres")]
+use authward::store::PostgresStore;
+use authward::store::{AccountRecord, ChallengeRecord, MemoryStore, SqliteStore, Store};
+use authward::totp::{self, TotpConfig};
+use authward::{
+    AccountPolicy, Algorithm, Authward, AuthwardOptions, Error, ErrorCode, EventKind, HashParams,
+};
+use authward::{ManualClock, SignInStatus};
+
+type Factory = Box<dyn Fn() -> Arc<dyn Store>>;
+
+/// The stores under test, each as a factory of fresh empty stores.
+fn stores() -> Vec<(&'static str, Factory)> {
+    let mut out: Vec<(&'static str, Factory)> = vec![
+        ("memory", Box::new(|| Arc::new(MemoryStore::new()) as Arc<dyn Store>)),
+        (
+            "sqlite",
+            Box::new(|| {
+                let dir = tempfile::tempdir().unwrap();
+                let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+                std::mem::forget(dir); // kept until the process ends
+                Arc::new(store) as Arc<dyn Store>
+            }),
+        ),
+    ];
+    #[cfg(not(feature = "postgres"))]
+    eprintln!("PostgreSQL conformance cases SKIPPED: built without the postgres feature");
+    #[cfg(feature = "postgres")]
+    if let Some(url) = pg::url() {
+        out.push((
+            "postgres",
+            Box::new(move || {
+                Arc::new(PostgresStore::open(&pg::fresh_url(&url, "conf")).unwrap()) as Arc<dyn Store>
+            }),
+        ));
+    }
+    out
+}
+
+/// Runs `case` over every store, naming the store in a failure.
+fn each(case: fn(Arc<dyn Store>)) {
+    for (name, make) in stores() {
+        let store = make();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| case(store)));
+        if let Err(e) = result {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
+            panic!("store {name}: {}", msg.unwrap_or_default());
+        }
+    }
+}
+
+fn challenge(n: u8, user_id: &str, expires_at: u64) -> ChallengeRecord {
+    ChallengeRecord { token_hash: [n; 32], user_id: user_id.into(), expires_at }
+}
+
+fn code(e: &Error) -> ErrorCode {
+    e.code()
+}
+
+#[test]
+fn records_round_trip_with_every_field() {
+    each(|s: Arc<dyn Store>| {
+        let alice = full_user("alice", "acme");
+        s.insert_user(&alice, &[ev(Some("alice"), "acme", EventKind::PasswordChanged, T0, "created")])
+            .unwrap();
+        assert_eq!(s.get_user("alice").unwrap().as_ref(), Some(&alice));
+        let bob = plain_user("bob", "acme");
+        s.insert_user(&bob, &[]).unwrap();
+        assert_eq!(s.get_user("bob").unwrap().as_ref(), Some(&bob));
+        // Unicode and quotes survive.
+        let odd = plain_user("o'hara \"ü\" 名前", "acme");
+        s.insert_user(&odd, &[]).unwrap();
+        assert_eq!(s.get_user("o'hara \"ü\" 名前").unwrap().as_ref(), Some(&odd));
+        assert_eq!(s.get_user("nobody").unwrap(), None);
+        s.insert_user(&plain_user("carol", "other"), &[]).unwrap();
+        assert_eq!(s.list_users("acme").unwrap(), vec!["alice", "bob", "o'hara \"ü\" 名前"]);
+        assert_eq!(s.list_users("other").unwrap(), vec!["carol"]);
+        assert!(s.list_users("none").unwrap().is_empty());
+    });
+}
+
+#[test]
+fn inserting_a_taken_id_changes_nothing() {
+    each(|s: Arc<dyn Store>| {
+        let alice = full_user("alice", "acme");
+        s.insert_user(&alice, &[]).unwrap();
+        let other = plain_user("alice", "evil");
+        let err =
+            s.insert_user(&other, &[ev(Some("alice"), "evil", EventKind::SignIn, T0, "x")]).unwrap_err();
+        assert_eq!(code(&err), ErrorCode::AlreadyExists);
+        assert_eq!(s.get_user("alice").unwrap().as_ref(), Some(&alice));
+        assert!(s.events("alice", 10).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn updates_write_everything_or_nothing() {
+    each(|s: Arc<dyn Store>| {
+        s.insert_user(&plain_user("alice", "acme"), &[]).unwrap();
+        let before = s.get_user("alice").unwrap().unwrap();
+        let after = s
+            .update_user("alice", &mut |rec, changes| {
+                rec.password_hash = "new".into();
+                rec.totp = full_user("x", "y").totp;
+                changes.events.push(ev(Some("alice"), "acme", EventKind::PasswordChanged, T0 + 5, "one"));
+                changes.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0 + 5, "two"));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(after.revision, before.revision + 1);
+        assert_eq!(s.get_user("alice").unwrap().unwrap(), after);
+        let kinds: Vec<_> = s.events("alice", 10).unwrap().into_iter().map(|e| e.detail).collect();
+        assert_eq!(kinds, vec!["two", "one"]);
+
+        // A failing closure writes nothing: not the record, not its events, not its challenge.
+        let err = s
+            .update_user("alice", &mut |rec, changes| {
+                rec.password_hash = "lost".into();
+                changes.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0 + 6, "lost"));
+                changes.new_challenge = Some(challenge(1, "alice", T0 + 300));
+                Err(Error::InvalidCode)
+            })
+            .unwrap_err();
+        assert_eq!(code(&err), ErrorCode::InvalidCode);
+        assert_eq!(s.get_user("alice").unwrap().unwrap(), after);
+        assert_eq!(s.events("alice", 10).unwrap().len(), 2);
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), None);
+
+        let err = s.update_user("nobody", &mut |_, _| Ok(())).unwrap_err();
+        assert_eq!(code(&err), ErrorCode::NotFound);
+    });
+}
+
+#[test]
+fn challenges_are_created_consumed_once_dropped_and_purged() {
+    each(|s: Arc<dyn Store>| {
+        s.insert_user(&plain_user("alice", "acme"), &[]).unwrap();
+        s.insert_user(&plain_user("bob", "acme"), &[]).unwrap();
+        s.update_user("alice", &mut |_, c| {
+            c.new_challenge = Some(challenge(1, "alice", T0 + 300));
+            Ok(())
+        })
+        .unwrap();
+        s.update_user("bob", &mut |_, c| {
+            c.new_challenge = Some(challenge(2, "bob", T0 + 10));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), Some(challenge(1, "alice", T0 + 300)));
+
+        // Consumed once; the second consumption fails and writes nothing.
+        s.update_user("alice", &mut |rec, c| {
+            rec.credential_version = 1000;
+            c.consume_challenge = Some([1; 32]);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), None);
+        let rev = s.get_user("alice").unwrap().unwrap().revision;
+        let err = s
+            .update_user("alice", &mut |rec, c| {
+                rec.credential_version = 99;
+                c.consume_challenge = Some([1; 32]);
+                c.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0, "replayed"));
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(code(&err), ErrorCode::ChallengeExpired);
+        let rec = s.get_user("alice").unwrap().unwrap();
+        assert_eq!((rec.revision, rec.credential_version), (rev, 1000));
+        assert!(s.events("alice", 10).unwrap().is_empty());
+
+        // Another user's challenge cannot be consumed through alice.
+        let err = s
+            .update_user("alice", &mut |_, c| {
+                c.consume_challenge = Some([2; 32]);
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(code(&err), ErrorCode::ChallengeExpired);
+        assert!(s.get_challenge(&[2; 32]).unwrap().is_some());
+
+        // Purging removes expired challenges of any user, and only those.
+        s.update_user("alice", &mut |_, c| {
+            c.new_challenge = Some(challenge(3, "alice", T0 + 300));
+            c.purge_challenges_before = Some(T0 + 100);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.get_challenge(&[2; 32]).unwrap(), None);
+        assert!(s.get_challenge(&[3; 32]).unwrap().is_some());
+
+        // Dropping the user's challenges; deleting a user removes theirs.
+        s.update_user("alice", &mut |_, c| {
+            c.drop_user_challenges = true;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.get_challenge(&[3; 32]).unwrap(), None);
+        s.update_user("bob", &mut |_, c| {
+            c.new_challenge = Some(challenge(4, "bob", T0 + 300));
+            Ok(())
+        })
+        .unwrap();
+        assert!(s.delete_user("bob").unwrap());
+        assert_eq!(s.get_challenge(&[4; 32]).unwrap(), None);
+    });
+}
+
+#[test]
+fn events_are_per_user_newest_first_with_account_events_since_creation() {
+    each(|s: Arc<dyn Store>| {
+        s.put_account(
+            &AccountRecord {
+                account_id: "acme".into(),
+                policy: AccountPolicy::default(),
+                enforced_since: None,
+            },
+            &ev(None, "acme", EventKind::PolicyChanged, T0 - 10, "before alice"),
+        )
+        .unwrap();
+        s.insert_user(
+            &plain_user("alice", "acme"),
+            &[ev(Some("alice"), "acme", EventKind::PasswordChanged, T0, "0")],
+        )
+        .unwrap();
+        s.insert_user(&plain_user("bob", "acme"), &[ev(Some("bob"), "acme", EventKind::SignIn, T0, "bob's")])
+            .unwrap();
+        for i in 1..=5 {
+            s.update_user("alice", &mut |_, c| {
+                c.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0 + i, &i.to_string()));
+                Ok(())
+            })
+            .unwrap();
+        }
+        s.put_account(
+            &AccountRecord {
+                account_id: "acme".into(),
+                policy: AccountPolicy::default(),
+                enforced_since: Some(T0),
+            },
+            &ev(None, "acme", EventKind::PolicyChanged, T0 + 6, "policy"),
+        )
+        .unwrap();
+        s.put_account(
+            &AccountRecord {
+                account_id: "other".into(),
+                policy: AccountPolicy::default(),
+                enforced_since: None,
+            },
+            &ev(None, "other", EventKind::PolicyChanged, T0 + 7, "other account"),
+        )
+        .unwrap();
+        let details: Vec<String> = s.events("alice", 100).unwrap().into_iter().map(|e| e.detail).collect();
+        assert_eq!(details, vec!["policy", "5", "4", "3", "2", "1", "0"]);
+        let first = &s.events("alice", 2).unwrap();
+        assert_eq!(first.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(), vec!["policy", "5"]);
+        assert_eq!((first[1].kind, first[1].at), (EventKind::SignIn, T0 + 5));
+        assert_eq!(code(&s.events("nobody", 10).unwrap_err()), ErrorCode::NotFound);
+
+        // Retention: events before the moment go (user and account-wide), the rest stay.
+        assert_eq!(s.purge_events(T0 + 3).unwrap(), 5); // before alice, 0, bob's, 1, 2
+        let details: Vec<String> = s.events("alice", 100).unwrap().into_iter().map(|e| e.detail).collect();
+        assert_eq!(details, vec!["policy", "5", "4", "3"]);
+        assert!(s.events("bob", 100).unwrap().iter().all(|e| e.detail == "policy"));
+        assert_eq!(s.purge_events(T0 + 3).unwrap(), 0);
+
+        // Deleting a user deletes their events, not the account's.
+        assert!(s.delete_user("alice").unwrap());
+        assert!(!s.delete_user("alice").unwrap());
+        s.insert_user(&plain_user("alice", "acme"), &[]).unwrap();
+        let details: Vec<String> = s.events("alice", 100).unwrap().into_iter().map(|e| e.detail).collect();
+        assert_eq!(details, vec!["policy"]);
+    });
+}
+
+#[test]
+fn accounts_and_meta() {
+    each(|s: Arc<dyn Store>| {
+        assert_eq!(s.get_account("acme").unwrap(), None);
+        let mut policy = AccountPolicy::default();
+        policy.enforce_two_factor = true;
+        policy.password_expiration_days = Some(90);
+        policy.lockout.max_failures = 7;
+        policy.totp = TotpConfig { algorithm: Algorithm::Sha512, digits: 7, period: 45, window: 0 };
+        let rec = AccountRecord { account_id: "acme".into(), policy, enforced_since: Some(T0) };
+        s.put_account(&rec, &ev(None, "acme", EventKind::PolicyChanged, T0, "p")).unwrap();
+        assert_eq!(s.get_account("acme").unwrap().as_ref(), Some(&rec));
+        let replaced = AccountRecord {
+            account_id: "acme".into(),
+            policy: AccountPolicy::default(),
+            enforced_since: None,
+        };
+        s.put_account(&replaced, &ev(None, "acme", EventKind::PolicyChanged, T0, "p")).unwrap();
+        assert_eq!(s.get_account("acme").unwrap().as_ref(), Some(&replaced));
+
+        assert_eq!(s.get_meta("k").unwrap(), None);
+        assert_eq!(s.init_meta("k", b"first").unwrap(), b"first");
+        assert_eq!(s.init_meta("k", b"second").unwrap(), b"first");
+        assert_eq!(s.get_meta("k").unwrap().as_deref(), Some(&b"first"[..]));
+    });
+}
+
+#[test]
+fn concurrent_updates_lose_nothing_and_a_challenge_is_consumed_once() {
+    each(|s: Arc<dyn Store>| {
+        counter_user(&*s, "alice");
+        let threads = 8;
+        let per_thread = 25;
+        let barrier = Barrier::new(threads);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    barrier.wait();
+                    for _ in 0..per_thread {
+                        counter_update(&*s, "alice").unwrap();
+                    }
+                });
+            }
+        });
+        let rec = s.get_user("alice").unwrap().unwrap();
+        assert_eq!(rec.credential_version, (threads * per_thread) as u64);
+        check_invariants(&*s, &["alice"]);
+
+        for round in 0..10u8 {
+            s.update_user("alice", &mut |_, c| {
+                c.new_challenge = Some(challenge(100 + round, "alice", T0 + 300));
+                Ok(())
+            })
+            .unwrap();
+            let barrier = Barrier::new(threads);
+            let wins: usize = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            barrier.wait();
+                            match s.update_user("alice", &mut |_, c| {
+                                c.consume_challenge = Some([100 + round; 32]);
+                                Ok(())
+                            }) {
+                                Ok(_) => 1,
+                                Err(e) => {
+                                    assert_eq!(code(&e), ErrorCode::ChallengeExpired);
+                                    0
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).sum()
+            });
+            assert_eq!(wins, 1, "round {round}");
+        }
+    });
+}
+
+#[test]
+fn the_service_runs_its_flows_over_every_store() {
+    each(|s: Arc<dyn Store>| {
+        let clock = ManualClock::new(T0);
+        let options = AuthwardOptions {
+            clock: Some(Arc::new(clock.clone())),
+            hash_params: HashParams { memory_kib: 256, iterations: 1, parallelism: 1 },
+            ..AuthwardOptions::default()
+        };
+        let aw = Authward::with_store(s, &[3u8; 32], options).unwrap();
+        aw.create_user("alice", "acme", "correct horse battery staple", Some("a@example.com")).unwrap();
+        let e = aw.begin_totp_enrollment("alice", "ACME").unwrap();
+        let cfg = TotpConfig::default();
+        let codes = aw.confirm_totp_enrollment("alice", &totp::code(&e.secret, T0, &cfg).unwrap()).unwrap();
+        clock.advance(30);
+        let si = aw.sign_in("alice", "correct horse battery staple").unwrap();
+        assert_eq!(si.status, SignInStatus::SecondFactorRequired);
+        let ch = si.challenge.clone().unwrap();
+        assert_eq!(
+            aw.verify_second_factor(&ch, "000000").map(|_| ()).unwrap_err().code(),
+            ErrorCode::InvalidCode
+        );
+        let ok = aw.verify_second_factor(&ch, &totp::code(&e.secret, clock.now(), &cfg).unwrap()).unwrap();
+        assert_eq!(ok.status, SignInStatus::Complete);
+        assert_eq!(
+            aw.verify_second_factor(&ch, &codes[0]).map(|_| ()).unwrap_err().code(),
+            ErrorCode::ChallengeExpired
+        );
+        let si = aw.sign_in("alice", "correct horse battery staple").unwrap();
+        assert_eq!(
+            aw.verify_second_factor(si.challenge.as_ref().unwrap(), &codes[0]).unwrap().status,
+            SignInStatus::Complete
+        );
+        assert_eq!(aw.status("alice").unwrap().recovery_codes_left, 9);
+        clock.advance(86_400 * 40);
+        aw.sign_in("alice", "wrong password").map(|_| ()).unwrap_err();
+        assert!(aw.purge_events(30).unwrap() >= 3);
+        let kinds: Vec<_> = aw.events("alice", 100).unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec![EventKind::SignInFailed]);
+    });
+}
