@@ -3,11 +3,13 @@
 //!
 //! * **Client.** The synchronous `postgres` crate over an `r2d2` pool (one per [`PostgresStore`]); TLS
 //!   through rustls, `sslmode` as in libpq (see [`SslMode`]). No OpenSSL and no libpq.
-//! * **Atomicity.** [`Store::update_user`] is one transaction: `BEGIN; SELECT … FOR UPDATE` (the row lock
-//!   serializes writers of one user on every server), the closure, then one statement that consumes the
-//!   challenge, writes the record with a compare-and-set on `revision` and appends the events, then
-//!   `COMMIT`. A missing challenge or a changed revision rolls everything back. Serialization failures,
-//!   deadlocks and a revision mismatch re-run the closure on a fresh read (the [`Store`] contract allows
+//! * **Atomicity.** Every write of a user is one call of the `write_user` SQL function (schema.rs): it
+//!   writes the record with a compare-and-set on `revision`, consumes or creates challenges and appends
+//!   the events, all or nothing (a missing challenge raises and rolls everything back).
+//!   [`Store::update_user`] first reads a snapshot, runs the closure and calls `write_user` in autocommit:
+//!   two round trips. If another server wrote the user in between (the compare-and-set fails), it runs
+//!   again with the row locked (`BEGIN; SELECT … FOR UPDATE; write_user; COMMIT`), which cannot lose
+//!   again. Serialization failures and deadlocks re-run the closure too (the [`Store`] contract allows
 //!   it); a connection that broke before anything was sent is replaced and the call retried.
 //! * **Challenges.** Consumed by `DELETE … WHERE token_hash = $1` inside that transaction: of two servers
 //!   the second finds no row and gets `CHALLENGE_EXPIRED`. Expired ones are purged with `SKIP LOCKED`, so
