@@ -49,14 +49,18 @@ fn a_server_restart_mid_load_fails_calls_in_flight_and_the_pool_recovers() {
     let plain = url.split('?').next().unwrap().to_string();
     let mut holder = std::process::Command::new("psql")
         .args([plain.as_str(), "-XAtq", "-c"])
-        .arg(format!("BEGIN; SELECT 1 FROM {schema}.users WHERE user_id = 'blocked' FOR UPDATE; SELECT pg_sleep(60)"))
+        .arg(format!(
+            "BEGIN; SELECT 1 FROM {schema}.users WHERE user_id = 'blocked' FOR UPDATE; SELECT pg_sleep(60)"
+        ))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while pg::psql(&url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()")
-        != "1"
+    while pg::psql(
+        &url,
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()",
+    ) != "1"
     {
         assert!(Instant::now() < deadline, "the lock holder never started");
         std::thread::sleep(Duration::from_millis(50));
