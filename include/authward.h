@@ -1060,9 +1060,11 @@ const struct authward_violation_list *authward_last_error_violations(void);
 struct authward_options authward_options_default(void);
 
 /**
- * Opens (creating if needed) a service over the SQLite file at `path` (UTF-8). `key`: exactly 32 bytes
- * that encrypt TOTP secrets at rest (a different key than the file was created with is
- * `AUTHWARD_RESULT_CRYPTO`; a file that is not an authward database is `AUTHWARD_RESULT_STORAGE`).
+ * Opens (creating if needed) a service over the store at `path` (UTF-8): a SQLite file path, or a
+ * `postgres://` / `postgresql://` URL for a PostgreSQL database shared by many app servers (see
+ * docs/postgres.md). `key`: exactly 32 bytes that encrypt TOTP secrets at rest (a different key than
+ * the store was created with is `AUTHWARD_RESULT_CRYPTO`; a file that is not an authward database, an
+ * unreachable server or bad credentials are `AUTHWARD_RESULT_STORAGE`).
  * `options`: NULL for the defaults. On success `*out_service` receives the handle.
  */
 AUTHWARD_MUST_USE
