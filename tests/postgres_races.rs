@@ -263,7 +263,7 @@ fn child() {
                                 let client = format!("signer {index} {k}");
                                 let deadline = std::time::Instant::now() + Duration::from_secs(120);
                                 loop {
-                                    let text = std::fs::read_to_string(&progress).unwrap_or_default();
+                                    let text = std::fs::read_to_string(progress).unwrap_or_default();
                                     if text == "done" || std::time::Instant::now() > deadline {
                                         return ok;
                                     }

@@ -295,11 +295,14 @@ fn events_are_per_user_newest_first_with_account_events_since_creation() {
 fn accounts_and_meta() {
     each(|s: Arc<dyn Store>| {
         assert_eq!(s.get_account("acme").unwrap(), None);
-        let mut policy = AccountPolicy::default();
-        policy.enforce_two_factor = true;
-        policy.password_expiration_days = Some(90);
+        let mut policy = AccountPolicy {
+            enforce_two_factor: true,
+            password_expiration_days: Some(90),
+            totp: TotpConfig { algorithm: Algorithm::Sha512, digits: 7, period: 45, window: 0 },
+            ..AccountPolicy::default()
+        };
         policy.lockout.max_failures = 7;
-        policy.totp = TotpConfig { algorithm: Algorithm::Sha512, digits: 7, period: 45, window: 0 };
+        policy.lockout.max_lockout_seconds = 3600;
         let rec = AccountRecord { account_id: "acme".into(), policy, enforced_since: Some(T0) };
         s.put_account(&rec, &ev(None, "acme", EventKind::PolicyChanged, T0, "p")).unwrap();
         assert_eq!(s.get_account("acme").unwrap().as_ref(), Some(&rec));
