@@ -1,5 +1,5 @@
 //! Where the service keeps its state: the [`Store`] trait and its implementations, [`MemoryStore`],
-//! (feature `sqlite`, on by default) [`SqliteStore`] and (feature `postgres`) [`PostgresStore`].
+//! (feature `sqlite`, on by default) [`SqliteStore`] and (feature `postgres`) `PostgresStore`.
 //!
 //! A store is deliberately dumb: it keeps records and applies each change to a user atomically. All
 //! decisions (policy, lockout, replay, expiry) are the service's. TOTP secrets reach the store already
@@ -12,8 +12,9 @@
 //! TOTP code exactly one advances `last_step`, and a crash leaves either the old record or the new one.
 //!
 //! **Other databases.** The trait names records, not SQL, so a PostgreSQL (or any transactional) store
-//! fits without touching the flows: [`PostgresStore`]'s `update_user` is `BEGIN; SELECT … FOR UPDATE;
-//! <closure>; UPDATE … WHERE revision = $old; …; COMMIT`, the other methods single statements.
+//! fits without touching the flows: `PostgresStore`'s `update_user` is a snapshot read, the closure and
+//! one all-or-nothing write with a compare-and-set on `revision` (again with the row locked if another
+//! server won), the other methods single statements.
 //!
 //! **Retention.** [`Store::purge_events`] deletes the security log's entries older than a moment; the
 //! service's `purge_events` calls it with the app's retention period.
