@@ -155,7 +155,8 @@ fn main() {
     for conns in [1usize, 2, 4, 8, 16] {
         let aw =
             Authward::open(with_param(&base, &format!("pool_size={conns}")), &[1u8; 32], options()).unwrap();
-        let (sign_ins, verifies) = service_rates(&aw, &clock, &secrets, conns, Duration::from_secs(seconds), &mut round);
+        let (sign_ins, verifies) =
+            service_rates(&aw, &clock, &secrets, conns, Duration::from_secs(seconds), &mut round);
         let raw = pgbench(&plain, conns, seconds, &script);
         println!("{conns:>5} {sign_ins:>14.0} {verifies:>14.0} {raw:>16.0} {:>8.2}", verifies / raw);
     }
