@@ -279,14 +279,35 @@ pub fn hash(password: &str, params: &HashParams, pepper: Option<&[u8]>) -> Resul
     };
     let mut out = Zeroizing::new([0u8; OUTPUT_LEN]);
     argon2_into(&job, out.as_mut())?;
-    Ok(format!(
-        "$argon2id$v=19$m={},t={},p={}${}${}",
+    Ok(phc_string(Algorithm::Argon2id, Version::V0x13, params, &salt, out.as_ref()))
+}
+
+/// The PHC string of one Argon2 output: `$<variant>$v=<16|19>$m=…,t=…,p=…$<salt>$<hash>` (B64 without
+/// padding, as RustCrypto, argon2-cffi and the reference implementation write it).
+fn phc_string(
+    algorithm: Algorithm,
+    version: Version,
+    params: &HashParams,
+    salt: &[u8],
+    out: &[u8],
+) -> String {
+    let name = match algorithm {
+        Algorithm::Argon2d => "argon2d",
+        Algorithm::Argon2i => "argon2i",
+        Algorithm::Argon2id => "argon2id",
+    };
+    let v = match version {
+        Version::V0x10 => 0x10,
+        Version::V0x13 => 0x13,
+    };
+    format!(
+        "${name}$v={v}$m={},t={},p={}${}${}",
         params.memory_kib,
         params.iterations,
         params.parallelism,
-        BASE64_NOPAD.encode(&salt),
-        BASE64_NOPAD.encode(out.as_ref())
-    ))
+        BASE64_NOPAD.encode(salt),
+        BASE64_NOPAD.encode(out)
+    )
 }
 
 /// A parsed PHC string: what [`verify`] and [`needs_rehash`] look at.
@@ -441,12 +462,7 @@ pub fn argon2_raw(
     associated_data: &[u8],
     output_len: usize,
 ) -> Result<Vec<u8>> {
-    let algorithm = match algorithm {
-        "argon2id" => Algorithm::Argon2id,
-        "argon2i" => Algorithm::Argon2i,
-        "argon2d" => Algorithm::Argon2d,
-        other => return Err(Error::invalid(format!("unknown argon2 variant {other:?}"))),
-    };
+    let algorithm = parse_algorithm(algorithm)?;
     if associated_data.len() > MAX_RAW_INPUT || secret.len() > MAX_RAW_INPUT {
         return Err(Error::invalid(format!(
             "secret and associated data must be at most {MAX_RAW_INPUT} bytes"
@@ -467,6 +483,55 @@ pub fn argon2_raw(
     let mut out = vec![0u8; output_len];
     argon2_into(&job, &mut out)?;
     Ok(out)
+}
+
+/// Argon2 of any variant and version (`0x10` or `0x13`) with a caller-chosen salt, as the PHC string
+/// [`verify`] reads: for differential and known-answer tests against other Argon2 libraries.
+/// Applications use [`hash`], which draws a fresh salt. `secret` is `K` (a pepper); salts of 8..=64
+/// bytes and outputs of 4..=128 bytes, as [`verify`] accepts them.
+pub fn argon2_phc(
+    algorithm: &str,
+    version: u32,
+    params: &HashParams,
+    password: &[u8],
+    salt: &[u8],
+    secret: &[u8],
+    output_len: usize,
+) -> Result<String> {
+    let algorithm = parse_algorithm(algorithm)?;
+    let version = match version {
+        0x13 => Version::V0x13,
+        0x10 => Version::V0x10,
+        other => return Err(Error::invalid(format!("unsupported argon2 version {other}"))),
+    };
+    if !(8..=64).contains(&salt.len()) {
+        return Err(Error::invalid("salt must be 8..=64 bytes"));
+    }
+    if !(4..=128).contains(&output_len) {
+        return Err(Error::invalid("output length must be 4..=128"));
+    }
+    check_pepper(Some(secret))?;
+    let job = Job {
+        algorithm,
+        version,
+        params: params.argon2_params(output_len)?,
+        password,
+        salt,
+        secret,
+        associated_data: &[],
+    };
+    let mut out = Zeroizing::new(vec![0u8; output_len]);
+    argon2_into(&job, &mut out)?;
+    Ok(phc_string(algorithm, version, params, salt, &out))
+}
+
+fn parse_algorithm(algorithm: &str) -> Result<Algorithm> {
+    match algorithm {
+        "argon2id" => Ok(Algorithm::Argon2id),
+        "argon2i" => Ok(Algorithm::Argon2i),
+        "argon2d" => Ok(Algorithm::Argon2d),
+        other => Err(Error::invalid(format!("unknown argon2 variant {other:?}"))),
+    }
 }
 
 /// Longest secret, associated data and output accepted by [`argon2_raw`] (bytes).
