@@ -10,16 +10,15 @@
 //!   parameters. Correctness is pinned by the RFC 9106 vectors for all three variants and by
 //!   cross-verification with argon2-cffi, libsodium and node-rs (tests/vectors, benches/compare/argon2).
 //!   PHC strings are parsed with RustCrypto's `phc` crate.
-//! * The Argon2 memory matrix (19 MiB at the default parameters) is reused per thread (one
-//!   `argon2_rust::Hasher` arena per thread) instead of being allocated per call; on this kind of machine
-//!   fresh pages cost a third of the hash time in page faults. The engine wipes the arena after every
-//!   hash (its `zeroize-memory` feature), so no password-derived state outlives the call.
+//! * The Argon2 memory matrix (19 MiB at the default parameters) is borrowed from a process-wide,
+//!   bounded pool of arenas ([`crate::password::arena`]) instead of being allocated per call: on this
+//!   kind of machine fresh pages cost a third of the hash time in page faults. Any thread reuses any
+//!   idle arena; at most one per CPU stays idle. The engine wipes the arena after every hash (its
+//!   `zeroize-memory` feature), so no password-derived state outlives the call.
 //! * A pepper is Argon2's secret input `K` (RFC 9106 §3.1): hashes made with one verify only with it.
 
-use std::cell::RefCell;
-
 use argon2_rust::params::{Memory, TagLen};
-use argon2_rust::{Algorithm, Argon2, Hasher, Params, Version};
+use argon2_rust::{Algorithm, Argon2, Params, Version};
 use data_encoding::BASE64_NOPAD;
 use phc::PasswordHash;
 use subtle::ConstantTimeEq;
@@ -200,10 +199,6 @@ pub const OUTPUT_LEN: usize = 32;
 /// Longest pepper accepted (bytes).
 pub const MAX_PEPPER_LEN: usize = 64;
 
-thread_local! {
-    static HASHER: RefCell<Option<Hasher>> = const { RefCell::new(None) };
-}
-
 /// Inputs of one Argon2 computation.
 struct Job<'a> {
     algorithm: Algorithm,
@@ -215,27 +210,15 @@ struct Job<'a> {
     associated_data: &'a [u8],
 }
 
-/// Runs Argon2 with this thread's reusable arena (wiped by the engine after each hash).
+/// Runs Argon2 with an arena from the process-wide pool (wiped by the engine after each hash).
 fn argon2_into(job: &Job<'_>, out: &mut [u8]) -> Result<()> {
+    #[cfg(test)]
+    tests::CHECKOUTS.with(|c| c.set(c.get() + 1));
     let ctx = Argon2::new(job.algorithm, job.version, job.params);
-    let mut run = |hasher: &mut Hasher| {
+    crate::password::arena::global().with_hasher(ctx, |hasher| {
         hasher
             .hash_into_with_ad(job.password, job.salt, job.secret, job.associated_data, out)
             .map_err(|e| Error::invalid(format!("argon2: {e}")))
-    };
-    HASHER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut slot) => {
-            let hasher = slot.get_or_insert_with(|| ctx.hasher());
-            hasher.set_argon2(ctx);
-            let result = run(hasher);
-            // Do not keep more than 64 MiB per thread after an unusually large hash.
-            if hasher.reserved_blocks() > 65_536 {
-                hasher.clear();
-            }
-            result
-        }
-        // A re-entrant call (cannot happen today) gets its own arena instead of a panic.
-        Err(_) => run(&mut ctx.hasher()),
     })
 }
 
@@ -591,6 +574,11 @@ mod tests {
         assert!(needs_rehash(argon2i, &CHEAP).unwrap());
     }
 
+    thread_local! {
+        /// Arenas this thread borrowed from the pool (every Argon2 computation borrows one).
+        pub(super) static CHECKOUTS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
     /// The fixture of tests/vectors/bad_inputs.json: "correct horse battery staple" at m=1024,t=1,p=1.
     const FIXTURE_TAIL: &str = "$pARn2c9qzrPkdbXFsZWW3w$b2QhegeUnyyv+TnGuXmEzH3ZZFkwkEpfWw25GUsCBQM";
     const FIXTURE_PASSWORD: &str = "correct horse battery staple";
@@ -656,7 +644,7 @@ mod tests {
     #[test]
     fn costly_hashes_are_refused_before_any_memory_is_allocated() {
         let started = std::time::Instant::now();
-        // A fresh thread has no arena yet: after the refusals it must still have none.
+        // A fresh thread: none of the refusals may borrow an arena (the pool allocates on first use).
         let arena = std::thread::spawn(|| {
             for head in [
                 "$argon2id$v=19$m=4194304,t=1024,p=1",
@@ -677,11 +665,11 @@ mod tests {
                 assert_invalid(needs_rehash(&phc, &CHEAP), &phc);
                 assert_invalid(needs_rehash(&phc, &HashParams::DEFAULT), &phc);
             }
-            HASHER.with(|cell| cell.borrow().as_ref().map(Hasher::reserved_blocks))
+            CHECKOUTS.with(std::cell::Cell::get)
         })
         .join()
         .unwrap();
-        assert_eq!(arena, None, "a refused hash allocated Argon2 memory");
+        assert_eq!(arena, 0, "a refused hash borrowed Argon2 memory");
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
     }
 
