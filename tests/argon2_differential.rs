@@ -5,7 +5,8 @@
 //!
 //! The cases come from a fixed-seed generator (reproducible: a failure prints the case and its index);
 //! `AUTHWARD_DIFF_CASES` and `AUTHWARD_DIFF_SEED` run more or other cases. Parameters are small
-//! (m ≤ 256 KiB) so the default 2,000 cases take seconds in a debug build; the engines' code paths for
+//! (m ≤ 256 KiB) so the default 1,000 cases take about 7 s of CPU in a debug build (each p > 1 hash
+//! starts worker threads: on a loaded machine the wall time is mostly waiting for them); the engines' code paths for
 //! larger m are the same (only the number of blocks grows), and larger m is covered by the RFC 9106
 //! vectors and the fuzz target `argon2_diff`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -165,7 +166,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 
 #[test]
 fn random_cases_agree_with_rustcrypto_argon2() {
-    let cases = env_u64("AUTHWARD_DIFF_CASES", 2000);
+    let cases = env_u64("AUTHWARD_DIFF_CASES", 1000);
     let seed = env_u64("AUTHWARD_DIFF_SEED", 0x6175_7468_7761_7264);
     let mut rng = Rng(seed);
     let mut seen = std::collections::BTreeSet::new();
@@ -177,7 +178,7 @@ fn random_cases_agree_with_rustcrypto_argon2() {
         seen.insert((c.variant, c.version, c.p, c.secret.is_empty(), c.out_len == 32));
     }
     // Every variant × version × lane count × with/without secret × output length was exercised.
-    if cases >= 2000 {
+    if cases >= 1000 {
         assert_eq!(seen.len(), 3 * 2 * 4 * 2 * 2, "combinations seen: {seen:?}");
     }
 }
