@@ -30,7 +30,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 parallelism: arg(args, 3, "p")?,
             };
             let n: usize = arg(args, 4, "iterations")?;
-            // Warm-up: the first calls allocate the per-thread Argon2 memory.
+            // Warm-up: the first call allocates an arena of the process-wide pool.
             for _ in 0..2 {
                 hash::hash(PASSWORD, &params, None).map_err(|e| e.to_string())?;
             }

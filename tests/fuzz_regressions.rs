@@ -64,7 +64,14 @@ fn phc(m: &str, t: &str, p: &str) -> String {
 fn phc_parameters_are_bounded_before_any_work() {
     let params = HashParams::DEFAULT;
     let max = HashParams::MAX_MEMORY_KIB.to_string();
-    assert!(hash::needs_rehash(&phc(&max, "1", "1"), &params).is_ok());
+    // The bound itself parses for a deployment hashing at it (its verify limits reach the bound); at the
+    // default params it is over the verify limits (issue 12, finding 4).
+    let at_max = HashParams { memory_kib: HashParams::MAX_MEMORY_KIB, ..params };
+    assert!(hash::needs_rehash(&phc(&max, "1", "1"), &at_max).is_ok());
+    assert_eq!(
+        hash::needs_rehash(&phc(&max, "1", "1"), &params).unwrap_err().code(),
+        ErrorCode::InvalidArgument
+    );
     for (m, t, p) in [
         ((HashParams::MAX_MEMORY_KIB + 1).to_string(), "1".to_string(), "1".to_string()),
         ("4294967295".into(), "1".into(), "1".into()),

@@ -7,7 +7,8 @@
 //! (every string the parser accepts is one Argon2 can run); a fresh hash verifies (also in NFKC form),
 //! does not need a rehash at its own parameters, and does not contain the password.
 //!
-//! Argon2 cost: the core accepts up to m = 4 GiB and t = 1024 (see fuzz/README.md). Parsing is fuzzed
+//! Argon2 cost: `verify` refuses PHC strings over `VerifyLimits::DEFAULT` (m ≤ 77824 KiB, t ≤ 8,
+//! p ≤ 16) before hashing; `needs_rehash` at larger params accepts up to 4× them. Parsing is fuzzed
 //! at any parameters; Argon2 itself only runs when m·t ≤ `ARGON2_BUDGET_KIB` (`authward_fuzz::phc_cost`),
 //! so the run measures the parser and the checks rather than Argon2's speed.
 #![no_main]
@@ -73,11 +74,19 @@ fn needs_rehash_both(phc: &[u8], params: HashParams) -> bool {
         (None, authward_result::InvalidArgument) => assert!(out),
         (core, rc) => panic!("core {core:?} vs C {rc:?}"),
     }
-    // Whether it parses does not depend on `params` once they are valid.
+    // Parsed under the default verify limits (what `verify` applies). Valid `params` only ever raise
+    // the limits (`VerifyLimits::for_params` ≥ the default), so what parses here parses there too, and
+    // what parses there but not here is over the default limits.
     let parsed = std::str::from_utf8(c_phc.as_bytes())
         .is_ok_and(|s| hash::needs_rehash(s, &HashParams::DEFAULT).is_ok());
     if params.validate().is_ok() {
-        assert_eq!(parsed, matches!(core, Some(Ok(_))));
+        let at_params = matches!(core, Some(Ok(_)));
+        assert!(at_params || !parsed, "parses at the default limits but not at {params:?}");
+        if at_params && !parsed {
+            let text = std::str::from_utf8(c_phc.as_bytes()).unwrap_or_default();
+            let e = hash::verify("x", text, None).expect_err("over the default limits");
+            assert!(e.to_string().contains("verify limit"), "{e}");
+        }
     }
     parsed
 }

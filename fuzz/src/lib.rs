@@ -113,7 +113,7 @@ pub const ARGON2_BUDGET_KIB: u64 = 4096;
 
 /// m·t of a PHC string as the core would read it (`u64::MAX` when absent or not a number). The core's
 /// own parser decides validity; this only decides whether running Argon2 on it is cheap enough for a
-/// fuzz loop (the core accepts up to 4 GiB and 1024 passes, see README.md).
+/// fuzz loop (`verify` accepts up to m = 77824 KiB and t = 8 by default, see README.md).
 pub fn phc_cost(phc: &str) -> u64 {
     let (mut m, mut t) = (u64::MAX, u64::MAX);
     for part in phc.split('$').filter(|s| s.contains("m=")) {

@@ -10,16 +10,15 @@
 //!   parameters. Correctness is pinned by the RFC 9106 vectors for all three variants and by
 //!   cross-verification with argon2-cffi, libsodium and node-rs (tests/vectors, benches/compare/argon2).
 //!   PHC strings are parsed with RustCrypto's `phc` crate.
-//! * The Argon2 memory matrix (19 MiB at the default parameters) is reused per thread (one
-//!   `argon2_rust::Hasher` arena per thread) instead of being allocated per call; on this kind of machine
-//!   fresh pages cost a third of the hash time in page faults. The engine wipes the arena after every
-//!   hash (its `zeroize-memory` feature), so no password-derived state outlives the call.
+//! * The Argon2 memory matrix (19 MiB at the default parameters) is borrowed from a process-wide,
+//!   bounded pool of arenas ([`crate::password::arena`]) instead of being allocated per call: on this
+//!   kind of machine fresh pages cost a third of the hash time in page faults. Any thread reuses any
+//!   idle arena; at most one per CPU stays idle. The engine wipes the arena after every hash (its
+//!   `zeroize-memory` feature), so no password-derived state outlives the call.
 //! * A pepper is Argon2's secret input `K` (RFC 9106 §3.1): hashes made with one verify only with it.
 
-use std::cell::RefCell;
-
 use argon2_rust::params::{Memory, TagLen};
-use argon2_rust::{Algorithm, Argon2, Hasher, Params, Version};
+use argon2_rust::{Algorithm, Argon2, Params, Version};
 use data_encoding::BASE64_NOPAD;
 use phc::PasswordHash;
 use subtle::ConstantTimeEq;
@@ -111,16 +110,94 @@ impl Default for HashParams {
     }
 }
 
+/// The most a PHC string may ask [`verify_with_limits`] (and [`needs_rehash`]) to spend.
+///
+/// A stored hash names its own cost, so a planted or imported one (`m=4194304,t=1024`) could make one
+/// verification allocate 4 GiB and run for hours. A PHC string over any limit is refused with
+/// `INVALID_ARGUMENT` before any Argon2 memory is allocated.
+///
+/// The default, [`VerifyLimits::DEFAULT`], is [`VerifyLimits::for_params`] of the default
+/// [`HashParams`]: m ≤ 77824 KiB (76 MiB), t ≤ 8, p ≤ 16, so the worst verification costs 16× a
+/// default hash (about 0.1 s here). The service derives its limits from its own hash parameters the
+/// same way ([`crate::Authward::with_verify_limits`] overrides them, e.g. while migrating from
+/// stronger parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VerifyLimits {
+    /// Most memory in KiB (`m`).
+    pub max_memory_kib: u32,
+    /// Most passes (`t`).
+    pub max_iterations: u32,
+    /// Most lanes (`p`).
+    pub max_parallelism: u32,
+}
+
+impl VerifyLimits {
+    /// How many times the larger of the default and the configured `m` and `t` a hash may ask for.
+    pub const FACTOR: u32 = 4;
+    /// Lanes accepted whatever the configured parameters (other libraries use up to 8 or 16).
+    pub const MIN_PARALLELISM: u32 = 16;
+    /// The limits for the default parameters: m ≤ 77824 KiB, t ≤ 8, p ≤ 16.
+    pub const DEFAULT: VerifyLimits = VerifyLimits::for_params(&HashParams::DEFAULT);
+
+    /// Limits for a deployment hashing at `params`: m and t at most [`Self::FACTOR`] × the larger of
+    /// the default and `params`' value, p at most the larger of [`Self::MIN_PARALLELISM`] and `params`'
+    /// value, all within [`HashParams`]' absolute bounds.
+    pub const fn for_params(params: &HashParams) -> VerifyLimits {
+        const fn scaled(default: u32, configured: u32, cap: u32) -> u32 {
+            let base = if configured > default { configured } else { default };
+            let limit = base.saturating_mul(VerifyLimits::FACTOR);
+            if limit < cap { limit } else { cap }
+        }
+        let p = if params.parallelism > Self::MIN_PARALLELISM {
+            params.parallelism
+        } else {
+            Self::MIN_PARALLELISM
+        };
+        VerifyLimits {
+            max_memory_kib: scaled(
+                HashParams::DEFAULT_MEMORY_KIB,
+                params.memory_kib,
+                HashParams::MAX_MEMORY_KIB,
+            ),
+            max_iterations: scaled(
+                HashParams::DEFAULT_ITERATIONS,
+                params.iterations,
+                HashParams::MAX_ITERATIONS,
+            ),
+            max_parallelism: if p < HashParams::MAX_PARALLELISM { p } else { HashParams::MAX_PARALLELISM },
+        }
+    }
+
+    /// Refuses (`INVALID_ARGUMENT`) parameters over a limit.
+    pub fn check(&self, params: &HashParams) -> Result<()> {
+        let over = [
+            ("m", params.memory_kib, self.max_memory_kib),
+            ("t", params.iterations, self.max_iterations),
+            ("p", params.parallelism, self.max_parallelism),
+        ];
+        for (name, value, limit) in over {
+            if value > limit {
+                return Err(Error::invalid(format!(
+                    "PHC parameter {name}={value} is over the verify limit {limit}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for VerifyLimits {
+    fn default() -> Self {
+        VerifyLimits::DEFAULT
+    }
+}
+
 /// Salt length of new hashes (bytes). RFC 9106 recommends 16.
 pub const SALT_LEN: usize = 16;
 /// Output length of new hashes (bytes).
 pub const OUTPUT_LEN: usize = 32;
 /// Longest pepper accepted (bytes).
 pub const MAX_PEPPER_LEN: usize = 64;
-
-thread_local! {
-    static HASHER: RefCell<Option<Hasher>> = const { RefCell::new(None) };
-}
 
 /// Inputs of one Argon2 computation.
 struct Job<'a> {
@@ -133,27 +210,15 @@ struct Job<'a> {
     associated_data: &'a [u8],
 }
 
-/// Runs Argon2 with this thread's reusable arena (wiped by the engine after each hash).
+/// Runs Argon2 with an arena from the process-wide pool (wiped by the engine after each hash).
 fn argon2_into(job: &Job<'_>, out: &mut [u8]) -> Result<()> {
+    #[cfg(test)]
+    tests::CHECKOUTS.with(|c| c.set(c.get() + 1));
     let ctx = Argon2::new(job.algorithm, job.version, job.params);
-    let mut run = |hasher: &mut Hasher| {
+    crate::password::arena::global().with_hasher(ctx, |hasher| {
         hasher
             .hash_into_with_ad(job.password, job.salt, job.secret, job.associated_data, out)
             .map_err(|e| Error::invalid(format!("argon2: {e}")))
-    };
-    HASHER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut slot) => {
-            let hasher = slot.get_or_insert_with(|| ctx.hasher());
-            hasher.set_argon2(ctx);
-            let result = run(hasher);
-            // Do not keep more than 64 MiB per thread after an unusually large hash.
-            if hasher.reserved_blocks() > 65_536 {
-                hasher.clear();
-            }
-            result
-        }
-        // A re-entrant call (cannot happen today) gets its own arena instead of a panic.
-        Err(_) => run(&mut ctx.hasher()),
     })
 }
 
@@ -197,14 +262,35 @@ pub fn hash(password: &str, params: &HashParams, pepper: Option<&[u8]>) -> Resul
     };
     let mut out = Zeroizing::new([0u8; OUTPUT_LEN]);
     argon2_into(&job, out.as_mut())?;
-    Ok(format!(
-        "$argon2id$v=19$m={},t={},p={}${}${}",
+    Ok(phc_string(Algorithm::Argon2id, Version::V0x13, params, &salt, out.as_ref()))
+}
+
+/// The PHC string of one Argon2 output: `$<variant>$v=<16|19>$m=…,t=…,p=…$<salt>$<hash>` (B64 without
+/// padding, as RustCrypto, argon2-cffi and the reference implementation write it).
+fn phc_string(
+    algorithm: Algorithm,
+    version: Version,
+    params: &HashParams,
+    salt: &[u8],
+    out: &[u8],
+) -> String {
+    let name = match algorithm {
+        Algorithm::Argon2d => "argon2d",
+        Algorithm::Argon2i => "argon2i",
+        Algorithm::Argon2id => "argon2id",
+    };
+    let v = match version {
+        Version::V0x10 => 0x10,
+        Version::V0x13 => 0x13,
+    };
+    format!(
+        "${name}$v={v}$m={},t={},p={}${}${}",
         params.memory_kib,
         params.iterations,
         params.parallelism,
-        BASE64_NOPAD.encode(&salt),
-        BASE64_NOPAD.encode(out.as_ref())
-    ))
+        BASE64_NOPAD.encode(salt),
+        BASE64_NOPAD.encode(out)
+    )
 }
 
 /// A parsed PHC string: what [`verify`] and [`needs_rehash`] look at.
@@ -219,7 +305,9 @@ struct Phc {
 /// Longest PHC string accepted (bytes); real ones are under 200.
 pub const MAX_PHC_LEN: usize = 1024;
 
-fn parse_phc(phc: &str) -> Result<Phc> {
+/// Parses a PHC string and checks its parameters against Argon2's bounds and `limits`: nothing is
+/// allocated for a hash that asks for more.
+fn parse_phc(phc: &str, limits: &VerifyLimits) -> Result<Phc> {
     if phc.len() > MAX_PHC_LEN {
         return Err(Error::invalid("PHC string too long"));
     }
@@ -239,10 +327,10 @@ fn parse_phc(phc: &str) -> Result<Phc> {
     let mut t = None;
     let mut p = None;
     for (name, value) in parsed.params.iter() {
-        let value: u32 = value
-            .as_str()
-            .parse()
-            .map_err(|_| Error::invalid(format!("PHC parameter {} is not a number", name.as_str())))?;
+        // Canonical PHC decimals only: ASCII digits, no sign, no leading zero (`m=019456` is refused).
+        let value = value.decimal().map_err(|_| {
+            Error::invalid(format!("PHC parameter {} is not a canonical decimal", name.as_str()))
+        })?;
         let slot = match name.as_str() {
             "m" => &mut m,
             "t" => &mut t,
@@ -259,6 +347,7 @@ fn parse_phc(phc: &str) -> Result<Phc> {
     };
     let params = HashParams { memory_kib, iterations, parallelism };
     params.validate()?;
+    limits.check(&params)?;
     let salt = parsed.salt.ok_or_else(|| Error::invalid("PHC string has no salt"))?;
     let salt = salt.as_ref().to_vec();
     let hash = parsed.hash.ok_or_else(|| Error::invalid("PHC string has no hash"))?;
@@ -276,23 +365,34 @@ fn parse_phc(phc: &str) -> Result<Phc> {
 /// argon2d, version 0x10 or 0x13).
 ///
 /// A wrong password is `Ok(false)`, not an error. Errors: `INVALID_ARGUMENT` for a malformed PHC string
-/// (truncated, unknown algorithm or version, absurd parameters, bad base64), a password over
-/// [`MAX_PASSWORD_BYTES`] or a bad pepper.
+/// (truncated, unknown algorithm or version, non-canonical decimals, absurd parameters, bad base64), a
+/// PHC string over [`VerifyLimits::DEFAULT`], a password over [`MAX_PASSWORD_BYTES`] or a bad pepper.
 pub fn verify(password: &str, phc: &str, pepper: Option<&[u8]>) -> Result<bool> {
-    verify_with_output(password, phc, pepper).map(|(ok, _)| ok)
+    verify_with_limits(password, phc, pepper, &VerifyLimits::DEFAULT)
 }
 
-/// [`verify`], also returning the Argon2 output computed for the (NFKC-normalized) password under the
-/// stored salt and parameters. The service keys it to recognise a wrong password typed again without
-/// keeping anything cheaper to attack than the stored hash itself.
+/// [`verify`] with other cost limits than the default (for hashes made at stronger parameters).
+pub fn verify_with_limits(
+    password: &str,
+    phc: &str,
+    pepper: Option<&[u8]>,
+    limits: &VerifyLimits,
+) -> Result<bool> {
+    verify_with_output(password, phc, pepper, limits).map(|(ok, _)| ok)
+}
+
+/// [`verify_with_limits`], also returning the Argon2 output computed for the (NFKC-normalized) password
+/// under the stored salt and parameters. The service keys it to recognise a wrong password typed again
+/// without keeping anything cheaper to attack than the stored hash itself.
 pub fn verify_with_output(
     password: &str,
     phc: &str,
     pepper: Option<&[u8]>,
+    limits: &VerifyLimits,
 ) -> Result<(bool, Zeroizing<Vec<u8>>)> {
     check_password_len(password)?;
     let pepper = check_pepper(pepper)?;
-    let parsed = parse_phc(phc)?;
+    let parsed = parse_phc(phc, limits)?;
     let normalized = normalize(password);
     let mut job = Job {
         algorithm: parsed.algorithm,
@@ -321,10 +421,11 @@ pub fn verify_with_output(
 
 /// Whether a PHC string should be replaced by a fresh [`hash`] at `params`: true for another algorithm
 /// than argon2id, version 0x10, other parameters, a salt under 16 bytes or an output under 32 bytes.
-/// Errors: `INVALID_ARGUMENT` for a malformed PHC string or bad params.
+/// Errors: `INVALID_ARGUMENT` for a malformed PHC string, one over [`VerifyLimits::for_params`]`(params)`
+/// (which [`verify`] would refuse too) or bad params.
 pub fn needs_rehash(phc: &str, params: &HashParams) -> Result<bool> {
     params.validate()?;
-    let parsed = parse_phc(phc)?;
+    let parsed = parse_phc(phc, &VerifyLimits::for_params(params))?;
     Ok(parsed.algorithm != Algorithm::Argon2id
         || parsed.version != Version::V0x13
         || parsed.params != *params
@@ -344,12 +445,7 @@ pub fn argon2_raw(
     associated_data: &[u8],
     output_len: usize,
 ) -> Result<Vec<u8>> {
-    let algorithm = match algorithm {
-        "argon2id" => Algorithm::Argon2id,
-        "argon2i" => Algorithm::Argon2i,
-        "argon2d" => Algorithm::Argon2d,
-        other => return Err(Error::invalid(format!("unknown argon2 variant {other:?}"))),
-    };
+    let algorithm = parse_algorithm(algorithm)?;
     if associated_data.len() > MAX_RAW_INPUT || secret.len() > MAX_RAW_INPUT {
         return Err(Error::invalid(format!(
             "secret and associated data must be at most {MAX_RAW_INPUT} bytes"
@@ -370,6 +466,55 @@ pub fn argon2_raw(
     let mut out = vec![0u8; output_len];
     argon2_into(&job, &mut out)?;
     Ok(out)
+}
+
+/// Argon2 of any variant and version (`0x10` or `0x13`) with a caller-chosen salt, as the PHC string
+/// [`verify`] reads: for differential and known-answer tests against other Argon2 libraries.
+/// Applications use [`hash`], which draws a fresh salt. `secret` is `K` (a pepper); salts of 8..=64
+/// bytes and outputs of 4..=128 bytes, as [`verify`] accepts them.
+pub fn argon2_phc(
+    algorithm: &str,
+    version: u32,
+    params: &HashParams,
+    password: &[u8],
+    salt: &[u8],
+    secret: &[u8],
+    output_len: usize,
+) -> Result<String> {
+    let algorithm = parse_algorithm(algorithm)?;
+    let version = match version {
+        0x13 => Version::V0x13,
+        0x10 => Version::V0x10,
+        other => return Err(Error::invalid(format!("unsupported argon2 version {other}"))),
+    };
+    if !(8..=64).contains(&salt.len()) {
+        return Err(Error::invalid("salt must be 8..=64 bytes"));
+    }
+    if !(4..=128).contains(&output_len) {
+        return Err(Error::invalid("output length must be 4..=128"));
+    }
+    check_pepper(Some(secret))?;
+    let job = Job {
+        algorithm,
+        version,
+        params: params.argon2_params(output_len)?,
+        password,
+        salt,
+        secret,
+        associated_data: &[],
+    };
+    let mut out = Zeroizing::new(vec![0u8; output_len]);
+    argon2_into(&job, &mut out)?;
+    Ok(phc_string(algorithm, version, params, salt, &out))
+}
+
+fn parse_algorithm(algorithm: &str) -> Result<Algorithm> {
+    match algorithm {
+        "argon2id" => Ok(Algorithm::Argon2id),
+        "argon2i" => Ok(Algorithm::Argon2i),
+        "argon2d" => Ok(Algorithm::Argon2d),
+        other => Err(Error::invalid(format!("unknown argon2 variant {other:?}"))),
+    }
 }
 
 /// Longest secret, associated data and output accepted by [`argon2_raw`] (bytes).
@@ -427,5 +572,126 @@ mod tests {
         let argon2i =
             "$argon2i$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$2GNQD1oD/eZK8E1mQQm4yA0IlTBLcxwRLy3ubSydsE4";
         assert!(needs_rehash(argon2i, &CHEAP).unwrap());
+    }
+
+    thread_local! {
+        /// Arenas this thread borrowed from the pool (every Argon2 computation borrows one).
+        pub(super) static CHECKOUTS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// The fixture of tests/vectors/bad_inputs.json: "correct horse battery staple" at m=1024,t=1,p=1.
+    const FIXTURE_TAIL: &str = "$pARn2c9qzrPkdbXFsZWW3w$b2QhegeUnyyv+TnGuXmEzH3ZZFkwkEpfWw25GUsCBQM";
+    const FIXTURE_PASSWORD: &str = "correct horse battery staple";
+
+    fn phc_with(head: &str) -> String {
+        format!("{head}{FIXTURE_TAIL}")
+    }
+
+    #[track_caller]
+    fn assert_invalid<T: std::fmt::Debug>(r: Result<T>, what: &str) {
+        match r {
+            Err(e) => assert_eq!(e.code(), crate::ErrorCode::InvalidArgument, "{what}: {e}"),
+            Ok(v) => panic!("{what}: expected INVALID_ARGUMENT, got Ok({v:?})"),
+        }
+    }
+
+    #[test]
+    fn fixture_verifies() {
+        let phc = phc_with("$argon2id$v=19$m=1024,t=1,p=1");
+        assert!(verify(FIXTURE_PASSWORD, &phc, None).unwrap());
+        assert!(!needs_rehash(&phc, &CHEAP).unwrap());
+    }
+
+    #[test]
+    fn only_canonical_decimals() {
+        for head in [
+            "$argon2id$v=19$m=01024,t=1,p=1",
+            "$argon2id$v=19$m=+1024,t=1,p=1",
+            "$argon2id$v=19$m=1024,t=01,p=1",
+            "$argon2id$v=19$m=1024,t=1,p=+1",
+            "$argon2id$v=19$m=1024,t=1,p=-1",
+            "$argon2id$v=19$m= 1024,t=1,p=1",
+            "$argon2id$v=019$m=1024,t=1,p=1",
+            "$argon2id$v=+19$m=1024,t=1,p=1",
+        ] {
+            let phc = phc_with(head);
+            assert_invalid(verify(FIXTURE_PASSWORD, &phc, None), &phc);
+            assert_invalid(needs_rehash(&phc, &CHEAP), &phc);
+        }
+    }
+
+    #[test]
+    fn default_limits_are_a_small_multiple_of_the_defaults() {
+        let d = VerifyLimits::DEFAULT;
+        assert_eq!((d.max_memory_kib, d.max_iterations, d.max_parallelism), (77_824, 8, 16));
+        assert_eq!(VerifyLimits::default(), d);
+        // Cheaper configured params never lower the limits below the defaults' multiple.
+        assert_eq!(VerifyLimits::for_params(&CHEAP), d);
+        let strong = VerifyLimits::for_params(&HashParams::RFC9106_LOW_MEMORY);
+        assert_eq!((strong.max_memory_kib, strong.max_iterations, strong.max_parallelism), (262_144, 12, 16));
+        let max = HashParams {
+            memory_kib: HashParams::MAX_MEMORY_KIB,
+            iterations: HashParams::MAX_ITERATIONS,
+            parallelism: HashParams::MAX_PARALLELISM,
+        };
+        let capped = VerifyLimits::for_params(&max);
+        assert_eq!(
+            (capped.max_memory_kib, capped.max_iterations, capped.max_parallelism),
+            (HashParams::MAX_MEMORY_KIB, HashParams::MAX_ITERATIONS, HashParams::MAX_PARALLELISM)
+        );
+    }
+
+    #[test]
+    fn costly_hashes_are_refused_before_any_memory_is_allocated() {
+        let started = std::time::Instant::now();
+        // A fresh thread: none of the refusals may borrow an arena (the pool allocates on first use).
+        let arena = std::thread::spawn(|| {
+            for head in [
+                "$argon2id$v=19$m=4194304,t=1024,p=1",
+                "$argon2id$v=19$m=4194304,t=1,p=1",
+                "$argon2id$v=19$m=1024,t=1024,p=1",
+                "$argon2id$v=19$m=77825,t=1,p=1",
+                "$argon2id$v=19$m=1024,t=9,p=1",
+                "$argon2id$v=19$m=1024,t=1,p=17",
+                "$argon2i$v=19$m=1048576,t=3,p=4",
+                "$argon2d$v=16$m=1048576,t=3,p=4",
+            ] {
+                let phc = phc_with(head);
+                assert_invalid(verify(FIXTURE_PASSWORD, &phc, None), &phc);
+                assert_invalid(
+                    verify_with_output(FIXTURE_PASSWORD, &phc, None, &VerifyLimits::DEFAULT),
+                    &phc,
+                );
+                assert_invalid(needs_rehash(&phc, &CHEAP), &phc);
+                assert_invalid(needs_rehash(&phc, &HashParams::DEFAULT), &phc);
+            }
+            CHECKOUTS.with(std::cell::Cell::get)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(arena, 0, "a refused hash borrowed Argon2 memory");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn limits_are_inclusive_and_configurable() {
+        // At the default limit on t: verified (wrong password, so false), not refused.
+        let at_t = phc_with("$argon2id$v=19$m=1024,t=8,p=1");
+        assert!(!verify(FIXTURE_PASSWORD, &at_t, None).unwrap());
+        let at_p = phc_with("$argon2id$v=19$m=1024,t=1,p=16");
+        assert!(!verify(FIXTURE_PASSWORD, &at_p, None).unwrap());
+        // Over it by default, accepted with raised limits.
+        let over =
+            hash("a stronger one", &HashParams { memory_kib: 1024, iterations: 9, parallelism: 17 }, None)
+                .unwrap();
+        assert_invalid(verify("a stronger one", &over, None), "t=9,p=17 by default");
+        let raised = VerifyLimits { max_memory_kib: 1024, max_iterations: 9, max_parallelism: 17 };
+        assert!(verify_with_limits("a stronger one", &over, None, &raised).unwrap());
+        let tight = VerifyLimits { max_memory_kib: 1023, ..raised };
+        assert_invalid(verify_with_limits("a stronger one", &over, None, &tight), "m over a tight limit");
+        // needs_rehash follows the configured params: at t=9,p=17 the hash is current.
+        let params = HashParams { memory_kib: 1024, iterations: 9, parallelism: 17 };
+        assert!(!needs_rehash(&over, &params).unwrap());
+        assert_invalid(needs_rehash(&over, &CHEAP), "needs_rehash over the limits of cheap params");
     }
 }

@@ -1,9 +1,10 @@
-//! Passwords: Argon2id hashing ([`hash`]) and the password policy ([`policy`]).
+//! Passwords: Argon2id hashing ([`hash`], its memory in [`arena`]) and the password policy ([`policy`]).
 //!
 //! Both normalize the password with Unicode NFKC first ([`normalize`]), so a password typed on another
 //! keyboard or OS (composed vs decomposed accents, full-width forms) still matches, and lengths count
 //! what the user sees.
 
+pub mod arena;
 pub mod hash;
 pub mod policy;
 

@@ -56,7 +56,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 pub use crate::event::{Event, EventKind};
 use crate::password::MAX_PASSWORD_BYTES;
-use crate::password::hash::{self, HashParams, MAX_PEPPER_LEN};
+use crate::password::hash::{self, HashParams, MAX_PEPPER_LEN, VerifyLimits};
 use crate::recovery;
 use crate::store::{AccountRecord, Changes, MemoryStore, NewEvent, Store, UserRecord};
 use sealing::{Purpose, Sealer};
@@ -112,6 +112,8 @@ pub struct Authward {
     sealer: Sealer,
     clock: Arc<dyn Clock>,
     hash_params: HashParams,
+    /// The most a stored hash may ask a verification to spend (default: from `hash_params`).
+    verify_limits: VerifyLimits,
     pepper: Option<Zeroizing<Vec<u8>>>,
     dummy_hash: String,
 }
@@ -314,6 +316,7 @@ impl Authward {
             sealer,
             clock: options.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             hash_params: options.hash_params,
+            verify_limits: VerifyLimits::for_params(&options.hash_params),
             pepper,
             dummy_hash,
         };
@@ -321,6 +324,16 @@ impl Authward {
             service.migrate_tags()?;
         }
         Ok(service)
+    }
+
+    /// Replaces the cost limits for stored hashes, by default [`VerifyLimits::for_params`] of the
+    /// service's hash parameters (4× their memory and passes). Raise them while users still have hashes
+    /// from parameters over 4× today's; they are rehashed at today's on their next sign-in. A stored
+    /// hash over the limits is refused with `INVALID_ARGUMENT` before any memory is allocated.
+    #[must_use]
+    pub fn with_verify_limits(mut self, limits: VerifyLimits) -> Authward {
+        self.verify_limits = limits;
+        self
     }
 
     /// The keyed hash under which a client is counted (empty for none). `INVALID_ARGUMENT` for a
@@ -348,7 +361,7 @@ impl Authward {
     /// One Argon2 verification at today's parameters, for answers that must cost what a real check
     /// costs (unknown ids, locked users, outdated hashes). Returns the keyed tag of its output.
     fn dummy_verify(&self, password: &str) -> String {
-        match hash::verify_with_output(password, &self.dummy_hash, self.pepper()) {
+        match hash::verify_with_output(password, &self.dummy_hash, self.pepper(), &self.verify_limits) {
             Ok((_, out)) => self.wrong_tag(&out),
             Err(_) => String::new(),
         }
@@ -383,7 +396,8 @@ impl Authward {
         let Some(r) = reservation else {
             return Err(Error::Internal("no reservation".into()));
         };
-        let (ok, output) = hash::verify_with_output(password, &snapshot.password_hash, self.pepper())?;
+        let (ok, output) =
+            hash::verify_with_output(password, &snapshot.password_hash, self.pepper(), &self.verify_limits)?;
         let tag = self.wrong_tag(&output);
         drop(output);
         let now = self.now();

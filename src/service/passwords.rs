@@ -16,7 +16,7 @@ impl Authward {
             .chain(rec.password_history.iter().take(policy.password.history as usize));
         for phc in recent {
             // A stored hash that cannot be parsed cannot match; it must not block the change.
-            if hash::verify(new, phc, self.pepper()).unwrap_or(false) {
+            if hash::verify_with_limits(new, phc, self.pepper(), &self.verify_limits).unwrap_or(false) {
                 return Err(Error::PasswordReused);
             }
         }

@@ -69,7 +69,8 @@ impl Authward {
         };
 
         // 2. Check, outside any transaction.
-        let (ok, output) = hash::verify_with_output(password, &snapshot.password_hash, self.pepper())?;
+        let (ok, output) =
+            hash::verify_with_output(password, &snapshot.password_hash, self.pepper(), &self.verify_limits)?;
         let tag = self.wrong_tag(&output);
         drop(output);
         let outdated = hash::needs_rehash(&snapshot.password_hash, &self.hash_params).unwrap_or(true);
