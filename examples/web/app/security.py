@@ -330,6 +330,7 @@ def regenerate() -> Any:
     except authward.LockedOut as err:
         return render_page({"regenerate": f"Too many failed attempts; try again in {err.retry_after // 60 + 1} minutes."}, code=400)
     session["recovery_codes"] = codes
+    session["cv"] = core().aw.status(uid).credential_version
     return redirect(url_for("security.recovery_codes"))
 
 

@@ -65,7 +65,9 @@ async function launch(javaScriptEnabled) {
 async function step(page, name) {
   shotNo += 1;
   const file = path.join(SHOTS, `${String(shotNo).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // The pop-up is fixed to the viewport: shoot what the user sees; otherwise the whole page.
+  const dialogOpen = await page.isVisible("#change-password");
+  await page.screenshot({ path: file, fullPage: !dialogOpen });
   assert.deepEqual(page.problems, [], `console errors on ${name}`);
   // axe-core needs scripts; the browser without JavaScript shows the same templates the other one checks.
   if (!page.javaScriptEnabled) return;
@@ -77,6 +79,13 @@ async function step(page, name) {
   });
   const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(bad, [], `accessibility violations on ${name} (${page.url()})`);
+}
+
+// The two pictures of the README (docs/web-*.png are these, reduced; see examples/web/README.md).
+async function docShot(page, name, selector) {
+  const file = path.join(SHOTS, `docs-${name}.png`);
+  if (selector) await page.locator(selector).screenshot({ path: file });
+  else await page.screenshot({ path: file });
 }
 
 async function clock(advance) {
@@ -130,6 +139,7 @@ async function enrol(page, name) {
   secrets.push(secret);
   assert.equal(await page.isVisible("#step-enable"), false, "step 2 waits for NEXT");
   await step(page, `${name}-activate-2fa`);
+  if (name === "jane") await docShot(page, "web-activate-2fa", "section.card");
   await page.click("#next");
   await page.waitForSelector("#step-enable input.code", { state: "visible" });
   await page.fill("#code", "000000" === (await totp(secret)) ? "111111" : "000000");
@@ -365,6 +375,7 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
     assert.equal(await main.locator(`#pw-rules li[data-rule=${rule}]`).getAttribute("class"), "fail");
   }
   await step(main, "change-password-weak");
+  await docShot(main, "web-change-password");
 
   await main.fill("#current_password", "not my password 1");
   await main.fill("#new_password", JANE_NEW);
