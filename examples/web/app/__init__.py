@@ -77,7 +77,7 @@ def create_app(config: Optional[Config] = None) -> Flask:
     )
     aw = authward.Authward.open(config.database, key, clock=clock)
     appdb = AppDb(os.path.join(config.data_dir, "app.db"))
-    app.extensions["authward_core"] = Core(aw, appdb)
+    app.extensions["authward_core"] = Core(aw)
     app.extensions["appdb"] = appdb
     app.extensions["authward_config"] = config
     app.session_interface = ServerSessionInterface(appdb, aw.now)

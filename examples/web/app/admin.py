@@ -1,6 +1,6 @@
 """Account admin » Security policies: enforce two-factor authentication (with grace days), password
 expiration (on/off, after N days, warning days), and the users table with its actions (reset 2FA,
-require a password change, and unlock where the core offers it).
+require a password change, unlock).
 """
 
 from __future__ import annotations
@@ -16,6 +16,12 @@ from .auth import appdb, core, note_client
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger("authward.web")
 F = TypeVar("F", bound=Callable[..., Any])
+
+LOCK_WORDS = {
+    "too_many_failures": "too many failed attempts",
+    "unfamiliar_clients": "failed attempts from many places",
+    "hourly_limit": "the hourly limit of failed attempts",
+}
 
 
 def admin_only(view: F) -> F:
@@ -56,6 +62,7 @@ def render_admin(errors: Optional[dict[str, str]] = None, code: int = 200) -> An
                 "deadline_passed": r.enrollment_deadline is not None and r.enrollment_deadline <= now,
                 "expires_in": r.password_expires_in_days,
                 "locked_until": r.locked_until,
+                "lock_reason": LOCK_WORDS.get(r.lock_reason or "", r.lock_reason),
                 "must_change": "change_password" in r.required_actions,
             }
         )
@@ -65,7 +72,6 @@ def render_admin(errors: Optional[dict[str, str]] = None, code: int = 200) -> An
             policy=core().aw.account_policy(account),
             rows=rows,
             errors=errors or {},
-            can_unlock=core().can_unlock,
         ),
         code,
     )
@@ -104,10 +110,6 @@ def save_policy() -> Any:
         lockout=old.lockout,
     )
     core().aw.set_account_policy(account, new)
-    if enforce and not old.enforce_two_factor:
-        appdb().set_enforced_since(account, core().aw.now())
-    elif not enforce:
-        appdb().set_enforced_since(account, None)
     log.info("policy of %r changed by %r", account, g.user["user_id"])
     flash("Security policies saved.", "success")
     return redirect(url_for("admin.page"))
@@ -142,8 +144,6 @@ def require_password_change(user_id: str) -> Any:
 @bp.post("/users/<user_id>/unlock")
 @admin_only
 def unlock(user_id: str) -> Any:
-    if not core().can_unlock:
-        abort(404)
     core().unlock_user(_target(user_id))
     flash(f"{user_id} can sign in again.", "success")
     return redirect(url_for("admin.page"))

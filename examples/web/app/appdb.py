@@ -24,10 +24,6 @@ CREATE TABLE IF NOT EXISTS users (
     is_admin INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS accounts (
-    account_id TEXT PRIMARY KEY,
-    enforced_since INTEGER
-);
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash BLOB PRIMARY KEY,
     data TEXT NOT NULL,
@@ -89,27 +85,6 @@ class AppDb:
             return None
         keys = ("user_id", "account_id", "display_name", "email", "is_admin", "created_at")
         return dict(zip(keys, row))
-
-    def user_created_at(self, user_id: str) -> Optional[int]:
-        user = self.user(user_id)
-        return None if user is None else int(user["created_at"])
-
-    # --- accounts: when this app turned 2FA enforcement on ---
-
-    def enforced_since(self, account_id: str) -> Optional[int]:
-        with self._db() as db:
-            row = db.execute(
-                "SELECT enforced_since FROM accounts WHERE account_id = ?", (account_id,)
-            ).fetchone()
-        return None if row is None or row[0] is None else int(row[0])
-
-    def set_enforced_since(self, account_id: str, at: Optional[int]) -> None:
-        with self._db() as db:
-            db.execute(
-                "INSERT INTO accounts VALUES (?, ?) ON CONFLICT (account_id)"
-                " DO UPDATE SET enforced_since = excluded.enforced_since",
-                (account_id, at),
-            )
 
     # --- server-side sessions ---
 

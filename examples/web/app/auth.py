@@ -8,7 +8,7 @@ The session (server-side, see ``sessions.py``) is in one of three states:
 * ``full``: signed in.
 
 On every request the user's ``credential_version`` is compared with the one the session began with: a
-password change elsewhere (or, with newer cores, any 2FA change) ends this session.
+password or 2FA change elsewhere (an admin's reset included) ends this session.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from .appdb import AppDb
-from .core import Core, SignInResult
+from .core import Core
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("authward.web")
@@ -94,7 +94,7 @@ def session_obj() -> Any:
     return session
 
 
-def start_session(user_id: str, result: SignInResult) -> Response:
+def start_session(user_id: str, result: authward.SignIn) -> Response:
     """Moves the session to the state the sign-in result calls for (with a new token)."""
     s = session_obj()
     keep_next = session.get("next")
@@ -228,7 +228,10 @@ def code() -> Any:
             error = "That code was already used. Wait for the app to show a new code, then enter it."
         except authward.ChallengeExpired:
             session_obj().end()
-            flash("Signing in took too long. Please enter your password again.", "info")
+            flash(
+                "Please sign in again: this sign-in expired, or too many wrong codes were entered.",
+                "info",
+            )
             return redirect(url_for("auth.signin"))
         except authward.LockedOut as err:
             session_obj().end()

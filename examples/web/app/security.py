@@ -29,7 +29,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from .auth import appdb, client_address, core, note_client, session_obj, signed_in
+from .auth import appdb, core, note_client, session_obj, signed_in
 
 bp = Blueprint("security", __name__, url_prefix="/security")
 log = logging.getLogger("authward.web")
@@ -49,6 +49,10 @@ KIND_WORDS = {
     "code_reused": "An already used code was tried",
     "locked_out": "Signing in paused after failed attempts",
     "policy_changed": "Account security policy changed",
+    "password_change_failed": "Password change failed",
+    "enrollment_failed": "Two-factor setup failed",
+    "reauthentication_failed": "Password check failed",
+    "unlocked": "Sign-in unlocked by your administrator",
 }
 
 
@@ -89,7 +93,7 @@ def security_log(user_id: str, limit: int = 25) -> list[dict[str, str]]:
     rows = []
     for e in core().aw.events(user_id, limit=limit):
         where = "—"
-        if e.kind == "policy_changed":
+        if e.kind in ("policy_changed", "unlocked"):
             where = "Your administrator"
         else:
             clients = appdb().clients_between(user_id, e.at - 2, e.at)
@@ -104,7 +108,7 @@ def render_page(errors: Optional[dict[str, Any]] = None, dialog: Optional[str] =
     """Settings » Security, with ``errors`` beside their fields and the ``dialog`` left open."""
     uid = g.user["user_id"]
     pol = policy()
-    deadline = core().enrollment_deadline(uid, g.user["account_id"])
+    deadline = None if g.status.two_factor_enabled else g.status.two_factor_deadline
     now = core().aw.now()
     return (
         render_template(
@@ -211,7 +215,7 @@ def _pending() -> Optional[dict[str, Any]]:
 
 def _begin(password: Optional[str]) -> None:
     uid = g.user["user_id"]
-    enrollment = core().begin_totp_enrollment(uid, ISSUER, password, client_address())
+    enrollment = core().begin_totp_enrollment(uid, ISSUER, password)
     session["enrol"] = {
         "secret": enrollment.secret,
         "uri": enrollment.uri,
