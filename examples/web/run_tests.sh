@@ -46,6 +46,10 @@ fi
 echo "== authward wheel: ${wheels[0]#"$ROOT"/}"
 "$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "${wheels[0]}"
 
+echo "== mypy --strict on the app"
+"$PY" -m pip install -q --disable-pip-version-check mypy==2.4.1
+(cd "$WEB" && "$PY" -m mypy --strict --no-incremental --cache-dir=/dev/null app run.py)
+
 echo "== npm ci (playwright-core, axe-core; no browser download)"
 (cd "$WEB/tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 

@@ -15,7 +15,7 @@ from typing import Optional
 
 import authward
 from flask import Flask, Response, request
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin, auth, security, testmode

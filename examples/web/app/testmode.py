@@ -16,6 +16,7 @@ from typing import Optional
 
 import authward
 from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from .config import Config
 
@@ -74,14 +75,14 @@ def install(app: Flask, config: Config) -> Optional[authward.ManualClock]:
 
 
 @bp.get("/clock")
-def get_clock() -> object:
+def get_clock() -> ResponseReturnValue:
     assert _clock is not None
     _clock.tick()
     return jsonify(now=_clock.clock.now())
 
 
 @bp.post("/clock")
-def move_clock() -> object:
+def move_clock() -> ResponseReturnValue:
     assert _clock is not None
     body = request.get_json(force=True, silent=True) or {}
     seconds = body.get("advance")
