@@ -432,29 +432,35 @@ test("the expiry warning appears inside the warning window, and an expired passw
   await signOut(main);
 });
 
-test("wrong codes lock the sign-in; the admin sees it; it ends after the lockout time", async () => {
+// Wrong codes until the sign-in is paused; returns how many were entered. The core may also spend a
+// challenge after several wrong codes (the user then types the password again); either way at most
+// max_failures (5) are judged before the pause.
+async function lockWithWrongCodes(page) {
   const right = await totp(janeSecret);
   const wrong = right === "123456" ? "654321" : "123456";
-  // Wrong codes until the sign-in is paused. The core may also spend a challenge after several wrong
-  // codes (the user then types the password again); either way at most max_failures (5) are judged.
   let wrongCodes = 0;
   let paused = false;
   while (!paused && wrongCodes < 12) {
-    await signIn(main, JANE, JANE_NEWER);
-    if (main.url() === `${BASE}/signin`) {
-      paused = /paused/.test(await text(main, "#signin-error"));
+    await signIn(page, JANE, JANE_NEWER);
+    if (page.url() === `${BASE}/signin`) {
+      paused = /paused/.test(await text(page, "#signin-error"));
       break;
     }
-    assert.equal(main.url(), `${BASE}/signin/code`);
-    while (main.url() === `${BASE}/signin/code`) {
+    assert.equal(page.url(), `${BASE}/signin/code`);
+    while (page.url() === `${BASE}/signin/code`) {
       wrongCodes += 1;
-      await enterCode(main, wrong);
+      await enterCode(page, wrong);
     }
-    paused = /paused/.test(await text(main, ".flash"));
+    paused = /paused/.test(await text(page, ".flash"));
   }
   assert.ok(paused, "the sign-in is paused");
   assert.ok(wrongCodes >= 5 && wrongCodes <= 6, `paused after ${wrongCodes} wrong codes`);
-  assert.match(await text(main, "main"), /paused to protect it\. Try again in 5 minutes/);
+  assert.match(await text(page, "main"), /paused to protect it\. Try again in 5 minutes/);
+  return wrongCodes;
+}
+
+test("wrong codes lock the sign-in; the admin sees and ends it; later it ends by itself", async () => {
+  await lockWithWrongCodes(main);
   await step(main, "locked-out");
   await signIn(main, JANE, JANE_NEWER);
   assert.match(await text(main, "#signin-error"), /paused/);
@@ -475,8 +481,22 @@ test("wrong codes lock the sign-in; the admin sees it; it ends after the lockout
   assert.match(await jane.locator(".locked").innerText(), /^Until /);
   assert.equal(await jane.locator(".tfa").innerText(), "On");
   assert.equal(await jane.locator(".deadline").innerText(), "—");
+  assert.match(await jane.locator(".locked").innerText(), /too many failed attempts/);
   await step(other, "admin-sees-lock");
+  await jane.locator("button:has-text('UNLOCK')").click();
+  assert.match(await text(other, ".flash"), /can sign in again/);
+  assert.equal(await other.locator("tr[data-user=jane] .locked").innerText(), "No");
 
+  await nextStep();
+  await signIn(main, JANE, JANE_NEWER);
+  await main.waitForURL(`${BASE}/signin/code`);
+  await enterCode(main, await totp(janeSecret));
+  await main.waitForURL(`${BASE}/security`);
+  assert.match(await text(main, "#security-log"), /Sign-in unlocked by your administrator/);
+  await signOut(main);
+
+  // Without the admin, the pause ends when the lockout time (5 minutes) is over.
+  await lockWithWrongCodes(main);
   await clock(5 * 60 + 1);
   await nextStep();
   await signIn(main, JANE, JANE_NEWER);
