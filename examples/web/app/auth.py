@@ -97,13 +97,10 @@ def session_obj() -> Any:
 def start_session(user_id: str, result: authward.SignIn) -> Response:
     """Moves the session to the state the sign-in result calls for (with a new token)."""
     s = session_obj()
-    keep_next = session.get("next")
     s.clear()
     s.regenerate()
     session["uid"] = user_id
     session["cv"] = result.credential_version
-    if keep_next:
-        session["next"] = keep_next
     if result.status == "second_factor_required":
         session["state"] = "code"
         session["challenge"] = result.challenge
