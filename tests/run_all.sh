@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The single test command of authward: Rust, C, Python and Node suites, then the quickstart demo twice.
+# The single test command of authward: Rust, C, Python and Node suites, the web app in Chromium, then the
+# quickstart demo twice.
 # Works on a fresh machine of this kind: each suite installs what it needs (pip into a venv under
 # target/, npm ci, Debian packages via apt-get only when missing).
 set -euo pipefail
@@ -32,6 +33,7 @@ run "postgres (conformance, races, faults, TLS)" bash tests/postgres/run.sh
 run "c (header, tests, asan+ubsan, valgrind, examples)" bash bindings/c/tests/run.sh
 run "python (pytest, stubtest, example)" bash bindings/python/run_tests.sh
 run "node (node:test, drift, example)" bash bindings/node/run_tests.sh
+run "web (Flask app in Chromium: node:test, playwright-core, axe-core)" bash examples/web/run_tests.sh
 run "quickstart (main job, twice)" bash -c 'd=$(mktemp -d) && cd "$d" && for i in 1 2; do \
     cargo run --quiet --release --manifest-path "$OLDPWD/Cargo.toml" --example quickstart >"$d/out$i.txt" || exit 1; \
     grep -q "two-factor enabled     true" "$d/out$i.txt" || exit 1; done && echo "quickstart ran twice on one database"'
