@@ -1,7 +1,7 @@
 """The Security settings page in Python: change password, two-factor (TOTP) with a QR code, recovery codes,
 and the account policies an admin sets (enforce 2FA, password expiration), with time moved by a ManualClock.
 
-Run: python examples/python/quickstart.py   (after `pip install ./bindings/python`)
+Run: python examples/python/quickstart.py   (after `pip install dist/authward-*.whl` or `pip install ./bindings/python`)
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ DAY = 86_400
 def main() -> None:
     clock = authward.ManualClock(1_767_225_600)  # 2026-01-01, so the story is reproducible
     key = os.urandom(32)  # in production: from a secret manager, never stored beside the database
-    with tempfile.TemporaryDirectory() as tmp:
-        aw = authward.Authward.open(os.path.join(tmp, "security.db"), key, clock=clock)
+    # `with` closes the store (the SQLite file) at the end of the block; `aw.close()` does the same.
+    with tempfile.TemporaryDirectory() as tmp, authward.Authward.open(
+        os.path.join(tmp, "security.db"), key, clock=clock
+    ) as aw:
 
         # An admin sets the account's policies.
         aw.set_account_policy(
@@ -41,7 +43,7 @@ def main() -> None:
         # Change password: every rule that breaks is reported at once.
         try:
             aw.change_password("ada", "correct horse battery staple", "ada2026", "ada2026")
-        except authward.PolicyViolation as err:
+        except authward.PolicyViolationError as err:
             print("refused:", [v.code for v in err.violations])
         aw.change_password(
             "ada", "correct horse battery staple", "plankton symphony 42 marigold", "plankton symphony 42 marigold"
@@ -72,14 +74,14 @@ def main() -> None:
         assert again.challenge is not None
         try:
             aw.verify_second_factor(again.challenge, code)
-        except authward.CodeReused:
+        except authward.CodeReusedError:
             print("replayed code refused")
         print("with a recovery code:", aw.verify_second_factor(again.challenge, recovery_codes[0]).status)
 
         # While the account enforces 2FA, users cannot turn it off.
         try:
             aw.disable_totp("ada", "plankton symphony 42 marigold")
-        except authward.TwoFactorEnforced as err:
+        except authward.TwoFactorEnforcedError as err:
             print("cannot disable:", err.code)
 
         # The password was changed on day 0 and expires on day 90: from day 76 (14 days before) the
@@ -97,11 +99,11 @@ def main() -> None:
         for _ in range(5):
             try:
                 aw.sign_in("ada", "guess")
-            except authward.InvalidCredentials:
+            except authward.InvalidCredentialsError:
                 pass
         try:
             aw.sign_in("ada", "plankton symphony 42 marigold")
-        except authward.LockedOut as err:
+        except authward.LockedOutError as err:
             print("locked out; retry after", err.retry_after, "s")
 
         # From asyncio: slow calls release the GIL, so run them in a worker thread.

@@ -2,12 +2,11 @@
 //! raise `InvalidArgumentError` (a `ValueError`) instead of `OverflowError` when negative or too large,
 //! and owned copies of secret strings that are wiped when dropped.
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyInt, PyString};
 use zeroize::Zeroizing;
 
-use crate::errors::invalid;
+use crate::errors::{ArgumentTypeError, invalid};
 
 /// `repr()` of a Python string (`'abc'`), for the `__repr__` of the wrapper types.
 pub fn py_repr(s: &str) -> String {
@@ -52,7 +51,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Unsigned {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
-            return Err(PyTypeError::new_err(format!(
+            return Err(ArgumentTypeError::new_err(format!(
                 "expected an int, not {}",
                 obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
             )));
@@ -104,7 +103,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Secret {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let s = obj.cast::<PyString>().map_err(|_| {
-            PyTypeError::new_err(format!(
+            ArgumentTypeError::new_err(format!(
                 "expected a str, not {}",
                 obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
             ))
@@ -117,5 +116,79 @@ impl Secret {
     /// The secret as `&str`.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+}
+
+fn type_name(obj: &Borrowed<'_, '_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+}
+
+/// A `bytes` (or `bytearray`) argument such as a key or a pepper, wiped when dropped. Anything else is
+/// a `TypeError` naming the expected type (PyO3's own `Vec<u8>` conversion would accept a list of ints
+/// and say "Can't extract `str` to `Vec`" for a str).
+pub struct Bytes(pub Zeroizing<Vec<u8>>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Bytes {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Bytes(Zeroizing::new(b.as_bytes().to_vec())));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Bytes(Zeroizing::new(b.to_vec())));
+        }
+        Err(ArgumentTypeError::new_err(format!("expected bytes, not {}", type_name(&obj))))
+    }
+}
+
+/// A list (or tuple, or other iterable) of `str`, such as `user_inputs`; a lone `str` is refused (it
+/// would otherwise be taken for a list of its characters) with a `TypeError` naming the expected type.
+pub struct StrList(pub Vec<String>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for StrList {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let expected =
+            || ArgumentTypeError::new_err(format!("expected a list of str, not {}", type_name(&obj)));
+        if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+            return Err(expected());
+        }
+        let mut out = Vec::new();
+        for item in obj.try_iter().map_err(|_| expected())? {
+            let item = item?;
+            let s = item.cast::<PyString>().map_err(|_| {
+                ArgumentTypeError::new_err(format!(
+                    "expected a list of str, but an item is {}",
+                    item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+                ))
+            })?;
+            out.push(PyStringMethods::to_cow(&*s)?.into_owned());
+        }
+        Ok(StrList(out))
+    }
+}
+
+/// A `str` argument that is not a secret (a user id, an account id, an issuer, a PHC string): a
+/// `TypeError` naming the argument and the expected type for anything else. Derefs to `&str`.
+pub struct Text(pub String);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Text {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let s = obj
+            .cast::<PyString>()
+            .map_err(|_| ArgumentTypeError::new_err(format!("expected a str, not {}", type_name(&obj))))?;
+        Ok(Text(PyStringMethods::to_cow(&*s)?.into_owned()))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
     }
 }

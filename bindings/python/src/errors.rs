@@ -5,20 +5,21 @@ use pyo3::PyErr;
 
 use crate::types::PyViolation;
 
+pyo3::import_exception!(authward._errors, ArgumentTypeError);
 pyo3::import_exception!(authward._errors, InvalidArgumentError);
-pyo3::import_exception!(authward._errors, InvalidCredentials);
-pyo3::import_exception!(authward._errors, WrongPassword);
-pyo3::import_exception!(authward._errors, PasswordMismatch);
-pyo3::import_exception!(authward._errors, PolicyViolation);
-pyo3::import_exception!(authward._errors, PasswordReused);
-pyo3::import_exception!(authward._errors, InvalidCode);
-pyo3::import_exception!(authward._errors, CodeReused);
-pyo3::import_exception!(authward._errors, LockedOut);
-pyo3::import_exception!(authward._errors, NotFound);
-pyo3::import_exception!(authward._errors, AlreadyExists);
-pyo3::import_exception!(authward._errors, TwoFactorEnforced);
-pyo3::import_exception!(authward._errors, InvalidState);
-pyo3::import_exception!(authward._errors, ChallengeExpired);
+pyo3::import_exception!(authward._errors, InvalidCredentialsError);
+pyo3::import_exception!(authward._errors, WrongPasswordError);
+pyo3::import_exception!(authward._errors, PasswordMismatchError);
+pyo3::import_exception!(authward._errors, PolicyViolationError);
+pyo3::import_exception!(authward._errors, PasswordReusedError);
+pyo3::import_exception!(authward._errors, InvalidCodeError);
+pyo3::import_exception!(authward._errors, CodeReusedError);
+pyo3::import_exception!(authward._errors, LockedOutError);
+pyo3::import_exception!(authward._errors, NotFoundError);
+pyo3::import_exception!(authward._errors, AlreadyExistsError);
+pyo3::import_exception!(authward._errors, TwoFactorEnforcedError);
+pyo3::import_exception!(authward._errors, InvalidStateError);
+pyo3::import_exception!(authward._errors, ChallengeExpiredError);
 pyo3::import_exception!(authward._errors, StorageError);
 pyo3::import_exception!(authward._errors, CryptoError);
 pyo3::import_exception!(authward._errors, InternalError);
@@ -33,22 +34,22 @@ impl From<CoreError> for PyErr {
         let message = err.to_string();
         match err.code() {
             ErrorCode::InvalidArgument => InvalidArgumentError::new_err(message),
-            ErrorCode::InvalidCredentials => InvalidCredentials::new_err(message),
-            ErrorCode::WrongPassword => WrongPassword::new_err(message),
-            ErrorCode::PasswordMismatch => PasswordMismatch::new_err(message),
+            ErrorCode::InvalidCredentials => InvalidCredentialsError::new_err(message),
+            ErrorCode::WrongPassword => WrongPasswordError::new_err(message),
+            ErrorCode::PasswordMismatch => PasswordMismatchError::new_err(message),
             ErrorCode::PolicyViolation => {
                 let violations: Vec<PyViolation> = err.violations().iter().map(PyViolation::from).collect();
-                PolicyViolation::new_err((message, violations))
+                PolicyViolationError::new_err((message, violations))
             }
-            ErrorCode::PasswordReused => PasswordReused::new_err(message),
-            ErrorCode::InvalidCode => InvalidCode::new_err(message),
-            ErrorCode::CodeReused => CodeReused::new_err(message),
-            ErrorCode::LockedOut => LockedOut::new_err((message, err.retry_after().unwrap_or(0))),
-            ErrorCode::NotFound => NotFound::new_err(message),
-            ErrorCode::AlreadyExists => AlreadyExists::new_err(message),
-            ErrorCode::TwoFactorEnforced => TwoFactorEnforced::new_err(message),
-            ErrorCode::InvalidState => InvalidState::new_err(message),
-            ErrorCode::ChallengeExpired => ChallengeExpired::new_err(message),
+            ErrorCode::PasswordReused => PasswordReusedError::new_err(message),
+            ErrorCode::InvalidCode => InvalidCodeError::new_err(message),
+            ErrorCode::CodeReused => CodeReusedError::new_err(message),
+            ErrorCode::LockedOut => LockedOutError::new_err((message, err.retry_after().unwrap_or(0))),
+            ErrorCode::NotFound => NotFoundError::new_err(message),
+            ErrorCode::AlreadyExists => AlreadyExistsError::new_err(message),
+            ErrorCode::TwoFactorEnforced => TwoFactorEnforcedError::new_err(message),
+            ErrorCode::InvalidState => InvalidStateError::new_err(message),
+            ErrorCode::ChallengeExpired => ChallengeExpiredError::new_err(message),
             ErrorCode::Storage => StorageError::new_err(message),
             ErrorCode::Crypto => CryptoError::new_err(message),
             // `Ok` is never an error; treat a core bug that produced one as internal.

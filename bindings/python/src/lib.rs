@@ -56,6 +56,7 @@ fn error_codes() -> Vec<(&'static str, u32)> {
 #[pymodule]
 fn _authward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", authward::VERSION)?;
+    m.add("DEFAULT_EVENTS_LIMIT", authward::service::DEFAULT_EVENTS_LIMIT)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::hash_password, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::verify_password, m)?)?;

@@ -2,12 +2,11 @@
 //!
 //! Argon2 and QR rendering run without the GIL; TOTP is a few microseconds and keeps it.
 
-use authward::{Clock, HashParams, SystemClock, TotpConfig, password, qr, totp};
+use authward::{HashParams, TotpConfig, password, qr, totp};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use zeroize::Zeroizing;
 
-use crate::convert::{Secret, Unsigned, u32_arg};
+use crate::convert::{Bytes, Secret, Text, Unsigned, u32_arg};
 use crate::errors::CoreError;
 use crate::types::{PyHashParams, PyTotpConfig, PyTotpUri};
 
@@ -20,7 +19,7 @@ fn config_or_default(config: Option<PyTotpConfig>) -> TotpConfig {
 }
 
 fn time_or_now(at: Option<Unsigned>) -> u64 {
-    at.map_or_else(|| SystemClock.now(), |a| a.0)
+    authward::clock::at_or_now(at.map(|a| a.0))
 }
 
 /// Hashes `password` with Argon2id and a fresh random salt; returns a PHC string
@@ -37,10 +36,10 @@ pub fn hash_password(
     py: Python<'_>,
     password: Secret,
     params: Option<PyHashParams>,
-    pepper: Option<Vec<u8>>,
+    pepper: Option<Bytes>,
 ) -> PyResult<String> {
     let params = params_or_default(params);
-    let pepper = pepper.map(Zeroizing::new);
+    let pepper = pepper.map(|p| p.0);
     let phc =
         py.detach(|| password::hash::hash(password.as_str(), &params, pepper.as_deref().map(Vec::as_slice)));
     Ok(phc.map_err(CoreError)?)
@@ -52,13 +51,8 @@ pub fn hash_password(
 /// for a malformed PHC string or a password over 4096 UTF-8 bytes, `TypeError` for non-`str` arguments.
 #[pyfunction]
 #[pyo3(signature = (password, phc, *, pepper = None))]
-pub fn verify_password(
-    py: Python<'_>,
-    password: Secret,
-    phc: String,
-    pepper: Option<Vec<u8>>,
-) -> PyResult<bool> {
-    let pepper = pepper.map(Zeroizing::new);
+pub fn verify_password(py: Python<'_>, password: Secret, phc: Text, pepper: Option<Bytes>) -> PyResult<bool> {
+    let pepper = pepper.map(|p| p.0);
     let ok =
         py.detach(|| password::hash::verify(password.as_str(), &phc, pepper.as_deref().map(Vec::as_slice)));
     Ok(ok.map_err(CoreError)?)
@@ -111,11 +105,11 @@ pub fn verify_totp(
 #[pyo3(signature = (secret, issuer, account_name, config = None))]
 pub fn totp_uri(
     secret: Secret,
-    issuer: &str,
-    account_name: &str,
+    issuer: Text,
+    account_name: Text,
     config: Option<PyTotpConfig>,
 ) -> PyResult<String> {
-    let uri = totp::build_uri(secret.as_str(), issuer, account_name, &config_or_default(config));
+    let uri = totp::build_uri(secret.as_str(), &issuer, &account_name, &config_or_default(config));
     Ok(uri.map_err(CoreError)?)
 }
 
@@ -134,7 +128,7 @@ pub fn qr_svg(py: Python<'_>, text: Secret) -> PyResult<String> {
 
 /// The QR code of `text` as a greyscale PNG image (`bytes`), `scale` pixels per module (1–64).
 #[pyfunction]
-#[pyo3(signature = (text, scale = 8))]
+#[pyo3(signature = (text, scale = qr::DEFAULT_SCALE), text_signature = "(text, scale=8)")]
 pub fn qr_png<'py>(
     py: Python<'py>,
     text: Secret,

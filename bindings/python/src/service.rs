@@ -3,17 +3,16 @@
 //! Every method runs without the GIL (Argon2 and the store are slow), so threads sharing one `Authward`
 //! run in parallel; the core object is `Send + Sync`.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
-use authward::service::{Enrollment, Event, RekeyProgress, SecurityStatus, SignIn};
+use authward::service::{DEFAULT_EVENTS_LIMIT, Enrollment, Event, RekeyProgress, SecurityStatus, SignIn};
 use authward::{Authward, AuthwardOptions, Clock};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use zeroize::Zeroizing;
 
 use crate::PyManualClock;
-use crate::convert::{Secret, bool_repr, opt_repr, py_repr, usize_arg};
-use crate::errors::CoreError;
+use crate::convert::{Bytes, Secret, Text, bool_repr, opt_repr, py_repr, usize_arg};
+use crate::errors::{CoreError, InvalidStateError};
 use crate::types::{PyAccountPolicy, PyHashParams};
 
 /// Adds the service's classes to the module.
@@ -30,13 +29,13 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn options(
     clock: Option<&Bound<'_, PyManualClock>>,
     hash_params: Option<PyHashParams>,
-    pepper: Option<Vec<u8>>,
+    pepper: Option<Bytes>,
     previous_keys: Option<Vec<Vec<u8>>>,
 ) -> AuthwardOptions {
     AuthwardOptions {
         clock: clock.map(|c| Arc::new(c.get().0.clone()) as Arc<dyn Clock>),
         hash_params: hash_params.map(|p| p.0).unwrap_or_default(),
-        pepper,
+        pepper: pepper.map(|p| p.0.to_vec()),
         previous_keys: previous_keys.unwrap_or_default(),
     }
 }
@@ -50,8 +49,24 @@ fn options(
 ///
 /// Every method raises a subclass of `AuthwardError` (see each method), and `TypeError` for arguments
 /// of the wrong type.
+///
+/// `close()` releases the store (the SQLite file); afterwards every method raises `InvalidStateError`.
+/// `with Authward.open(path, key) as aw:` closes it at the end of the block.
 #[pyclass(frozen, name = "Authward", module = "authward")]
-pub struct PyAuthward(Arc<Authward>);
+pub struct PyAuthward(RwLock<Option<Arc<Authward>>>);
+
+impl PyAuthward {
+    fn new(aw: Authward) -> Self {
+        PyAuthward(RwLock::new(Some(Arc::new(aw))))
+    }
+
+    /// The open service, or `InvalidStateError` once closed. Calls already running keep their own
+    /// reference, so `close()` never pulls the store from under them: it closes when the last ends.
+    fn service(&self) -> PyResult<Arc<Authward>> {
+        let guard = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        guard.clone().ok_or_else(|| InvalidStateError::new_err("invalid state: this Authward is closed"))
+    }
+}
 
 #[pymethods]
 impl PyAuthward {
@@ -73,16 +88,16 @@ impl PyAuthward {
     fn open(
         py: Python<'_>,
         path: std::path::PathBuf,
-        key: Vec<u8>,
+        key: Bytes,
         clock: Option<&Bound<'_, PyManualClock>>,
         hash_params: Option<PyHashParams>,
-        pepper: Option<Vec<u8>>,
+        pepper: Option<Bytes>,
         previous_keys: Option<Vec<Vec<u8>>>,
     ) -> PyResult<PyAuthward> {
-        let key = Zeroizing::new(key);
+        let key = key.0;
         let options = options(clock, hash_params, pepper, previous_keys);
         let aw = py.detach(|| Authward::open(&path, &key, options)).map_err(CoreError)?;
-        Ok(PyAuthward(Arc::new(aw)))
+        Ok(PyAuthward::new(aw))
     }
 
     /// A service whose state lives in memory only (tests, demos). Options as for `open`.
@@ -92,61 +107,61 @@ impl PyAuthward {
         py: Python<'_>,
         clock: Option<&Bound<'_, PyManualClock>>,
         hash_params: Option<PyHashParams>,
-        pepper: Option<Vec<u8>>,
+        pepper: Option<Bytes>,
     ) -> PyResult<PyAuthward> {
         let options = options(clock, hash_params, pepper, None);
         let aw = py.detach(|| Authward::in_memory(options)).map_err(CoreError)?;
-        Ok(PyAuthward(Arc::new(aw)))
+        Ok(PyAuthward::new(aw))
     }
 
     /// The service's current time (unix seconds): its clock's.
-    fn now(&self) -> u64 {
-        self.0.now()
+    fn now(&self) -> PyResult<u64> {
+        let aw = self.service()?;
+        Ok(aw.now())
     }
 
     /// Sets the policy (an `AccountPolicy`) of every user of `account_id`.
     /// Raises `InvalidArgumentError`, `StorageError`.
-    fn set_account_policy(
-        &self,
-        py: Python<'_>,
-        account_id: String,
-        policy: PyAccountPolicy,
-    ) -> PyResult<()> {
-        Ok(py.detach(|| self.0.set_account_policy(&account_id, &policy.0)).map_err(CoreError)?)
+    fn set_account_policy(&self, py: Python<'_>, account_id: Text, policy: PyAccountPolicy) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.set_account_policy(&account_id, &policy.0)).map_err(CoreError)?)
     }
 
     /// The policy of `account_id` (the defaults if none was set).
-    fn account_policy(&self, py: Python<'_>, account_id: String) -> PyResult<PyAccountPolicy> {
-        let policy = py.detach(|| self.0.account_policy(&account_id)).map_err(CoreError)?;
+    fn account_policy(&self, py: Python<'_>, account_id: Text) -> PyResult<PyAccountPolicy> {
+        let aw = self.service()?;
+        let policy = py.detach(|| aw.account_policy(&account_id)).map_err(CoreError)?;
         Ok(PyAccountPolicy(policy))
     }
 
     /// Creates user `user_id` in `account_id` with `password`, which must pass the account's policy.
     ///
-    /// Raises `AlreadyExists`, `PolicyViolation` (its `.violations` lists every broken rule),
+    /// Raises `AlreadyExistsError`, `PolicyViolationError` (its `.violations` lists every broken rule),
     /// `InvalidArgumentError`, `StorageError`.
     #[pyo3(signature = (user_id, account_id, password, email = None))]
     fn create_user(
         &self,
         py: Python<'_>,
-        user_id: String,
-        account_id: String,
+        user_id: Text,
+        account_id: Text,
         password: Secret,
-        email: Option<String>,
+        email: Option<Text>,
     ) -> PyResult<()> {
-        let result =
-            py.detach(|| self.0.create_user(&user_id, &account_id, password.as_str(), email.as_deref()));
+        let aw = self.service()?;
+        let result = py.detach(|| aw.create_user(&user_id, &account_id, password.as_str(), email.as_deref()));
         Ok(result.map_err(CoreError)?)
     }
 
-    /// Deletes user `user_id` and everything stored about them. Raises `NotFound`, `StorageError`.
-    fn delete_user(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
-        Ok(py.detach(|| self.0.delete_user(&user_id)).map_err(CoreError)?)
+    /// Deletes user `user_id` and everything stored about them. Raises `NotFoundError`, `StorageError`.
+    fn delete_user(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.delete_user(&user_id)).map_err(CoreError)?)
     }
 
     /// The user ids of `account_id`, sorted.
-    fn list_users(&self, py: Python<'_>, account_id: String) -> PyResult<Vec<String>> {
-        Ok(py.detach(|| self.0.list_users(&account_id)).map_err(CoreError)?)
+    fn list_users(&self, py: Python<'_>, account_id: Text) -> PyResult<Vec<String>> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.list_users(&account_id)).map_err(CoreError)?)
     }
 
     /// Changes the password of `user_id`: pass the `current` password, the `new` one and its `confirm`ation.
@@ -154,33 +169,36 @@ impl PyAuthward {
     /// On success the password's age restarts (expiry) and `credential_version` increases, so the app
     /// can end the user's other sessions.
     ///
-    /// Raises `WrongPassword` (current is wrong; counts toward lockout), `PasswordMismatch` (new !=
-    /// confirm), `PolicyViolation` (`.violations` lists every broken rule), `PasswordReused` (the current
-    /// or a recent password), `LockedOut` (`.retry_after` seconds), `NotFound`, `InvalidArgumentError`,
+    /// Raises `WrongPasswordError` (current is wrong; counts toward lockout), `PasswordMismatchError` (new !=
+    /// confirm), `PolicyViolationError` (`.violations` lists every broken rule), `PasswordReusedError` (the current
+    /// or a recent password), `LockedOutError` (`.retry_after` seconds), `NotFoundError`, `InvalidArgumentError`,
     /// `StorageError`.
     fn change_password(
         &self,
         py: Python<'_>,
-        user_id: String,
+        user_id: Text,
         current: Secret,
         new: Secret,
         confirm: Secret,
     ) -> PyResult<()> {
+        let aw = self.service()?;
         let result =
-            py.detach(|| self.0.change_password(&user_id, current.as_str(), new.as_str(), confirm.as_str()));
+            py.detach(|| aw.change_password(&user_id, current.as_str(), new.as_str(), confirm.as_str()));
         Ok(result.map_err(CoreError)?)
     }
 
     /// Admin reset: sets `new` as the password of `user_id` (the policy applies, history is kept).
-    /// Raises `PolicyViolation`, `PasswordReused`, `NotFound`, `StorageError`.
-    fn set_password(&self, py: Python<'_>, user_id: String, new: Secret) -> PyResult<()> {
-        Ok(py.detach(|| self.0.set_password(&user_id, new.as_str())).map_err(CoreError)?)
+    /// Raises `PolicyViolationError`, `PasswordReusedError`, `NotFoundError`, `StorageError`.
+    fn set_password(&self, py: Python<'_>, user_id: Text, new: Secret) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.set_password(&user_id, new.as_str())).map_err(CoreError)?)
     }
 
     /// Admin: the next sign-in of `user_id` gets the required action `"change_password"`.
-    /// Raises `NotFound`, `StorageError`.
-    fn require_password_change(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
-        Ok(py.detach(|| self.0.require_password_change(&user_id)).map_err(CoreError)?)
+    /// Raises `NotFoundError`, `StorageError`.
+    fn require_password_change(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.require_password_change(&user_id)).map_err(CoreError)?)
     }
 
     /// Signs `user_id` in with `password` from `client` (optional: the IP address or a device-cookie
@@ -191,18 +209,19 @@ impl PyAuthward {
     /// `"change_password"`), or `"second_factor_required"`: then pass `challenge` and the user's code to
     /// `verify_second_factor`.
     ///
-    /// Raises `InvalidCredentials` (unknown user or wrong password, indistinguishable by design),
-    /// `LockedOut` (`.retry_after` seconds), `InvalidArgumentError`, `StorageError`.
+    /// Raises `InvalidCredentialsError` (unknown user or wrong password, indistinguishable by design),
+    /// `LockedOutError` (`.retry_after` seconds), `InvalidArgumentError`, `StorageError`.
     #[pyo3(signature = (user_id, password, client = None))]
     fn sign_in(
         &self,
         py: Python<'_>,
-        user_id: String,
+        user_id: Text,
         password: Secret,
-        client: Option<String>,
+        client: Option<Text>,
     ) -> PyResult<PySignIn> {
+        let aw = self.service()?;
         let result = py
-            .detach(|| self.0.sign_in_from(&user_id, password.as_str(), client.as_deref()))
+            .detach(|| aw.sign_in_from(&user_id, password.as_str(), client.as_deref()))
             .map_err(CoreError)?;
         Ok(PySignIn(result))
     }
@@ -211,8 +230,8 @@ impl PyAuthward {
     /// returns a `SignIn` with status `"complete"` or `"action_required"`. `client` as for `sign_in`
     /// (default: the client the password came from).
     ///
-    /// Raises `InvalidCode` (the challenge stays valid; failures count toward lockout), `CodeReused`
-    /// (replay), `ChallengeExpired` (unknown, used or older than 5 minutes), `LockedOut`, `CryptoError`
+    /// Raises `InvalidCodeError` (the challenge stays valid; failures count toward lockout), `CodeReusedError`
+    /// (replay), `ChallengeExpiredError` (unknown, used or older than 5 minutes), `LockedOutError`, `CryptoError`
     /// (the store key is wrong), `StorageError`.
     #[pyo3(signature = (challenge, code, client = None))]
     fn verify_second_factor(
@@ -220,10 +239,11 @@ impl PyAuthward {
         py: Python<'_>,
         challenge: Secret,
         code: Secret,
-        client: Option<String>,
+        client: Option<Text>,
     ) -> PyResult<PySignIn> {
+        let aw = self.service()?;
         let result = py
-            .detach(|| self.0.verify_second_factor_from(challenge.as_str(), code.as_str(), client.as_deref()))
+            .detach(|| aw.verify_second_factor_from(challenge.as_str(), code.as_str(), client.as_deref()))
             .map_err(CoreError)?;
         Ok(PySignIn(result))
     }
@@ -231,23 +251,20 @@ impl PyAuthward {
     /// Starts TOTP enrolment for `user_id`: returns an `Enrollment` with the pending secret, its
     /// `otpauth://` URI (`issuer` is your service's name) and the QR code as SVG, PNG and terminal text.
     /// Replacing an active authenticator needs `password` (or a current code from it): missing or
-    /// wrong raises `WrongPassword` (counted toward lockout).
-    /// Raises `NotFound`, `InvalidArgumentError`, `LockedOut`, `StorageError`.
+    /// wrong raises `WrongPasswordError` (counted toward lockout).
+    /// Raises `NotFoundError`, `InvalidArgumentError`, `LockedOutError`, `StorageError`.
     #[pyo3(signature = (user_id, issuer, password = None))]
     fn begin_totp_enrollment(
         &self,
         py: Python<'_>,
-        user_id: String,
-        issuer: String,
+        user_id: Text,
+        issuer: Text,
         password: Option<Secret>,
     ) -> PyResult<PyEnrollment> {
+        let aw = self.service()?;
         let result = py
             .detach(|| {
-                self.0.begin_totp_enrollment_with_proof(
-                    &user_id,
-                    &issuer,
-                    password.as_ref().map(|p| p.as_str()),
-                )
+                aw.begin_totp_enrollment_with_proof(&user_id, &issuer, password.as_ref().map(|p| p.as_str()))
             })
             .map_err(CoreError)?;
         Ok(PyEnrollment(result))
@@ -255,65 +272,66 @@ impl PyAuthward {
 
     /// Confirms the pending enrolment of `user_id` with a `code` from the authenticator app: enables
     /// 2FA and returns 10 single-use recovery codes (show them once).
-    /// Raises `InvalidCode`, `InvalidState` (no pending enrolment), `NotFound`, `StorageError`.
-    fn confirm_totp_enrollment(
-        &self,
-        py: Python<'_>,
-        user_id: String,
-        code: Secret,
-    ) -> PyResult<Vec<String>> {
-        let codes =
-            py.detach(|| self.0.confirm_totp_enrollment(&user_id, code.as_str())).map_err(CoreError)?;
+    /// Raises `InvalidCodeError`, `InvalidStateError` (no pending enrolment), `NotFoundError`, `StorageError`.
+    fn confirm_totp_enrollment(&self, py: Python<'_>, user_id: Text, code: Secret) -> PyResult<Vec<String>> {
+        let aw = self.service()?;
+        let codes = py.detach(|| aw.confirm_totp_enrollment(&user_id, code.as_str())).map_err(CoreError)?;
         Ok(codes)
     }
 
     /// Turns 2FA off for `user_id` after checking their `password`.
-    /// Raises `WrongPassword`, `TwoFactorEnforced` (the account requires 2FA), `InvalidState`,
-    /// `LockedOut`, `NotFound`, `StorageError`.
-    fn disable_totp(&self, py: Python<'_>, user_id: String, password: Secret) -> PyResult<()> {
-        Ok(py.detach(|| self.0.disable_totp(&user_id, password.as_str())).map_err(CoreError)?)
+    /// Raises `WrongPasswordError`, `TwoFactorEnforcedError` (the account requires 2FA), `InvalidStateError`,
+    /// `LockedOutError`, `NotFoundError`, `StorageError`.
+    fn disable_totp(&self, py: Python<'_>, user_id: Text, password: Secret) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.disable_totp(&user_id, password.as_str())).map_err(CoreError)?)
     }
 
     /// Replaces the recovery codes of `user_id` (after checking their `password`) with 10 new ones.
-    /// Raises `WrongPassword`, `InvalidState` (2FA is off), `LockedOut`, `NotFound`, `StorageError`.
+    /// Raises `WrongPasswordError`, `InvalidStateError` (2FA is off), `LockedOutError`, `NotFoundError`, `StorageError`.
     fn regenerate_recovery_codes(
         &self,
         py: Python<'_>,
-        user_id: String,
+        user_id: Text,
         password: Secret,
     ) -> PyResult<Vec<String>> {
+        let aw = self.service()?;
         let codes =
-            py.detach(|| self.0.regenerate_recovery_codes(&user_id, password.as_str())).map_err(CoreError)?;
+            py.detach(|| aw.regenerate_recovery_codes(&user_id, password.as_str())).map_err(CoreError)?;
         Ok(codes)
     }
 
-    /// Admin: lifts every lockout of `user_id`. Raises `NotFound`, `StorageError`.
-    fn unlock_user(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
-        Ok(py.detach(|| self.0.unlock_user(&user_id)).map_err(CoreError)?)
+    /// Admin: lifts every lockout of `user_id`. Raises `NotFoundError`, `StorageError`.
+    fn unlock_user(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.unlock_user(&user_id)).map_err(CoreError)?)
     }
 
     /// Admin (lost phone): turns 2FA off for `user_id` and deletes their recovery codes.
-    /// Raises `NotFound`, `StorageError`.
-    fn reset_two_factor(&self, py: Python<'_>, user_id: String) -> PyResult<()> {
-        Ok(py.detach(|| self.0.reset_two_factor(&user_id)).map_err(CoreError)?)
+    /// Raises `NotFoundError`, `StorageError`.
+    fn reset_two_factor(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.reset_two_factor(&user_id)).map_err(CoreError)?)
     }
 
     /// The security log of `user_id`, newest first, at most `limit` `Event`s.
-    /// Raises `NotFound`, `StorageError`.
-    #[pyo3(signature = (user_id, limit = 100))]
+    /// Raises `NotFoundError`, `StorageError`.
+    #[pyo3(signature = (user_id, limit = DEFAULT_EVENTS_LIMIT), text_signature = "($self, user_id, limit=100)")]
     fn events(
         &self,
         py: Python<'_>,
-        user_id: String,
+        user_id: Text,
         #[pyo3(from_py_with = usize_arg)] limit: usize,
     ) -> PyResult<Vec<PyEvent>> {
-        let events = py.detach(|| self.0.events(&user_id, limit)).map_err(CoreError)?;
+        let aw = self.service()?;
+        let events = py.detach(|| aw.events(&user_id, limit)).map_err(CoreError)?;
         Ok(events.into_iter().map(PyEvent).collect())
     }
 
-    /// The `SecurityStatus` of `user_id` for the Security settings page. Raises `NotFound`, `StorageError`.
-    fn status(&self, py: Python<'_>, user_id: String) -> PyResult<PySecurityStatus> {
-        Ok(PySecurityStatus(py.detach(|| self.0.status(&user_id)).map_err(CoreError)?))
+    /// The `SecurityStatus` of `user_id` for the Security settings page. Raises `NotFoundError`, `StorageError`.
+    fn status(&self, py: Python<'_>, user_id: Text) -> PyResult<PySecurityStatus> {
+        let aw = self.service()?;
+        Ok(PySecurityStatus(py.detach(|| aw.status(&user_id)).map_err(CoreError)?))
     }
 
     /// Re-seals the TOTP secrets of up to `batch_size` (1–10000) users under the current key and
@@ -326,11 +344,40 @@ impl PyAuthward {
         py: Python<'_>,
         #[pyo3(from_py_with = usize_arg)] batch_size: usize,
     ) -> PyResult<PyRekeyProgress> {
-        Ok(PyRekeyProgress(py.detach(|| self.0.rekey(batch_size)).map_err(CoreError)?))
+        let aw = self.service()?;
+        Ok(PyRekeyProgress(py.detach(|| aw.rekey(batch_size)).map_err(CoreError)?))
+    }
+
+    /// Releases the store (for SQLite, the file). Idempotent; afterwards every other method raises
+    /// `InvalidStateError`. A call running in another thread finishes first, with the store it started with.
+    fn close(&self) {
+        let closed = self.0.write().unwrap_or_else(PoisonError::into_inner).take();
+        drop(closed);
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.0.read().unwrap_or_else(PoisonError::into_inner).is_none()
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (_exc_type = None, _exc = None, _tb = None))]
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc: Option<&Bound<'_, PyAny>>,
+        _tb: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
     }
 
     fn __repr__(&self) -> String {
-        "Authward(...)".to_string()
+        if self.closed() { "Authward(closed)".to_string() } else { "Authward(...)".to_string() }
     }
 }
 

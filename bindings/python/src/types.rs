@@ -21,7 +21,13 @@ pub struct PyHashParams(pub HashParams);
 #[pymethods]
 impl PyHashParams {
     #[new]
-    #[pyo3(signature = (memory_kib = 19456, iterations = 2, parallelism = 1))]
+    #[pyo3(signature = (
+        memory_kib = HashParams::DEFAULT_MEMORY_KIB,
+        iterations = HashParams::DEFAULT_ITERATIONS,
+        parallelism = HashParams::DEFAULT_PARALLELISM,
+    ),
+    text_signature = "(memory_kib=19456, iterations=2, parallelism=1)"
+    )]
     fn new(
         #[pyo3(from_py_with = u32_arg)] memory_kib: u32,
         #[pyo3(from_py_with = u32_arg)] iterations: u32,
@@ -140,16 +146,18 @@ pub struct PyPasswordPolicy(pub PasswordPolicy);
 impl PyPasswordPolicy {
     #[new]
     #[pyo3(signature = (
-        min_length = 12,
-        max_length = 128,
-        require_lowercase = false,
-        require_uppercase = false,
-        require_digit = false,
-        require_symbol = false,
-        min_strength = 3,
-        forbid_user_inputs = true,
-        history = 5,
-    ))]
+        min_length = PasswordPolicy::DEFAULT_MIN_LENGTH,
+        max_length = PasswordPolicy::DEFAULT_MAX_LENGTH,
+        require_lowercase = PasswordPolicy::default().require_lowercase,
+        require_uppercase = PasswordPolicy::default().require_uppercase,
+        require_digit = PasswordPolicy::default().require_digit,
+        require_symbol = PasswordPolicy::default().require_symbol,
+        min_strength = PasswordPolicy::DEFAULT_MIN_STRENGTH,
+        forbid_user_inputs = PasswordPolicy::default().forbid_user_inputs,
+        history = PasswordPolicy::DEFAULT_HISTORY,
+    ),
+    text_signature = "(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False, require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         #[pyo3(from_py_with = u32_arg)] min_length: u32,
@@ -186,9 +194,9 @@ impl PyPasswordPolicy {
         &self,
         py: Python<'_>,
         password: crate::convert::Secret,
-        user_inputs: Option<Vec<String>>,
+        user_inputs: Option<crate::convert::StrList>,
     ) -> Vec<PyViolation> {
-        let inputs = user_inputs.unwrap_or_default();
+        let inputs = user_inputs.map(|l| l.0).unwrap_or_default();
         let policy = &self.0;
         py.detach(|| {
             let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
@@ -278,15 +286,26 @@ pub struct PyTotpConfig(pub TotpConfig);
 #[pymethods]
 impl PyTotpConfig {
     #[new]
-    #[pyo3(signature = (algorithm = "SHA1", digits = 6, period = 30, window = 1))]
+    #[pyo3(signature = (
+        algorithm = crate::convert::Text(TotpConfig::DEFAULT.algorithm.as_str().to_owned()),
+        digits = TotpConfig::DEFAULT_DIGITS,
+        period = TotpConfig::DEFAULT_PERIOD,
+        window = TotpConfig::DEFAULT_WINDOW,
+    ),
+    text_signature = "(algorithm='SHA1', digits=6, period=30, window=1)"
+    )]
     fn new(
-        algorithm: &str,
+        algorithm: crate::convert::Text,
         #[pyo3(from_py_with = u8_arg)] digits: u8,
         #[pyo3(from_py_with = u64_arg)] period: u64,
         #[pyo3(from_py_with = u8_arg)] window: u8,
     ) -> PyResult<Self> {
-        let config =
-            TotpConfig { algorithm: Algorithm::parse(algorithm).map_err(CoreError)?, digits, period, window };
+        let config = TotpConfig {
+            algorithm: Algorithm::parse(&algorithm).map_err(CoreError)?,
+            digits,
+            period,
+            window,
+        };
         config.validate().map_err(CoreError)?;
         Ok(PyTotpConfig(config))
     }
@@ -376,7 +395,13 @@ pub struct PyLockoutPolicy(pub LockoutPolicy);
 #[pymethods]
 impl PyLockoutPolicy {
     #[new]
-    #[pyo3(signature = (max_failures = 5, lockout_seconds = 300, max_lockout_seconds = None))]
+    #[pyo3(signature = (
+        max_failures = LockoutPolicy::DEFAULT_MAX_FAILURES,
+        lockout_seconds = LockoutPolicy::DEFAULT_LOCKOUT_SECONDS,
+        max_lockout_seconds = None,
+    ),
+    text_signature = "(max_failures=5, lockout_seconds=300, max_lockout_seconds=None)"
+    )]
     fn new(
         #[pyo3(from_py_with = u32_arg)] max_failures: u32,
         #[pyo3(from_py_with = u64_arg)] lockout_seconds: u64,
@@ -433,14 +458,16 @@ pub struct PyAccountPolicy(pub AccountPolicy);
 impl PyAccountPolicy {
     #[new]
     #[pyo3(signature = (
-        enforce_two_factor = false,
-        two_factor_grace_days = 0,
-        password_expiration_days = None,
-        password_expiry_warning_days = 14,
+        enforce_two_factor = AccountPolicy::new().enforce_two_factor,
+        two_factor_grace_days = AccountPolicy::new().two_factor_grace_days,
+        password_expiration_days = AccountPolicy::new().password_expiration_days,
+        password_expiry_warning_days = AccountPolicy::DEFAULT_EXPIRY_WARNING_DAYS,
         password = None,
         totp = None,
         lockout = None,
-    ))]
+    ),
+    text_signature = "(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None, password_expiry_warning_days=14, password=None, totp=None, lockout=None)"
+    )]
     fn new(
         enforce_two_factor: bool,
         #[pyo3(from_py_with = u32_arg)] two_factor_grace_days: u32,

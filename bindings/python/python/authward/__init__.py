@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 
 from authward._authward import (
+    DEFAULT_EVENTS_LIMIT,
     AccountPolicy,
     Authward,
     Enrollment,
@@ -51,23 +52,37 @@ from authward._authward import (
 from authward._errors import (
     ERROR_CLASSES,
     AlreadyExists,
+    ArgumentTypeError,
+    AlreadyExistsError,
     AuthwardError,
     ChallengeExpired,
+    ChallengeExpiredError,
     CodeReused,
+    CodeReusedError,
     CryptoError,
     InternalError,
     InvalidArgumentError,
     InvalidCode,
+    InvalidCodeError,
     InvalidCredentials,
+    InvalidCredentialsError,
     InvalidState,
+    InvalidStateError,
     LockedOut,
+    LockedOutError,
     NotFound,
+    NotFoundError,
     PasswordMismatch,
+    PasswordMismatchError,
     PasswordReused,
+    PasswordReusedError,
     PolicyViolation,
+    PolicyViolationError,
     StorageError,
     TwoFactorEnforced,
+    TwoFactorEnforcedError,
     WrongPassword,
+    WrongPasswordError,
 )
 
 
@@ -99,6 +114,7 @@ class ErrorCode(enum.IntEnum):
 
 __all__ = [
     "__version__",
+    "DEFAULT_EVENTS_LIMIT",
     # primitives
     "hash_password",
     "verify_password",
@@ -133,7 +149,25 @@ __all__ = [
     "ErrorCode",
     "ERROR_CLASSES",
     "AuthwardError",
+    "ArgumentTypeError",
     "InvalidArgumentError",
+    "InvalidCredentialsError",
+    "WrongPasswordError",
+    "PasswordMismatchError",
+    "PolicyViolationError",
+    "PasswordReusedError",
+    "InvalidCodeError",
+    "CodeReusedError",
+    "LockedOutError",
+    "NotFoundError",
+    "AlreadyExistsError",
+    "TwoFactorEnforcedError",
+    "InvalidStateError",
+    "ChallengeExpiredError",
+    "StorageError",
+    "CryptoError",
+    "InternalError",
+    # 0.1 names, aliases of the classes above
     "InvalidCredentials",
     "WrongPassword",
     "PasswordMismatch",
@@ -147,7 +181,4 @@ __all__ = [
     "TwoFactorEnforced",
     "InvalidState",
     "ChallengeExpired",
-    "StorageError",
-    "CryptoError",
-    "InternalError",
 ]

@@ -1,10 +1,14 @@
 """Type stubs of the native module ``authward._authward`` (checked against it by ``mypy.stubtest``)."""
 
 from os import PathLike
+from types import TracebackType
 from typing import Literal, Optional, Sequence, Union, final
 
 __version__: str
+#: How many events `Authward.events` returns when no `limit` is given (the core's default).
+DEFAULT_EVENTS_LIMIT: int
 __all__ = [
+    "DEFAULT_EVENTS_LIMIT",
     "AccountPolicy",
     "Authward",
     "Enrollment",
@@ -37,6 +41,29 @@ __all__ = [
 
 _Algorithm = Literal["SHA1", "SHA256", "SHA512"]
 _RequiredAction = Literal["enroll_two_factor", "change_password"]
+_ViolationCode = Literal[
+    "TOO_SHORT",
+    "TOO_LONG",
+    "MISSING_LOWERCASE",
+    "MISSING_UPPERCASE",
+    "MISSING_DIGIT",
+    "MISSING_SYMBOL",
+    "TOO_WEAK",
+    "CONTAINS_USER_INPUT",
+]
+_EventKind = Literal[
+    "sign_in",
+    "sign_in_failed",
+    "password_changed",
+    "password_rehashed",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "recovery_code_used",
+    "recovery_codes_regenerated",
+    "code_reused",
+    "locked_out",
+    "policy_changed",
+]
 
 def error_codes() -> list[tuple[str, int]]: ...
 
@@ -59,14 +86,14 @@ def verify_totp(
 def totp_uri(secret: str, issuer: str, account_name: str, config: Optional[TotpConfig] = None) -> str: ...
 def parse_totp_uri(uri: str) -> TotpUri: ...
 def qr_svg(text: str) -> str: ...
-def qr_png(text: str, scale: int = 8) -> bytes: ...
+def qr_png(text: str, scale: int = ...) -> bytes: ...
 def qr_terminal(text: str) -> str: ...
 
 # --- value types ------------------------------------------------------------------------------------
 
 @final
 class HashParams:
-    def __new__(cls, memory_kib: int = 19456, iterations: int = 2, parallelism: int = 1) -> HashParams: ...
+    def __new__(cls, memory_kib: int = ..., iterations: int = ..., parallelism: int = ...) -> HashParams: ...
     @property
     def memory_kib(self) -> int: ...
     @property
@@ -79,7 +106,7 @@ class HashParams:
 @final
 class Violation:
     @property
-    def code(self) -> str: ...
+    def code(self) -> _ViolationCode: ...
     @property
     def message(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -88,7 +115,7 @@ class Violation:
 @final
 class Rule:
     @property
-    def code(self) -> str: ...
+    def code(self) -> _ViolationCode: ...
     @property
     def description(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -98,15 +125,15 @@ class Rule:
 class PasswordPolicy:
     def __new__(
         cls,
-        min_length: int = 12,
-        max_length: int = 128,
-        require_lowercase: bool = False,
-        require_uppercase: bool = False,
-        require_digit: bool = False,
-        require_symbol: bool = False,
-        min_strength: int = 3,
-        forbid_user_inputs: bool = True,
-        history: int = 5,
+        min_length: int = ...,
+        max_length: int = ...,
+        require_lowercase: bool = ...,
+        require_uppercase: bool = ...,
+        require_digit: bool = ...,
+        require_symbol: bool = ...,
+        min_strength: int = ...,
+        forbid_user_inputs: bool = ...,
+        history: int = ...,
     ) -> PasswordPolicy: ...
     def check(self, password: str, user_inputs: Optional[Sequence[str]] = None) -> list[Violation]: ...
     def rules(self) -> list[Rule]: ...
@@ -134,7 +161,7 @@ class PasswordPolicy:
 @final
 class TotpConfig:
     def __new__(
-        cls, algorithm: str = "SHA1", digits: int = 6, period: int = 30, window: int = 1
+        cls, algorithm: _Algorithm = ..., digits: int = ..., period: int = ..., window: int = ...
     ) -> TotpConfig: ...
     @property
     def algorithm(self) -> _Algorithm: ...
@@ -163,7 +190,7 @@ class TotpUri:
 @final
 class LockoutPolicy:
     def __new__(
-        cls, max_failures: int = 5, lockout_seconds: int = 300, max_lockout_seconds: Optional[int] = None
+        cls, max_failures: int = ..., lockout_seconds: int = ..., max_lockout_seconds: Optional[int] = None
     ) -> LockoutPolicy: ...
     @property
     def max_failures(self) -> int: ...
@@ -178,10 +205,10 @@ class LockoutPolicy:
 class AccountPolicy:
     def __new__(
         cls,
-        enforce_two_factor: bool = False,
-        two_factor_grace_days: int = 0,
-        password_expiration_days: Optional[int] = None,
-        password_expiry_warning_days: int = 14,
+        enforce_two_factor: bool = ...,
+        two_factor_grace_days: int = ...,
+        password_expiration_days: Optional[int] = ...,
+        password_expiry_warning_days: int = ...,
         password: Optional[PasswordPolicy] = None,
         totp: Optional[TotpConfig] = None,
         lockout: Optional[LockoutPolicy] = None,
@@ -272,7 +299,7 @@ class SecurityStatus:
 @final
 class Event:
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> _EventKind: ...
     @property
     def at(self) -> int: ...
     @property
@@ -323,6 +350,16 @@ class Authward:
     def regenerate_recovery_codes(self, user_id: str, password: str) -> list[str]: ...
     def unlock_user(self, user_id: str) -> None: ...
     def reset_two_factor(self, user_id: str) -> None: ...
-    def events(self, user_id: str, limit: int = 100) -> list[Event]: ...
+    def events(self, user_id: str, limit: int = ...) -> list[Event]: ...
     def status(self, user_id: str) -> SecurityStatus: ...
     def rekey(self, batch_size: int = 1000) -> RekeyProgress: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Authward: ...
+    def __exit__(
+        self,
+        _exc_type: Optional[type[BaseException]] = None,
+        _exc: Optional[BaseException] = None,
+        _tb: Optional[TracebackType] = None,
+    ) -> bool: ...
