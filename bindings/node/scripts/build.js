@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 'use strict'
-// Builds the native addon from source (the package's `install` script; no prebuilt binary is ever
-// downloaded): `cargo build --release -p authward-node`, then copies the library to the file name
-// the generated loader (`binding.js`) requires, e.g. `authward.linux-x64-gnu.node`.
+// The package's `install` script: makes sure the native addon (`authward.<platform>.node`, the file
+// the generated loader `binding.js` requires) is there and loads, and says what it did.
 //
-// Needs a Rust toolchain (cargo ≥ 1.89) and the authward sources around this package (the crate
-// depends on the core by path), so it works for `npm install ./bindings/node` from a checkout.
+// In a release tarball (`dist/authward-<version>.tgz`, made by scripts/package.sh) the addon for
+// linux-x64-gnu is prebuilt inside the package: the script loads it and is done, no Rust needed.
+// Where no prebuilt addon fits (another platform, an older glibc) it builds one from the sources
+// bundled under `native/` with cargo, and says so. In a checkout (`npm ci` in bindings/node, or
+// `npm install <repo>/bindings/node`) it always builds from the checkout's sources.
 //
-// Environment: AUTHWARD_NODE_PROFILE=debug builds without optimisations (for development);
-// CARGO_BUILD_TARGET / CARGO_TARGET_DIR are honoured as cargo honours them.
+// No binary is ever downloaded. npm hides the output of install scripts unless run with
+// `--foreground-scripts`; a failure is always shown.
+//
+// Environment: AUTHWARD_NODE_BUILD=1 builds from source even when a prebuilt addon loads;
+// AUTHWARD_NODE_PROFILE=debug builds without optimisations (development);
+// CARGO, CARGO_BUILD_TARGET and CARGO_TARGET_DIR are honoured as cargo honours them.
 
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -16,24 +22,16 @@ const os = require('node:os')
 const path = require('node:path')
 
 const pkgDir = path.resolve(__dirname, '..')
-const manifest = path.join(pkgDir, 'Cargo.toml')
+const bundled = path.join(pkgDir, 'native')
+const inCheckout = !fs.existsSync(bundled) && fs.existsSync(path.join(pkgDir, '..', '..', 'src', 'lib.rs'))
 
-function fail(message) {
+function say(message) {
   console.error(`authward: ${message}`)
-  process.exit(1)
 }
 
-function findCargo() {
-  const candidates = [process.env.CARGO, 'cargo', path.join(os.homedir(), '.cargo', 'bin', 'cargo')]
-  for (const c of candidates.filter(Boolean)) {
-    try {
-      execFileSync(c, ['--version'], { stdio: 'ignore' })
-      return c
-    } catch {
-      // try the next one
-    }
-  }
-  fail('cargo not found: install Rust (https://rustup.rs) to build the native addon from source')
+function fail(message) {
+  say(message)
+  process.exit(1)
 }
 
 // The suffix napi's loader looks for (linux-x64-gnu, darwin-arm64, win32-x64-msvc, …).
@@ -53,20 +51,52 @@ function libraryName() {
   return 'libauthward_node.so'
 }
 
-function main() {
-  if (!fs.existsSync(path.join(pkgDir, '..', '..', 'src', 'lib.rs'))) {
-    fail('the authward sources are not next to this package; install it from a checkout: npm install <repo>/bindings/node')
+const addonFile = `authward.${platformSuffix()}.node`
+const addonPath = path.join(pkgDir, addonFile)
+
+// Loads the addon in this process: the one check that it fits this platform, libc and Node.
+function loadError() {
+  try {
+    require(addonPath)
+    return null
+  } catch (err) {
+    return err
   }
+}
+
+function findCargo() {
+  const candidates = [process.env.CARGO, 'cargo', path.join(os.homedir(), '.cargo', 'bin', 'cargo')]
+  for (const c of candidates.filter(Boolean)) {
+    try {
+      execFileSync(c, ['--version'], { stdio: 'ignore' })
+      return c
+    } catch {
+      // try the next one
+    }
+  }
+  return null
+}
+
+function build(sourceDir, why) {
+  const manifest = path.join(sourceDir, 'bindings', 'node', 'Cargo.toml')
   const cargo = findCargo()
+  if (!cargo) {
+    fail(
+      `${why}, and building it from the bundled sources needs Rust (cargo >= 1.89), which is not installed: ` +
+        'install it from https://rustup.rs, then run `npm rebuild authward --foreground-scripts`',
+    )
+  }
   const profile = process.env.AUTHWARD_NODE_PROFILE === 'debug' ? 'debug' : 'release'
   const args = ['build', '--manifest-path', manifest, '-p', 'authward-node']
   if (profile === 'release') args.push('--release')
   const env = { ...process.env }
-  console.error(`authward: building the native addon (cargo ${args.join(' ')}) ...`)
+  // A build from a package's bundled sources keeps its output inside the package folder.
+  if (!inCheckout && !env.CARGO_TARGET_DIR) env.CARGO_TARGET_DIR = path.join(sourceDir, 'target')
+  say(`${why}; building it from ${inCheckout ? 'the checkout' : 'the bundled sources'}: cargo ${args.join(' ')} (a few minutes) ...`)
   try {
     execFileSync(cargo, args, { stdio: ['ignore', 'inherit', 'inherit'], env })
   } catch {
-    fail('cargo build failed (see above)')
+    fail('cargo build failed (see above); fix the cause, then run `npm rebuild authward --foreground-scripts`')
   }
   const meta = JSON.parse(
     execFileSync(cargo, ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifest], {
@@ -78,12 +108,34 @@ function main() {
   const dir = triple ? path.join(meta.target_directory, triple, profile) : path.join(meta.target_directory, profile)
   const built = path.join(dir, libraryName())
   if (!fs.existsSync(built)) fail(`cargo finished but ${built} is missing`)
-  const dest = path.join(pkgDir, `authward.${platformSuffix()}.node`)
   // Copy then rename: a running process that has the old addon mapped keeps a valid file.
-  const tmp = `${dest}.${process.pid}.tmp`
+  const tmp = `${addonPath}.${process.pid}.tmp`
   fs.copyFileSync(built, tmp)
-  fs.renameSync(tmp, dest)
-  console.error(`authward: installed ${path.relative(process.cwd(), dest) || dest}`)
+  fs.renameSync(tmp, addonPath)
+  const err = loadError()
+  if (err) fail(`the addon built from source does not load (${err.message})`)
+  say(`built and installed ${addonFile}`)
+}
+
+function main() {
+  if (inCheckout) {
+    build(path.resolve(pkgDir, '..', '..'), 'installing from a checkout')
+    return
+  }
+  if (!fs.existsSync(bundled)) {
+    fail('neither a prebuilt addon nor the bundled sources are in this package; reinstall it from a release tarball')
+  }
+  const forced = process.env.AUTHWARD_NODE_BUILD === '1'
+  if (!forced && fs.existsSync(addonPath)) {
+    const err = loadError()
+    if (!err) {
+      say(`using the prebuilt native addon ${addonFile} (no Rust toolchain needed)`)
+      return
+    }
+    build(bundled, `the prebuilt addon ${addonFile} does not load here (${err.message.split('\n')[0]})`)
+    return
+  }
+  build(bundled, forced ? 'AUTHWARD_NODE_BUILD=1 is set' : `no prebuilt addon fits ${platformSuffix()}`)
 }
 
 main()

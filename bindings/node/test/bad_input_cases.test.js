@@ -1,5 +1,5 @@
 'use strict'
-// Bad input never crashes: a TypeError for a wrong type, an authward error (INVALID_ARGUMENT, …)
+// Hand-written bad-input cases (the shared table walk is bad_input_table.test.js). Bad input never crashes: a TypeError for a wrong type, an authward error (INVALID_ARGUMENT, …)
 // for a bad value. Messages never quote the value (it could be a password).
 
 const test = require('node:test')

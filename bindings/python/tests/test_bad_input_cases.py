@@ -1,4 +1,4 @@
-"""Bad input raises TypeError / ValueError / AuthwardError, never crashes the interpreter."""
+"""Hand-written bad-input cases (the shared table walk is test_bad_input_table.py): bad input raises TypeError / ValueError / AuthwardError, never crashes the interpreter."""
 
 from __future__ import annotations
 
