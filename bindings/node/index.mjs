@@ -4,7 +4,10 @@ import { createRequire } from 'node:module'
 const authward = createRequire(import.meta.url)('./index.js')
 
 export const {
+  ADDON_VERSION,
   Authward,
+  AuthwardError,
+  DEFAULT_EVENTS_LIMIT,
   ManualClock,
   PasswordPolicy,
   __napiBindingTarget,

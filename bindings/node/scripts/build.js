@@ -34,25 +34,17 @@ function fail(message) {
   process.exit(1)
 }
 
-// The suffix napi's loader looks for (linux-x64-gnu, darwin-arm64, win32-x64-msvc, …).
-function platformSuffix() {
-  const { platform, arch } = process
-  if (platform === 'linux') {
-    const glibc = process.report?.getReport?.().header?.glibcVersionRuntime
-    return `linux-${arch}-${glibc ? 'gnu' : 'musl'}`
-  }
-  if (platform === 'win32') return `win32-${arch}-msvc`
-  return `${platform}-${arch}`
-}
-
 function libraryName() {
   if (process.platform === 'win32') return 'authward_node.dll'
   if (process.platform === 'darwin') return 'libauthward_node.dylib'
   return 'libauthward_node.so'
 }
 
-const addonFile = `authward.${platformSuffix()}.node`
-const addonPath = path.join(pkgDir, addonFile)
+const addon = require('../addon.js')
+
+const addonFile = addon.file
+const addonPath = addon.path
+const platformSuffix = () => addon.suffix
 
 // Loads the addon in this process: the one check that it fits this platform, libc and Node.
 function loadError() {
@@ -92,7 +84,7 @@ function build(sourceDir, why) {
   const env = { ...process.env }
   // A build from a package's bundled sources keeps its output inside the package folder.
   if (!inCheckout && !env.CARGO_TARGET_DIR) env.CARGO_TARGET_DIR = path.join(sourceDir, 'target')
-  say(`${why}; building it from ${inCheckout ? 'the checkout' : 'the bundled sources'}: cargo ${args.join(' ')} (a few minutes) ...`)
+  say(`${why}: building the native addon from ${inCheckout ? 'the checkout' : 'the bundled sources'} with cargo ${args.join(' ')} (a few minutes) ...`)
   try {
     execFileSync(cargo, args, { stdio: ['ignore', 'inherit', 'inherit'], env })
   } catch {

@@ -30,7 +30,7 @@ pub fn whole_u32(what: &str, value: f64) -> Result<u32> {
 pub fn time_or_now(at: Option<f64>) -> Result<u64> {
     match at {
         Some(at) => whole("at", at, MAX_SAFE as u64),
-        None => Ok(authward::Clock::now(&authward::SystemClock)),
+        None => Ok(authward::clock::at_or_now(None)),
     }
 }
 
@@ -71,6 +71,7 @@ impl HashParams {
 #[derive(Clone, Default)]
 pub struct TotpConfig {
     /// `"SHA1"` (default), `"SHA256"` or `"SHA512"`.
+    #[napi(ts_type = "TotpAlgorithm")]
     pub algorithm: Option<String>,
     /// Code length, 6–8. Default 6.
     pub digits: Option<f64>,
@@ -210,6 +211,7 @@ pub struct AccountPolicy {
     /// Days users may still sign in without 2FA once enforcement applies to them. Default 0.
     pub two_factor_grace_days: Option<f64>,
     /// Days after which a password must be changed; `null`/absent (default): never.
+    #[napi(ts_type = "number | null")]
     pub password_expiration_days: Option<f64>,
     /// Days before expiry during which sign-ins report the days left. Default 14.
     pub password_expiry_warning_days: Option<f64>,

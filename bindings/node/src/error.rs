@@ -9,6 +9,7 @@ use napi_derive::napi;
 pub struct Violation {
     /// `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`, `MISSING_DIGIT`,
     /// `MISSING_SYMBOL`, `TOO_WEAK` or `CONTAINS_USER_INPUT`.
+    #[napi(ts_type = "ViolationCode")]
     pub code: String,
     /// A human-readable English message (never containing the password).
     pub message: String,
@@ -24,6 +25,7 @@ impl From<&authward::Violation> for Violation {
 #[napi(object)]
 pub struct ErrorCodeInfo {
     /// The name set as `err.code`, e.g. `"POLICY_VIOLATION"`.
+    #[napi(ts_type = "ErrorCode | 'OK'")]
     pub name: String,
     /// The number shared with the C ABI (`authward_result`) and Python.
     pub value: u32,

@@ -21,3 +21,14 @@ mod records;
 mod service;
 mod task;
 mod totp;
+
+use napi_derive::napi;
+
+/// The version of the native addon (the core's version). `index.js` checks it against the package's
+/// `version` so that a stale or foreign `.node` file is reported instead of misbehaving.
+#[napi]
+pub const ADDON_VERSION: &str = authward::VERSION;
+
+/// How many events `events` returns when no `limit` is given (the core's default).
+#[napi]
+pub const DEFAULT_EVENTS_LIMIT: u32 = authward::service::DEFAULT_EVENTS_LIMIT as u32;

@@ -112,6 +112,7 @@ pub fn needs_rehash(env: Env, phc: String, options: Option<RehashOptions>) -> na
 #[napi(object)]
 pub struct Rule {
     /// The violation code this rule produces when broken (`"TOO_SHORT"`, …).
+    #[napi(ts_type = "ViolationCode")]
     pub code: String,
     /// What the rule asks for, in English ("At least 12 characters").
     pub description: String,

@@ -11,11 +11,13 @@ use crate::convert::number;
 pub struct SignIn {
     /// `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
     /// limited to the required actions).
+    #[napi(ts_type = "SignInStatus")]
     pub status: String,
     /// With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
     pub challenge: Option<String>,
     /// With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
     /// due later. `"enroll_two_factor"`, `"change_password"`.
+    #[napi(ts_type = "Array<RequiredAction>")]
     pub required_actions: Vec<String>,
     /// Days until the password expires, once the warning window has begun (≤ 0: expired).
     pub password_expires_in_days: Option<f64>,
@@ -104,6 +106,7 @@ pub struct SecurityStatus {
     /// Whether the expiry warning window has begun.
     pub password_expiry_warning: bool,
     /// What the next sign-in will require: `"enroll_two_factor"`, `"change_password"`.
+    #[napi(ts_type = "Array<RequiredAction>")]
     pub required_actions: Vec<String>,
     /// The 2FA enrolment deadline of a user without 2FA under enforcement (past: overdue).
     pub two_factor_deadline: Option<f64>,
@@ -139,6 +142,7 @@ pub struct Event {
     /// `"sign_in"`, `"sign_in_failed"`, `"password_changed"`, `"password_rehashed"`,
     /// `"two_factor_enabled"`, `"two_factor_disabled"`, `"recovery_code_used"`,
     /// `"recovery_codes_regenerated"`, `"code_reused"`, `"locked_out"` or `"policy_changed"`.
+    #[napi(ts_type = "EventKind")]
     pub kind: String,
     /// When (unix seconds).
     pub at: f64,
@@ -156,6 +160,6 @@ pub struct CreateUserOptions {
 /// Options of `events`.
 #[napi(object)]
 pub struct EventsOptions {
-    /// Most entries returned, newest first. Default 100.
+    /// Most entries returned, newest first. Default `DEFAULT_EVENTS_LIMIT` (100).
     pub limit: Option<f64>,
 }

@@ -385,7 +385,7 @@ impl Authward {
         call(&env, self.reset_two_factor_work(user_id))
     }
 
-    /// The user's security log, newest first (default limit 100).
+    /// The user's security log, newest first (default limit `DEFAULT_EVENTS_LIMIT`, 100).
     #[napi(strict, ts_return_type = "Promise<Array<Event>>")]
     pub fn events(&self, user_id: String, options: Option<EventsOptions>) -> AsyncTask<Job<Vec<Event>>> {
         Job::spawn(self.events_work(user_id, options))
@@ -606,9 +606,12 @@ impl Authward {
 }
 
 fn events(svc: &Core, user_id: &str, options: Option<EventsOptions>) -> authward::Result<Vec<Event>> {
-    let limit = options.and_then(|o| o.limit).map_or(Ok(100), |l| whole("limit", l, 1_000_000))?;
+    let limit = match options.and_then(|o| o.limit) {
+        None => authward::service::DEFAULT_EVENTS_LIMIT,
+        Some(l) => whole("limit", l, 1_000_000)? as usize,
+    };
     Ok(svc
-        .events(user_id, limit as usize)?
+        .events(user_id, limit)?
         .into_iter()
         .map(|e| Event { kind: e.kind.as_str().to_string(), at: number(e.at), detail: e.detail })
         .collect())
