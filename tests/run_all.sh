@@ -34,6 +34,7 @@ run "c (header, tests, asan+ubsan, valgrind, examples)" bash bindings/c/tests/ru
 run "python (pytest, stubtest, example)" bash bindings/python/run_tests.sh
 run "node (node:test, drift, example)" bash bindings/node/run_tests.sh
 run "web (Flask app in Chromium: node:test, playwright-core, axe-core)" bash examples/web/run_tests.sh
+run "package (dist/: wheel, sdist, npm, C release; installed without Rust)" bash tests/package.sh
 run "quickstart (main job, twice)" bash -c 'd=$(mktemp -d) && cd "$d" && for i in 1 2; do \
     cargo run --quiet --release --manifest-path "$OLDPWD/Cargo.toml" --example quickstart >"$d/out$i.txt" || exit 1; \
     grep -q "two-factor enabled     true" "$d/out$i.txt" || exit 1; done && echo "quickstart ran twice on one database"'

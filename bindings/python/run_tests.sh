@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Python package's standalone test: builds the abi3 wheel through pip (the same PEP 517 build as
-# `pip install ./bindings/python`), installs it into a fresh venv under target/, then checks the stubs
-# (mypy.stubtest), runs the example and finally pytest, whose summary line closes the output.
+# The Python package's standalone test: builds the abi3 manylinux wheel into dist/ (scripts/package.sh
+# wheel, the very wheel a release ships and tests/package.sh installs without Rust), installs it into a
+# fresh venv under target/, then checks the stubs (mypy.stubtest), runs the example and finally pytest
+# (which includes the mypy --strict typecheck files), whose summary line closes the output.
 #
 #   bash bindings/python/run_tests.sh           # tests
 #   bash bindings/python/run_tests.sh --bench   # tests, then benches/compare/python/bench.py
@@ -11,7 +12,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$(rustc -vV | sed -n 's/^host: //p')}"
 VENV="$ROOT/target/python-test-venv"
-WHEELS="$ROOT/target/python-wheels"
 PY="$VENV/bin/python"
 
 # zbarimg decodes the QR PNGs in tests/test_interop.py.
@@ -26,13 +26,12 @@ rm -rf "$VENV"
 python3 -m venv "$VENV"
 "$PY" -m pip install -q --disable-pip-version-check -r bindings/python/tests/requirements.txt
 
-echo "== building the wheel (pip -> maturin -> cargo, release)"
-rm -rf "$WHEELS"
-"$PY" -m pip wheel -q --disable-pip-version-check --no-deps ./bindings/python -w "$WHEELS"
+echo "== the wheel from dist/ (scripts/package.sh wheel: built once, shared with tests/package.sh)"
+bash scripts/package.sh wheel
 shopt -s nullglob
-wheels=("$WHEELS"/authward-*-cp39-abi3-*.whl)
+wheels=("$ROOT"/dist/authward-*-cp39-abi3-*manylinux_2_17_x86_64*.whl)
 if [ "${#wheels[@]}" -ne 1 ]; then
-    echo "expected one abi3 wheel (cp39-abi3) in $WHEELS, found: $(ls "$WHEELS")" >&2
+    echo "expected one abi3 manylinux wheel in dist/, found: $(ls "$ROOT/dist")" >&2
     exit 1
 fi
 echo "   ${wheels[0]##*/}"

@@ -127,7 +127,7 @@ function main() {
     build(bundled, `the prebuilt addon ${addonFile} does not load here (${err.message.split('\n')[0]})`)
     return
   }
-  build(bundled, forced ? 'AUTHWARD_NODE_BUILD=1 is set' : `no prebuilt addon fits ${platformSuffix()}`)
+  build(bundled, forced ? 'AUTHWARD_NODE_BUILD=1 is set' : `this package has no prebuilt addon for ${platformSuffix()}`)
 }
 
 main()
