@@ -841,6 +841,7 @@ module.exports.PasswordPolicy = nativeBinding.PasswordPolicy
 module.exports.ADDON_VERSION = nativeBinding.ADDON_VERSION
 module.exports.DEFAULT_EVENTS_LIMIT = nativeBinding.DEFAULT_EVENTS_LIMIT
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.eventKinds = nativeBinding.eventKinds
 module.exports.generateTotpSecret = nativeBinding.generateTotpSecret
 module.exports.hashPassword = nativeBinding.hashPassword
 module.exports.hashPasswordSync = nativeBinding.hashPasswordSync

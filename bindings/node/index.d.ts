@@ -6,7 +6,7 @@
 // against the addon's tables and outcomes); when the core adds a name, add it here.
 
 /** How `signIn` / `verifySecondFactor` ended. */
-export type SignInStatus = 'complete' | 'second_factor_required'
+export type SignInStatus = 'complete' | 'second_factor_required' | 'action_required'
 
 /** What a user must do before (or soon after) getting in. */
 export type RequiredAction = 'enroll_two_factor' | 'change_password'
@@ -24,6 +24,11 @@ export type EventKind =
   | 'code_reused'
   | 'locked_out'
   | 'policy_changed'
+  | 'password_change_failed'
+  | 'enrollment_failed'
+  | 'reauthentication_failed'
+  | 'two_factor_replaced'
+  | 'unlocked'
 
 /** TOTP HMAC algorithms. */
 export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'
@@ -142,24 +147,34 @@ export declare class Authward {
   /** `requirePasswordChange` on the calling thread (blocks the event loop). */
   requirePasswordChangeSync(userId: string): void
   /**
-   * Signs in. Wrong password or unknown user: `INVALID_CREDENTIALS` (same work either way); too many
-   * failures: `LOCKED_OUT` with `retryAfter`. With 2FA the status is `"second_factor_required"` and
-   * `challenge` goes to `verifySecondFactor`.
+   * Signs in, optionally `{ client }` (the IP address or a device-cookie id, for client-aware
+   * lockout). Wrong password or unknown user: `INVALID_CREDENTIALS` (same work and lockout either
+   * way); budget spent: `LOCKED_OUT` with `retryAfter`. With 2FA the status is
+   * `"second_factor_required"` and `challenge` goes to `verifySecondFactor`; `"action_required"`
+   * means a session limited to the required actions, `"complete"` a full one.
    */
-  signIn(userId: string, password: string): Promise<SignIn>
+  signIn(userId: string, password: string, options?: SignInOptions | undefined | null): Promise<SignIn>
   /** `signIn` on the calling thread (blocks the event loop). */
-  signInSync(userId: string, password: string): SignIn
+  signInSync(userId: string, password: string, options?: SignInOptions | undefined | null): SignIn
   /**
    * Completes a sign-in with a TOTP code or a recovery code: `INVALID_CODE`, `CODE_REUSED`,
    * `CHALLENGE_EXPIRED`, `LOCKED_OUT`. Of two concurrent uses of one code exactly one wins.
    */
-  verifySecondFactor(challenge: string, code: string): Promise<SignIn>
+  verifySecondFactor(challenge: string, code: string, options?: SignInOptions | undefined | null): Promise<SignIn>
   /** `verifySecondFactor` on the calling thread (blocks the event loop). */
-  verifySecondFactorSync(challenge: string, code: string): SignIn
-  /** Starts TOTP enrolment: a pending secret with its URI and QR codes. */
-  beginTotpEnrollment(userId: string, issuer: string): Promise<Enrollment>
+  verifySecondFactorSync(challenge: string, code: string, options?: SignInOptions | undefined | null): SignIn
+  /**
+   * Starts TOTP enrolment: a pending secret with its URI and QR codes. Replacing an active
+   * authenticator needs `{ password }` (or a current code from it): `WRONG_PASSWORD` otherwise,
+   * counted toward lockout.
+   */
+  beginTotpEnrollment(userId: string, issuer: string, options?: EnrollmentOptions | undefined | null): Promise<Enrollment>
   /** `beginTotpEnrollment` on the calling thread (blocks the event loop). */
-  beginTotpEnrollmentSync(userId: string, issuer: string): Enrollment
+  beginTotpEnrollmentSync(userId: string, issuer: string, options?: EnrollmentOptions | undefined | null): Enrollment
+  /** Admin: lifts every lockout of the user. */
+  unlockUser(userId: string): Promise<void>
+  /** `unlockUser` on the calling thread (blocks the event loop). */
+  unlockUserSync(userId: string): void
   /**
    * Confirms enrolment with a code from the app: enables 2FA and resolves with 10 one-time recovery
    * codes (show them once).
@@ -313,6 +328,12 @@ export interface Enrollment {
   expiresAt: number
 }
 
+/** Options of `beginTotpEnrollment`. */
+export interface EnrollmentOptions {
+  /** Replacing an active authenticator needs the current password (or a current code from it). */
+  password?: string
+}
+
 /** An entry of the stable error-code table. */
 export interface ErrorCodeInfo {
   /** The name set as `err.code`, e.g. `"POLICY_VIOLATION"`. */
@@ -339,6 +360,9 @@ export interface Event {
   /** A short English detail. */
   detail: string
 }
+
+/** Every kind of security-log entry (`Event.kind`), in the core's order. */
+export declare function eventKinds(): Array<EventKind>
 
 /** Options of `events`. */
 export interface EventsOptions {
@@ -387,6 +411,11 @@ export interface LockoutPolicy {
   maxFailures?: number
   /** Lockout length in seconds, 1–86400. Default 300. */
   lockoutSeconds?: number
+  /**
+   * Longest lockout: each further lock of a client doubles up to it. Default `lockoutSeconds`
+   * (no growth).
+   */
+  maxLockoutSeconds?: number
 }
 
 /**
@@ -471,24 +500,47 @@ export interface SecurityStatus {
   passwordExpiryWarning: boolean
   /** What the next sign-in will require: `"enroll_two_factor"`, `"change_password"`. */
   requiredActions: Array<RequiredAction>
-  /** End of the current lockout, if locked. */
+  /** The 2FA enrolment deadline of a user without 2FA under enforcement (past: overdue). */
+  twoFactorDeadline?: number
+  /** End of the longest current lockout (of any client), if one holds. */
   lockedUntil?: number
-  /** Increases with every password change. */
+  /** Why: `"too_many_failures"`, `"unfamiliar_clients"` or `"hourly_limit"`. */
+  lockReason?: string
+  /** Increases with every password or 2FA change. */
   credentialVersion: number
 }
 
 /** The result of `signIn` and `verifySecondFactor`. */
 export interface SignIn {
-  /** `"complete"` or `"second_factor_required"`. */
+  /**
+   * `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
+   * limited to the required actions).
+   */
   status: SignInStatus
   /** With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life). */
   challenge?: string
-  /** With `"complete"`: what the user must do first: `"enroll_two_factor"`, `"change_password"`. */
+  /**
+   * With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
+   * due later. `"enroll_two_factor"`, `"change_password"`.
+   */
   requiredActions: Array<RequiredAction>
   /** Days until the password expires, once the warning window has begun (≤ 0: expired). */
   passwordExpiresInDays?: number
-  /** Changes with every password change: end the user's other sessions when it does. */
+  /** When the password expires (unix seconds), if the account sets expiration. */
+  passwordExpiresAt?: number
+  /** The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement. */
+  twoFactorDeadline?: number
+  /** Increases with every password or 2FA change: end the user's other sessions when it does. */
   credentialVersion: number
+}
+
+/** Options of `signIn` and `verifySecondFactor`. */
+export interface SignInOptions {
+  /**
+   * Where the attempt comes from (the IP address, a device-cookie id): failures are counted per
+   * client, and strangers' failures never lock out a client the user signed in from before.
+   */
+  client?: string
 }
 
 /** The code for `secret` (base32) at `at` (default now). Codes agree with RFC 6238. */

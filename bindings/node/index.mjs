@@ -12,6 +12,7 @@ export const {
   PasswordPolicy,
   __napiBindingTarget,
   errorCodes,
+  eventKinds,
   generateTotpSecret,
   hashPassword,
   hashPasswordSync,

@@ -32,6 +32,9 @@ module.exports = {
       "qrTerminal": "string",
       "expiresAt": "number"
     },
+    "EnrollmentOptions": {
+      "password": "string"
+    },
     "ErrorCodeInfo": {
       "name": "ErrorCode | 'OK'",
       "value": "number",
@@ -56,7 +59,8 @@ module.exports = {
     },
     "LockoutPolicy": {
       "maxFailures": "number",
-      "lockoutSeconds": "number"
+      "lockoutSeconds": "number",
+      "maxLockoutSeconds": "number"
     },
     "PasswordPolicyOptions": {
       "minLength": "number",
@@ -87,7 +91,9 @@ module.exports = {
       "passwordExpiresInDays": "number",
       "passwordExpiryWarning": "boolean",
       "requiredActions": "Array<RequiredAction>",
+      "twoFactorDeadline": "number",
       "lockedUntil": "number",
+      "lockReason": "string",
       "credentialVersion": "number"
     },
     "SignIn": {
@@ -95,7 +101,12 @@ module.exports = {
       "challenge": "string",
       "requiredActions": "Array<RequiredAction>",
       "passwordExpiresInDays": "number",
+      "passwordExpiresAt": "number",
+      "twoFactorDeadline": "number",
       "credentialVersion": "number"
+    },
+    "SignInOptions": {
+      "client": "string"
     },
     "TotpCodeOptions": {
       "at": "number",
@@ -217,26 +228,38 @@ module.exports = {
     ],
     "Authward#signIn": [
       "string",
-      "string"
+      "string",
+      "SignInOptions | null"
     ],
     "Authward#signInSync": [
       "string",
-      "string"
+      "string",
+      "SignInOptions | null"
     ],
     "Authward#verifySecondFactor": [
       "string",
-      "string"
+      "string",
+      "SignInOptions | null"
     ],
     "Authward#verifySecondFactorSync": [
       "string",
-      "string"
+      "string",
+      "SignInOptions | null"
     ],
     "Authward#beginTotpEnrollment": [
       "string",
-      "string"
+      "string",
+      "EnrollmentOptions | null"
     ],
     "Authward#beginTotpEnrollmentSync": [
       "string",
+      "string",
+      "EnrollmentOptions | null"
+    ],
+    "Authward#unlockUser": [
+      "string"
+    ],
+    "Authward#unlockUserSync": [
       "string"
     ],
     "Authward#confirmTotpEnrollment": [
@@ -303,6 +326,7 @@ module.exports = {
     "PasswordPolicy#rules": [],
     "PasswordPolicy#toJSON": [],
     "errorCodes": [],
+    "eventKinds": [],
     "generateTotpSecret": [],
     "hashPassword": [
       "string",

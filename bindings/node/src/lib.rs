@@ -32,3 +32,9 @@ pub const ADDON_VERSION: &str = authward::VERSION;
 /// How many events `events` returns when no `limit` is given (the core's default).
 #[napi]
 pub const DEFAULT_EVENTS_LIMIT: u32 = authward::service::DEFAULT_EVENTS_LIMIT as u32;
+
+/// Every kind of security-log entry (`Event.kind`), in the core's order.
+#[napi(strict, ts_return_type = "Array<EventKind>")]
+pub fn event_kinds() -> Vec<&'static str> {
+    authward::EventKind::ALL.iter().map(|k| k.as_str()).collect()
+}

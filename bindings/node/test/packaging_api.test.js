@@ -133,6 +133,7 @@ test("the d.ts unions match the core's names", async () => {
   const statuses = union(dts, 'SignInStatus')
   const actions = union(dts, 'RequiredAction')
   const kinds = union(dts, 'EventKind')
+  assert.deepEqual(kinds, [...authward.eventKinds()].sort())
   const { svc } = await service()
   await svc.setAccountPolicy('acme', { enforceTwoFactor: true, twoFactorGraceDays: 1 })
   await svc.createUser('ada', 'acme', GOOD_PASSWORD)

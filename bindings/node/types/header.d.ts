@@ -24,6 +24,11 @@ export type EventKind =
   | 'code_reused'
   | 'locked_out'
   | 'policy_changed'
+  | 'password_change_failed'
+  | 'enrollment_failed'
+  | 'reauthentication_failed'
+  | 'two_factor_replaced'
+  | 'unlocked'
 
 /** TOTP HMAC algorithms. */
 export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'

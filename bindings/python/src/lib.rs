@@ -57,6 +57,8 @@ fn error_codes() -> Vec<(&'static str, u32)> {
 fn _authward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", authward::VERSION)?;
     m.add("DEFAULT_EVENTS_LIMIT", authward::service::DEFAULT_EVENTS_LIMIT)?;
+    let kinds: Vec<&str> = authward::EventKind::ALL.iter().map(|k| k.as_str()).collect();
+    m.add("EVENT_KINDS", pyo3::types::PyTuple::new(m.py(), kinds)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::hash_password, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::verify_password, m)?)?;

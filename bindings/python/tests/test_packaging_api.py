@@ -126,6 +126,9 @@ def test_displayed_defaults_are_the_core_defaults(cls: type) -> None:
     for name, shown in defaults.items():
         if name in ("password", "totp", "lockout"):
             continue  # None in the signature means "the nested type's own defaults"
+        if name == "max_lockout_seconds":
+            assert shown is None and made.max_lockout_seconds == made.lockout_seconds  # None: no growth
+            continue
         assert getattr(made, name) == shown, (cls.__name__, name)
 
 
@@ -142,3 +145,10 @@ def test_events_limit_default_is_the_core_one() -> None:
 
 def test_qr_png_default_scale_is_the_core_one() -> None:
     assert authward.qr_png("otpauth://totp/x") == authward.qr_png("otpauth://totp/x", scale=_defaults(authward.qr_png)["scale"])  # type: ignore[arg-type]
+
+
+def test_event_kind_literal_is_the_core_table() -> None:
+    stub = (pathlib.Path(authward.__file__).parent / "_authward.pyi").read_text()
+    block = stub[stub.index("_EventKind = Literal[") : stub.index("]", stub.index("_EventKind = Literal["))]
+    declared = [line.strip().strip('",') for line in block.splitlines()[1:] if line.strip()]
+    assert declared == list(authward.EVENT_KINDS)

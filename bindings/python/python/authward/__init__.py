@@ -20,6 +20,7 @@ import enum
 
 from authward._authward import (
     DEFAULT_EVENTS_LIMIT,
+    EVENT_KINDS,
     AccountPolicy,
     Authward,
     Enrollment,
@@ -115,6 +116,7 @@ class ErrorCode(enum.IntEnum):
 __all__ = [
     "__version__",
     "DEFAULT_EVENTS_LIMIT",
+    "EVENT_KINDS",
     # primitives
     "hash_password",
     "verify_password",

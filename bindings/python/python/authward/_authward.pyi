@@ -7,8 +7,11 @@ from typing import Literal, Optional, Sequence, Union, final
 __version__: str
 #: How many events `Authward.events` returns when no `limit` is given (the core's default).
 DEFAULT_EVENTS_LIMIT: int
+#: Every kind of security-log entry (`Event.kind`), in the core's order.
+EVENT_KINDS: tuple[_EventKind, ...]
 __all__ = [
     "DEFAULT_EVENTS_LIMIT",
+    "EVENT_KINDS",
     "AccountPolicy",
     "Authward",
     "Enrollment",
@@ -63,6 +66,11 @@ _EventKind = Literal[
     "code_reused",
     "locked_out",
     "policy_changed",
+    "password_change_failed",
+    "enrollment_failed",
+    "reauthentication_failed",
+    "two_factor_replaced",
+    "unlocked",
 ]
 
 def error_codes() -> list[tuple[str, int]]: ...
