@@ -10,6 +10,8 @@
 #      removed, `require('authward')` says what happened and which command fixes it, and so does the
 #      install script when it would need Rust;
 #   3. C: the quickstart links against the unpacked C release with pkg-config, shared and static, and runs;
+#      valgrind --leak-check=full --error-exitcode=1 passes it with the shipped suppression file (which
+#      the header names), fails it without, and still fails a program that leaks;
 # then, with Rust back on PATH (the bundled sources are for machines without a prebuilt binary):
 #   4. the npm package rebuilds its addon from its bundled sources and says so;
 #   5. the Python sdist, unpacked outside the checkout, builds a wheel that imports;
@@ -135,6 +137,31 @@ mv "$prefix" "$prefix.moved" # the static binary needs nothing from the release 
 (cd "$work" && ./c-static >/dev/null) || fail "the static C quickstart failed"
 mv "$prefix.moved" "$prefix"
 echo "   shared and static quickstarts ran"
+
+echo "== C: valgrind --leak-check=full --error-exitcode=1 with the shipped suppressions"
+supp="$prefix/share/authward/authward.supp"
+[[ -f "$supp" ]] || fail "the C release has no share/authward/authward.supp"
+grep -q 'authward.supp' "$prefix/include/authward.h" || fail "the header does not name the suppression file"
+vg=(valgrind -q --leak-check=full --error-exitcode=1)
+(cd "$work" && "${vg[@]}" --suppressions="$supp" ./c-shared >/dev/null 2>"$work/vg.txt") || { cat "$work/vg.txt"; fail "valgrind fails the correct shared program"; }
+(cd "$work" && "${vg[@]}" --suppressions="$supp" ./c-static >/dev/null 2>"$work/vg.txt") || { cat "$work/vg.txt"; fail "valgrind fails the correct static program"; }
+# Without the file the one-time tables are reported (so the file is needed and does something) ...
+if (cd "$work" && "${vg[@]}" ./c-shared >/dev/null 2>&1); then fail "valgrind passes even without the suppressions: drop the file"; fi
+# ... and with it a real leak (a string never given back to authward_string_free) still fails.
+cat >"$work/leak.c" <<'C'
+#include <stdio.h>
+#include "authward.h"
+int main(void) {
+    char *secret = NULL;
+    if (authward_generate_totp_secret(&secret) != AUTHWARD_RESULT_OK) return 2;
+    secret = NULL; /* leaked on purpose */
+    return 0;
+}
+C
+# shellcheck disable=SC2046
+cc "${cflags[@]}" "$work/leak.c" -o "$work/c-leak" $(pkg-config --cflags --libs authward)
+if (cd "$work" && "${vg[@]}" --suppressions="$supp" ./c-leak >/dev/null 2>&1); then fail "the suppressions hide a real leak"; fi
+echo "   correct programs pass, a real leak still fails, and without the file the one-time tables fail"
 
 # ------------------------------------------------------------------ with Rust: the bundled sources build
 export PATH=$with_rust_path
