@@ -164,7 +164,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for StrList {
                     item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
                 ))
             })?;
-            out.push(PyStringMethods::to_cow(&*s)?.into_owned());
+            out.push(PyStringMethods::to_cow(s)?.into_owned());
         }
         Ok(StrList(out))
     }
