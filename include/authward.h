@@ -16,7 +16,12 @@
  *    AUTHWARD_RESULT_INVALID_ARGUMENT. A panic inside the library becomes AUTHWARD_RESULT_INTERNAL.
  *
  * Linking: `cc app.c $(pkg-config --cflags --libs authward)`; statically:
- * `cc app.c /prefix/lib/libauthward.a -lpthread -ldl -lm` (or `pkg-config --static`).
+ * `cc app.c $(pkg-config --static --cflags --libs authward-static)`, i.e. /prefix/lib/libauthward.a
+ * -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc (the system libraries rustc lists for a static library).
+ *
+ * Valgrind: one-time tables (the password-strength estimator's) stay allocated until exit and show as
+ * "possibly lost"; pass the shipped suppression file, which hides only those:
+ * `valgrind --leak-check=full --suppressions=/prefix/share/authward/authward.supp ./app`.
  */
 
 #ifndef AUTHWARD_H

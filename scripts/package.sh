@@ -73,49 +73,18 @@ npm_pkg() {
 }
 
 c_release() {
-    echo "== C release: the install script into a staging prefix, made relocatable, tar"
+    echo "== C release: bindings/c/install.sh --relocatable into a staging prefix, licences, tar"
     local name="libauthward-$version-x86_64-linux-gnu"
     local stage="$target_dir/package/c/$name"
     rm -rf "$stage"
-    bash "$(c_install_script)" "$stage" >/dev/null
-    # The system libraries a static link of Rust code needs, as rustc reports them for this target.
-    local syslibs
-    syslibs=$(native_static_libs)
-    # pkg-config files relative to where they are unpacked (${pcfiledir}), for a tarball that may land
-    # anywhere. authward.pc links the shared library; Libs.private lists what its static archive needs.
-    # pkg-config puts Libs before Libs.private, so `--static` of one module cannot pick the archive
-    # while libauthward.so sits beside it: authward-static.pc links the archive by path.
-    local pc="$stage/lib/pkgconfig"
-    sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e "s|^Libs.private:.*|Libs.private: $syslibs|" "$pc/authward.pc"
-    sed -e 's|^Name: authward|Name: authward-static|' \
-        -e 's|^Description: \(.*\)|Description: \1 (static library)|' \
-        -e "s|^Libs:.*|Libs: \${libdir}/libauthward.a $syslibs|" -e '/^Libs.private:/d' "$pc/authward.pc" >"$pc/authward-static.pc"
-    sed -i "s|INTERFACE_LINK_LIBRARIES \"[^\"]*\"|INTERFACE_LINK_LIBRARIES \"$(sed -e 's/-l//g' -e 's/ /;/g' <<<"$syslibs")\"|" \
-        "$stage/lib/cmake/authward/authwardConfig.cmake"
-    if [[ -f "$(c_dir)/authward.supp" ]]; then install -D -m 0644 "$(c_dir)/authward.supp" "$stage/share/authward/authward.supp"; fi
+    bash bindings/c/install.sh --relocatable "$stage" >/dev/null
     for f in LICENSE-MIT LICENSE-APACHE README.md; do
-        if [[ -f "$root/$f" ]]; then install -m 0644 "$root/$f" "$stage/$f"; fi
+        install -m 0644 "$root/$f" "$stage/$f"
     done
+    install -m 0644 bindings/c/README.md "$stage/README-C.md"
     rm -f "$dist/$name.tar.gz"
     tar -C "$(dirname "$stage")" --owner=0 --group=0 --numeric-owner -czf "$dist/$name.tar.gz" "$name"
     echo "$dist/$name.tar.gz"
-}
-
-native_static_libs() {
-    local tmp
-    tmp=$(mktemp -d)
-    echo 'pub fn f() {}' >"$tmp/probe.rs"
-    rustc --crate-type staticlib --target "$CARGO_BUILD_TARGET" --print native-static-libs -o "$tmp/probe.a" "$tmp/probe.rs" 2>&1 |
-        sed -n 's/.*native-static-libs: //p' | head -n 1
-    rm -rf "$tmp"
-}
-
-# The C binding lives in bindings/c once the C ABI is its own crate; scripts/ and tests/c before that.
-c_install_script() {
-    if [[ -f bindings/c/install.sh ]]; then echo bindings/c/install.sh; else echo scripts/install-c.sh; fi
-}
-c_dir() {
-    if [[ -d bindings/c ]]; then echo bindings/c; else echo tests/c; fi
 }
 
 for w in "${what[@]}"; do

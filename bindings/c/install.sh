@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
 # Installs the authward C library into a prefix: the shared library (with its SONAME link), the static
-# library, include/authward.h and include/authward.hpp, a pkg-config file and a CMake package config.
+# library, include/authward.h and include/authward.hpp, pkg-config files (authward.pc for the shared
+# library, authward-static.pc for the archive), a CMake package config and share/authward/authward.supp
+# (valgrind suppressions for the library's one-time tables).
 #
-#   bindings/c/install.sh PREFIX            # builds the release library first (cargo build --release -p authward-c)
-#   bindings/c/install.sh --no-build PREFIX # installs what target/ already holds
+#   bindings/c/install.sh PREFIX               # builds the release library first (cargo build --release -p authward-c)
+#   bindings/c/install.sh --no-build PREFIX    # installs what target/ already holds
+#   bindings/c/install.sh --relocatable PREFIX # .pc files relative to their own folder (a release tarball)
 #
 # Then:  cc app.c $(PKG_CONFIG_PATH=PREFIX/lib/pkgconfig pkg-config --cflags --libs authward)
-#        static: cc app.c $(pkg-config --cflags authward) PREFIX/lib/libauthward.a -lpthread -ldl -lm
+#        static: cc app.c $(PKG_CONFIG_PATH=PREFIX/lib/pkgconfig pkg-config --static --cflags --libs authward-static)
+#        (one module cannot do both: pkg-config puts Libs before Libs.private, so `-lauthward` would
+#        always find libauthward.so first; authward.pc's Libs.private still lists the archive's system
+#        libraries for whoever links libauthward.a by hand)
 #        CMake:  find_package(authward REQUIRED) with CMAKE_PREFIX_PATH=PREFIX; link authward::authward
 #                (or authward::authward_static).
+#        valgrind --leak-check=full --suppressions=PREFIX/share/authward/authward.supp ./app
 set -euo pipefail
 
 build=1
-if [[ "${1:-}" == "--no-build" ]]; then
-    build=0
+relocatable=0
+while [[ "${1:-}" == --* ]]; do
+    case "$1" in
+        --no-build) build=0 ;;
+        --relocatable) relocatable=1 ;;
+        *)
+            echo "unknown option $1" >&2
+            exit 2
+            ;;
+    esac
     shift
-fi
+done
 if [[ $# -ne 1 ]]; then
-    echo "usage: $0 [--no-build] PREFIX" >&2
+    echo "usage: $0 [--no-build] [--relocatable] PREFIX" >&2
     exit 2
 fi
 mkdir -p "$1"
@@ -39,16 +54,26 @@ minor=${rest%%.*}
 if [[ "$major" == "0" ]]; then soversion="0.$minor"; else soversion="$major"; fi
 soname="libauthward.so.$soversion"
 
-install -d "$prefix/lib" "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/lib/cmake/authward"
+# The system libraries a static link of Rust code needs on this target, as rustc reports them.
+probe=$(mktemp -d)
+echo 'pub fn f() {}' >"$probe/probe.rs"
+syslibs=$(rustc --crate-type staticlib --target "$CARGO_BUILD_TARGET" --print native-static-libs \
+    -o "$probe/probe.a" "$probe/probe.rs" 2>&1 | sed -n 's/.*native-static-libs: //p' | head -n 1)
+rm -rf "$probe"
+[[ -n "$syslibs" ]] || syslibs="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+if [[ $relocatable -eq 1 ]]; then pc_prefix='${pcfiledir}/../..'; else pc_prefix=$prefix; fi
+
+install -d "$prefix/lib" "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/lib/cmake/authward" "$prefix/share/authward"
 # cargo names the files after the crate (authward_c); installed, they are libauthward.*.
 install -m 0755 "$libdir_build/libauthward_c.so" "$prefix/lib/libauthward.so.$version"
 ln -sf "libauthward.so.$version" "$prefix/lib/$soname"
 ln -sf "$soname" "$prefix/lib/libauthward.so"
 install -m 0644 "$libdir_build/libauthward_c.a" "$prefix/lib/libauthward.a"
 install -m 0644 include/authward.h include/authward.hpp "$prefix/include/"
+install -m 0644 bindings/c/authward.supp "$prefix/share/authward/authward.supp"
 
 cat >"$prefix/lib/pkgconfig/authward.pc" <<PC
-prefix=$prefix
+prefix=$pc_prefix
 exec_prefix=\${prefix}
 libdir=\${exec_prefix}/lib
 includedir=\${prefix}/include
@@ -57,7 +82,20 @@ Name: authward
 Description: Account security: Argon2id passwords, TOTP two-factor, recovery codes, account policies
 Version: $version
 Libs: -L\${libdir} -lauthward -Wl,-rpath,\${libdir}
-Libs.private: -lpthread -ldl -lm
+Libs.private: $syslibs
+Cflags: -I\${includedir}
+PC
+
+cat >"$prefix/lib/pkgconfig/authward-static.pc" <<PC
+prefix=$pc_prefix
+exec_prefix=\${prefix}
+libdir=\${exec_prefix}/lib
+includedir=\${prefix}/include
+
+Name: authward-static
+Description: Account security: Argon2id passwords, TOTP two-factor, recovery codes, account policies (static library)
+Version: $version
+Libs: \${libdir}/libauthward.a $syslibs
 Cflags: -I\${includedir}
 PC
 
@@ -77,12 +115,13 @@ if(NOT TARGET authward::authward_static)
   set_target_properties(authward::authward_static PROPERTIES
     IMPORTED_LOCATION "${_authward_prefix}/lib/libauthward.a"
     INTERFACE_INCLUDE_DIRECTORIES "${_authward_prefix}/include"
-    INTERFACE_LINK_LIBRARIES "pthread;dl;m")
+    INTERFACE_LINK_LIBRARIES "@SYSLIBS@")
 endif()
 set(authward_FOUND TRUE)
 unset(_authward_prefix)
 CMAKE
-sed -i "s/@SONAME@/$soname/" "$prefix/lib/cmake/authward/authwardConfig.cmake"
+sed -i -e "s/@SONAME@/$soname/" -e "s/@SYSLIBS@/$(sed -e 's/-l//g' -e 's/ /;/g' <<<"$syslibs")/" \
+    "$prefix/lib/cmake/authward/authwardConfig.cmake"
 
 cat >"$prefix/lib/cmake/authward/authwardConfigVersion.cmake" <<CMAKE
 set(PACKAGE_VERSION "$version")
