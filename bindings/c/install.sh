@@ -139,4 +139,4 @@ else()
 endif()
 CMAKE
 
-echo "installed authward $version into $prefix (lib/$soname, include/authward.h, lib/pkgconfig/authward.pc, lib/cmake/authward)"
+echo "installed authward $version into $prefix (lib/$soname, lib/libauthward.a, include/authward.h, lib/pkgconfig/authward.pc and authward-static.pc, lib/cmake/authward, share/authward/authward.supp)"
