@@ -168,6 +168,9 @@ export PATH=$with_rust_path
 unset CARGO_HOME RUSTUP_HOME
 echo "== Node: no prebuilt addon, so npm rebuild builds one from the bundled sources (Rust back on PATH)"
 # The registry crates are shared with the checkout's build dir; the core and the addon compile anew.
+# Cargo's hash of a path crate ignores where it lies and npm dates every file 1985, so an earlier
+# run's build of the same relative layout would look fresh: date the bundled sources now.
+find "$app/node_modules/authward/native" -type f -exec touch {} +
 (cd "$app" && CARGO_TARGET_DIR="$target_dir" npm rebuild authward --foreground-scripts 2>&1) | tee "$work/npm-rebuild.txt" | grep 'authward: '
 grep -q "building the native addon from the bundled sources" "$work/npm-rebuild.txt" || fail "the fallback build did not say so"
 (cd "$app" && node quickstart.mjs >/dev/null) || fail "the Node quickstart failed with the addon built from the bundled sources"
@@ -177,7 +180,7 @@ echo "== Python: the sdist builds outside the checkout"
 sdist="$dist/authward-$version.tar.gz"
 [[ -f "$sdist" ]] || fail "no $sdist"
 mkdir "$work/sdist"
-tar -xzf "$sdist" -C "$work/sdist"
+tar -xzf "$sdist" -C "$work/sdist" --touch # dated now: the shared build dir must not take an earlier run's build as fresh
 (cd "$work/sdist/authward-$version" && CARGO_TARGET_DIR="$target_dir" PATH="$tools/bin:$PATH" \
     maturin build --quiet --release --out "$work/sdist-wheel" 2>&1 | grep -v '^\s*$' | tail -n 2) ||
     fail "the sdist does not build"
