@@ -106,7 +106,7 @@ struct Template {
 }
 
 fn options(clock: &ManualClock) -> AuthwardOptions {
-    AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, pepper: None }
+    AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, ..AuthwardOptions::default() }
 }
 
 fn make_template() -> Template {
@@ -142,6 +142,8 @@ struct Challenge {
     token: String,
     issued_at: u64,
     live: bool,
+    /// Wrong codes counted for it (the service spends a challenge after 5).
+    failures: u32,
 }
 
 struct Model {
@@ -152,6 +154,11 @@ struct Model {
     last_step: Option<u64>,
     recovery: Vec<(String, bool)>,
     challenges: Vec<Challenge>,
+    /// The challenges whose failures the service tracks, oldest first (it keeps the last 8 open ones).
+    tracked: Vec<usize>,
+    /// The TOTP step of the last code that completed a sign-in (sent again from the same client — the
+    /// harness never passes one — it is answered CODE_REUSED without counting).
+    last_code: Option<u64>,
     /// Every secret the harness made or handed out (passwords, TOTP secret, recovery codes, challenges).
     secrets: Vec<String>,
 }
@@ -229,6 +236,8 @@ fn setup(input: &Input) -> (Authward, ManualClock, Model) {
             last_step: Some(t.enrolled_step),
             recovery: t.recovery.iter().map(|c| (c.clone(), false)).collect(),
             challenges: Vec::new(),
+            tracked: Vec::new(),
+            last_code: None,
             secrets,
         };
         (svc, clock, model)
@@ -265,7 +274,14 @@ fn sign_in(svc: &Authward, m: &mut Model, user: &UserSel, password: &PwSel) {
         let token = s.challenge.as_ref().expect("a challenge for a 2FA user").to_string();
         assert!(!format!("{s:?}").contains(&token), "the challenge in Debug output");
         m.secrets.push(token.clone());
-        m.challenges.push(Challenge { token, issued_at: m.now, live: true });
+        m.challenges.push(Challenge { token, issued_at: m.now, live: true, failures: 0 });
+        let now = m.now;
+        let challenges = &m.challenges;
+        m.tracked.retain(|&k| challenges[k].issued_at + CHALLENGE_TTL >= now);
+        m.tracked.push(m.challenges.len() - 1);
+        if m.tracked.len() > 8 {
+            m.tracked.remove(0);
+        }
     } else {
         assert_eq!(s.status, SignInStatus::Complete);
         assert!(s.challenge.is_none() && s.required_actions.is_empty());
@@ -316,6 +332,7 @@ fn verify(svc: &Authward, m: &mut Model, challenge: &ChalSel, code: &CodeSel) {
         index.is_some_and(|k| m.challenges[k].live && m.now <= m.challenges[k].issued_at + CHALLENGE_TTL);
     let mut recovery_hit = None;
     let mut new_step = None;
+    let mut counted = false;
     let expected = if !live {
         ErrorCode::ChallengeExpired
     } else if was_locked {
@@ -326,7 +343,10 @@ fn verify(svc: &Authward, m: &mut Model, challenge: &ChalSel, code: &CodeSel) {
                 new_step = Some(step);
                 ErrorCode::Ok
             }
-            Check::Reused(_) => ErrorCode::CodeReused,
+            Check::Reused(step) => {
+                counted = m.last_code != Some(step);
+                ErrorCode::CodeReused
+            }
             Check::Invalid => {
                 let typed = recovery::normalize(&text).map(|n| n.to_string());
                 recovery_hit = typed.and_then(|t| {
@@ -334,22 +354,34 @@ fn verify(svc: &Authward, m: &mut Model, challenge: &ChalSel, code: &CodeSel) {
                         !used && recovery::normalize(c).is_some_and(|n| n.as_str() == t)
                     })
                 });
+                counted = recovery_hit.is_none();
                 if recovery_hit.is_some() { ErrorCode::Ok } else { ErrorCode::InvalidCode }
             }
         }
     };
     assert_eq!(code_of(&r), expected, "verify_second_factor");
     check_error(&r, m, &[&text, &token], &[]);
+    if let (true, Some(k)) = (counted, index)
+        && m.tracked.contains(&k)
+    {
+        m.challenges[k].failures += 1;
+        if m.challenges[k].failures >= 5 {
+            m.challenges[k].live = false; // spent: the user signs in again
+            m.tracked.retain(|&t| t != k);
+        }
+    }
     let Ok(s) = r else { return };
     assert_eq!(s.status, SignInStatus::Complete);
     if let Some(step) = new_step {
         m.last_step = Some(step);
+        m.last_code = Some(step);
     }
     if let Some(h) = recovery_hit {
         m.recovery[h].1 = true;
     }
     if let Some(k) = index {
         m.challenges[k].live = false;
+        m.tracked.retain(|&t| t != k);
     }
 }
 
