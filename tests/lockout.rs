@@ -276,8 +276,13 @@ fn required_actions_fail_closed_and_a_double_post_is_free() {
     let c = e.aw.sign_in_from("alice", pw, Some("cookie-1")).unwrap().challenge.unwrap().to_string();
     let used = code(&secret, &e.clock);
     e.aw.verify_second_factor(&c, &used).unwrap();
-    // the same challenge posted again: gone, and free
-    assert_eq!(e.aw.verify_second_factor(&c, &used).unwrap_err().code(), ErrorCode::ChallengeExpired);
+    // the same challenge posted again, five times: CODE_REUSED (the form posted twice), and free; other
+    // codes on the used challenge find it gone, and are free too (a used challenge gives no guesses)
+    for _ in 0..5 {
+        assert_eq!(e.aw.verify_second_factor(&c, &used).unwrap_err().code(), ErrorCode::CodeReused);
+        assert_eq!(e.aw.verify_second_factor(&c, "000000").unwrap_err().code(), ErrorCode::ChallengeExpired);
+    }
+    assert!(e.aw.status("alice").unwrap().locked_until.is_none());
     // the same code on a new sign-in from the same client, five times: CODE_REUSED, never locked
     for _ in 0..5 {
         let c = e.aw.sign_in_from("alice", pw, Some("cookie-1")).unwrap().challenge.unwrap().to_string();

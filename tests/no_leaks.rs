@@ -202,7 +202,8 @@ fn flows_leak_no_secret() {
     let now_code = totp::code(&enrollment.secret, clock.now(), &config).unwrap();
     rec.codes.insert(now_code.clone());
     rec.call("2fa", svc.verify_second_factor(&challenge, &now_code), None);
-    rec.call("2fa again", svc.verify_second_factor(&challenge, &now_code), Some(C::ChallengeExpired));
+    rec.call("2fa again", svc.verify_second_factor(&challenge, &now_code), Some(C::CodeReused));
+    rec.call("2fa used challenge", svc.verify_second_factor(&challenge, "000000"), Some(C::ChallengeExpired));
 
     for (i, typed) in [codes[0].clone(), codes[1].replace('-', "").to_lowercase()].iter().enumerate() {
         clock.advance(31);

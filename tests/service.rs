@@ -205,8 +205,10 @@ both_stores! {
         let code = code_now(&env, &e.secret);
         let done = env.aw.verify_second_factor(&c, &code).unwrap();
         assert_eq!(done.status, SignInStatus::Complete);
-        // the challenge is single-use and the code is single-use
-        assert_eq!(err(env.aw.verify_second_factor(&c, &code)), ErrorCode::ChallengeExpired);
+        // the challenge is single-use and the code is single-use: the same form posted again reads as a
+        // replay, anything else on the used challenge finds it gone
+        assert_eq!(err(env.aw.verify_second_factor(&c, &code)), ErrorCode::CodeReused);
+        assert_eq!(err(env.aw.verify_second_factor(&c, "000000")), ErrorCode::ChallengeExpired);
         let c2 = challenge(&env.aw.sign_in("alice", PW).unwrap());
         assert_eq!(err(env.aw.verify_second_factor(&c2, &code)), ErrorCode::CodeReused);
         let kinds: Vec<_> = env.aw.events("alice", 100).unwrap().iter().map(|e| e.kind).collect();

@@ -142,6 +142,9 @@ struct Challenge {
     token: String,
     issued_at: u64,
     live: bool,
+    /// It completed a sign-in with a TOTP code: until its end, that code posted on it again answers
+    /// CODE_REUSED (the form posted twice), anything else CHALLENGE_EXPIRED.
+    used_by_code: bool,
     /// Wrong codes counted for it (the service spends a challenge after 5).
     failures: u32,
 }
@@ -274,7 +277,7 @@ fn sign_in(svc: &Authward, m: &mut Model, user: &UserSel, password: &PwSel) {
         let token = s.challenge.as_ref().expect("a challenge for a 2FA user").to_string();
         assert!(!format!("{s:?}").contains(&token), "the challenge in Debug output");
         m.secrets.push(token.clone());
-        m.challenges.push(Challenge { token, issued_at: m.now, live: true, failures: 0 });
+        m.challenges.push(Challenge { token, issued_at: m.now, live: true, used_by_code: false, failures: 0 });
         let now = m.now;
         let challenges = &m.challenges;
         m.tracked.retain(|&k| challenges[k].issued_at + CHALLENGE_TTL >= now);
@@ -333,7 +336,15 @@ fn verify(svc: &Authward, m: &mut Model, challenge: &ChalSel, code: &CodeSel) {
     let mut recovery_hit = None;
     let mut new_step = None;
     let mut counted = false;
-    let expected = if !live {
+    let reposted = index.is_some_and(|k| {
+        let c = &m.challenges[k];
+        c.used_by_code
+            && m.now <= c.issued_at + CHALLENGE_TTL
+            && matches!(m.totp.check(&text, m.now, m.last_step), Check::Reused(step) if m.last_code == Some(step))
+    });
+    let expected = if reposted {
+        ErrorCode::CodeReused
+    } else if !live {
         ErrorCode::ChallengeExpired
     } else if was_locked {
         ErrorCode::LockedOut
@@ -381,6 +392,7 @@ fn verify(svc: &Authward, m: &mut Model, challenge: &ChalSel, code: &CodeSel) {
     }
     if let Some(k) = index {
         m.challenges[k].live = false;
+        m.challenges[k].used_by_code = new_step.is_some();
         m.tracked.retain(|&t| t != k);
     }
 }
@@ -439,7 +451,10 @@ fn change(
     m.history[i].truncate(PasswordPolicy::default().history as usize);
     if i == 1 {
         // A password change ends every open sign-in of the user.
-        m.challenges.iter_mut().for_each(|c| c.live = false);
+        m.challenges.iter_mut().for_each(|c| {
+            c.live = false;
+            c.used_by_code = false;
+        });
     }
 }
 

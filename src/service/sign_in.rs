@@ -24,6 +24,16 @@ fn challenge_id(token_hash: &[u8; 32]) -> String {
     HEXLOWER.encode(&token_hash[..8])
 }
 
+/// The marker a used challenge leaves until its end, stored like a challenge under another hash of the
+/// token (a different domain, so the marker itself can never be presented as a live challenge). It lets
+/// the same form posted again after success answer `CODE_REUSED` instead of `CHALLENGE_EXPIRED`.
+fn used_marker(token: &[u8]) -> [u8; 32] {
+    let mut t = Vec::with_capacity(token.len() + 5);
+    t.extend_from_slice(b"used:");
+    t.extend_from_slice(token);
+    challenge_hash(&t)
+}
+
 impl Authward {
     /// First step of signing in; [`Authward::sign_in_from`] without a client.
     pub fn sign_in(&self, user_id: &str, password: &str) -> Result<SignIn> {
@@ -196,7 +206,8 @@ impl Authward {
     ///
     /// Errors: `CHALLENGE_EXPIRED` (unknown, used, older than 5 minutes, or spent by 5 wrong codes),
     /// `INVALID_CODE` (the challenge stays valid; the failure counts toward lockout), `CODE_REUSED` (a
-    /// code whose time step was already used), `LOCKED_OUT`. Of two concurrent uses of one code exactly
+    /// code whose time step was already used; also the code that completed this very challenge posted
+    /// on it again, which costs nothing), `LOCKED_OUT`. Of two concurrent uses of one code exactly
     /// one succeeds. Success is `Complete` or `ActionRequired`, as for [`Authward::sign_in_from`].
     pub fn verify_second_factor_from(
         &self,
@@ -216,10 +227,17 @@ impl Authward {
         let token_hash = challenge_hash(&token);
         let cid = challenge_id(&token_hash);
         let now = self.now();
-        let found = self.store.get_challenge(&token_hash)?.ok_or(Error::ChallengeExpired)?;
+        let Some(found) = self.store.get_challenge(&token_hash)? else {
+            return Err(self.used_challenge_reposted(&token, code, now));
+        };
         if now > found.expires_at {
             return Err(Error::ChallengeExpired);
         }
+        let marker = ChallengeRecord {
+            token_hash: used_marker(&token),
+            user_id: found.user_id.clone(),
+            expires_at: found.expires_at,
+        };
         let snapshot = self.user(&found.user_id)?;
         let account = self.account(&snapshot.account_id)?;
         let lockout = account.policy.lockout;
@@ -257,6 +275,7 @@ impl Authward {
                     rec.lockout.close_challenge(&cid);
                     rec.lockout.last_code = Some(LastCode { step, client: client.clone() });
                     changes.consume_challenge = Some(token_hash);
+                    changes.new_challenge = Some(marker.clone());
                     changes.events.push(event(
                         rec,
                         EventKind::SignIn,
@@ -306,5 +325,30 @@ impl Authward {
         })?;
         outcome?;
         Ok(signed_in(&rec, &account, now))
+    }
+
+    /// The answer to a challenge that is not live: `CODE_REUSED` when it is a challenge that completed a
+    /// sign-in (its marker is there) and `code` is the code that completed it, so the same form posted
+    /// twice reads as a replay; `CHALLENGE_EXPIRED` otherwise. Nothing is written and nothing counted:
+    /// a used challenge gives no guesses (only its holder, who just signed in, learns anything).
+    fn used_challenge_reposted(&self, token: &[u8], code: &str, now: u64) -> Error {
+        let reused = || -> Result<bool> {
+            let Some(m) = self.store.get_challenge(&used_marker(token))? else { return Ok(false) };
+            if now > m.expires_at {
+                return Ok(false);
+            }
+            let Some(rec) = self.find_user(&m.user_id)? else { return Ok(false) };
+            let (Some(active), Some(last)) = (rec.totp.as_ref(), rec.lockout.last_code.as_ref()) else {
+                return Ok(false);
+            };
+            let secret = self.sealer.open(&rec.user_id, Purpose::ActiveTotp, &active.sealed_secret)?;
+            let totp = Totp::from_bytes(&secret, &active.config)?;
+            Ok(matches!(totp.check(code, now, active.last_step), Check::Reused(step) if step == last.step))
+        };
+        match reused() {
+            Ok(true) => Error::CodeReused,
+            Ok(false) => Error::ChallengeExpired,
+            Err(e) => e,
+        }
     }
 }

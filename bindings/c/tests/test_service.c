@@ -256,9 +256,11 @@ static void test_second_factor_flow(void) {
     CHECK(authward_sign_in_result_status(done) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
     CHECK(authward_sign_in_result_challenge(done) == NULL);
     authward_sign_in_result_free(done);
-    /* The challenge is consumed. */
+    /* The challenge is consumed: the same form posted again reads as a replay, another code finds it gone. */
     authward_sign_in_result *untouched = SENTINEL;
-    CHECK_RC(authward_verify_second_factor(svc, challenge, code, &untouched), AUTHWARD_RESULT_CHALLENGE_EXPIRED);
+    CHECK_RC(authward_verify_second_factor(svc, challenge, code, &untouched), AUTHWARD_RESULT_CODE_REUSED);
+    CHECK(untouched == SENTINEL);
+    CHECK_RC(authward_verify_second_factor(svc, challenge, "000000", &untouched), AUTHWARD_RESULT_CHALLENGE_EXPIRED);
     authward_string_free(code);
 
     /* A recovery code works once; typing is forgiving (lower case). */

@@ -171,7 +171,8 @@ test('the flows leak no secret', async (t) => {
     const nowCode = authward.totpCode(enrollment.secret, { at: clock.now() })
     rec.codes.add(nowCode)
     await rec.call('2fa', () => svc.verifySecondFactor(first.challenge, nowCode))
-    await rec.call('2fa used challenge', () => svc.verifySecondFactorSync(first.challenge, nowCode), 'CHALLENGE_EXPIRED')
+    await rec.call('2fa posted again', () => svc.verifySecondFactorSync(first.challenge, nowCode), 'CODE_REUSED')
+    await rec.call('2fa used challenge', () => svc.verifySecondFactorSync(first.challenge, '000000'), 'CHALLENGE_EXPIRED')
 
     let last
     for (const [i, typed] of [codes[0], codes[1].replaceAll('-', '').toLowerCase()].entries()) {

@@ -142,7 +142,8 @@ def test_flows_leak_no_secret(rec: Recorder, tmp_path: Any) -> None:
     now_code = authward.totp_code(enrollment.secret, at=clock.now())
     rec.codes.add(now_code)
     rec.call("2fa", lambda: svc.verify_second_factor(first.challenge, now_code))
-    rec.call("2fa used challenge", lambda: svc.verify_second_factor(first.challenge, now_code), authward.ChallengeExpired)
+    rec.call("2fa posted again", lambda: svc.verify_second_factor(first.challenge, now_code), authward.CodeReused)
+    rec.call("2fa used challenge", lambda: svc.verify_second_factor(first.challenge, "000000"), authward.ChallengeExpired)
 
     # Recovery codes, with dashes and without, lower case.
     for i, typed in enumerate([codes[0], codes[1].replace("-", "").lower()]):
