@@ -338,6 +338,10 @@ enum authward_violation_code
    * Contains the user's name, email or another user input.
    */
   AUTHWARD_VIOLATION_CODE_CONTAINS_USER_INPUT = 8,
+  /**
+   * The user changed their password less than `min_age_days` ago (from a password change only).
+   */
+  AUTHWARD_VIOLATION_CODE_TOO_RECENT = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -507,6 +511,11 @@ typedef struct authward_password_policy {
    * Previous passwords that may not be reused, 0–24. Default 5.
    */
   uint32_t history;
+  /**
+   * Minimum password age in days, 0–365: a user changes their own password at most once in this
+   * many days (while `history` is on; not when a change is required; admin resets exempt). Default 1.
+   */
+  uint32_t min_age_days;
 } authward_password_policy;
 
 /**
@@ -964,7 +973,8 @@ const char *authward_violation_list_text(const struct authward_violation_list *l
 void authward_violation_list_free(struct authward_violation_list *list);
 
 /**
- * The default password policy (12–128 characters, strength ≥ 3, no user inputs, history 5).
+ * The default password policy (12–128 characters, strength ≥ 3, no user inputs, history 5, minimum
+ * age 1 day).
  */
 struct authward_password_policy authward_password_policy_default(void);
 

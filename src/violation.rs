@@ -24,11 +24,14 @@ pub enum ViolationCode {
     TooWeak,
     /// Contains the user's name, email or another user input.
     ContainsUserInput,
+    /// The user changed their password less than the policy's `min_age_days` ago (reported by
+    /// `change_password`, never by the stateless check).
+    TooRecent,
 }
 
 impl ViolationCode {
     /// Every code, in declaration order.
-    pub const ALL: [ViolationCode; 8] = [
+    pub const ALL: [ViolationCode; 9] = [
         ViolationCode::TooShort,
         ViolationCode::TooLong,
         ViolationCode::MissingLowercase,
@@ -37,6 +40,7 @@ impl ViolationCode {
         ViolationCode::MissingSymbol,
         ViolationCode::TooWeak,
         ViolationCode::ContainsUserInput,
+        ViolationCode::TooRecent,
     ];
 
     /// The stable name, e.g. `"TOO_SHORT"`.
@@ -50,6 +54,7 @@ impl ViolationCode {
             ViolationCode::MissingSymbol => "MISSING_SYMBOL",
             ViolationCode::TooWeak => "TOO_WEAK",
             ViolationCode::ContainsUserInput => "CONTAINS_USER_INPUT",
+            ViolationCode::TooRecent => "TOO_RECENT",
         }
     }
 

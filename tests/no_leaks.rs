@@ -167,11 +167,14 @@ fn flows_leak_no_secret() {
     rec.call("create again", svc.create_user("alice", "acme", P1, None), Some(C::AlreadyExists));
     rec.call("create long", svc.create_user("bob", "acme", &P1.repeat(200), None), Some(C::InvalidArgument));
 
+    clock.advance(86_400); // past the minimum password age
     rec.call("change wrong", svc.change_password("alice", WRONG, P2, P2), Some(C::WrongPassword));
     rec.call("change mismatch", svc.change_password("alice", P1, P2, P3), Some(C::PasswordMismatch));
     rec.call("change weak", svc.change_password("alice", P1, WEAK, WEAK), Some(C::PolicyViolation));
     rec.call("change same", svc.change_password("alice", P1, P1, P1), Some(C::PasswordReused));
     rec.call("change", svc.change_password("alice", P1, P2, P2), None);
+    rec.call("change again", svc.change_password("alice", P2, P3, P3), Some(C::PolicyViolation));
+    clock.advance(86_400);
     rec.call("change back", svc.change_password("alice", P2, P1, P1), Some(C::PasswordReused));
     rec.call("change unknown", svc.change_password("nobody", P1, P2, P2), Some(C::NotFound));
 

@@ -79,6 +79,10 @@ fn service(params: HashParams) -> Authward {
 #[test]
 fn password_change_survives_a_retried_transaction() {
     let aw = service(HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 });
+    // no minimum password age: this test runs on the system clock
+    let mut policy = authward::AccountPolicy::new();
+    policy.password.min_age_days = 0;
+    aw.set_account_policy("acme", &policy).unwrap();
     aw.create_user("alice", "acme", PW, None).unwrap();
     aw.change_password("alice", PW, PW2, PW2).unwrap();
     aw.sign_in("alice", PW2).unwrap();

@@ -102,6 +102,7 @@ both_stores! {
 
     change_password_errors_in_order(env) {
         env.aw.create_user("alice", "acme", PW, Some("alice@example.com")).unwrap();
+        env.clock.advance(86_400); // past the minimum password age
         assert_eq!(err(env.aw.change_password("alice", "wrong wrong wrong", PW2, PW2)), ErrorCode::WrongPassword);
         assert_eq!(err(env.aw.change_password("alice", PW, PW2, PW3)), ErrorCode::PasswordMismatch);
         let e = env.aw.change_password("alice", PW, "alice123", "alice123").unwrap_err();
@@ -113,6 +114,7 @@ both_stores! {
         assert_eq!(env.aw.status("alice").unwrap().credential_version, before + 1);
         assert_eq!(err(env.aw.sign_in("alice", PW)), ErrorCode::InvalidCredentials);
         env.aw.sign_in("alice", PW2).unwrap();
+        env.clock.advance(86_400);
         // history: the first password is refused now too, until it falls out of the history
         assert_eq!(err(env.aw.change_password("alice", PW2, PW, PW)), ErrorCode::PasswordReused);
         let kinds: Vec<_> = env.aw.events("alice", 100).unwrap().iter().map(|e| e.kind).collect();
@@ -125,14 +127,60 @@ both_stores! {
         p.password.min_strength = 0;
         env.aw.set_account_policy("acme", &p).unwrap();
         env.aw.create_user("alice", "acme", "first-password-1", None).unwrap();
+        env.clock.advance(86_400);
         env.aw.change_password("alice", "first-password-1", "second-password-2", "second-password-2").unwrap();
+        env.clock.advance(86_400);
         env.aw.change_password("alice", "second-password-2", "third-password-3", "third-password-3").unwrap();
+        env.clock.advance(86_400);
         // history 1 keeps only the previous one (second); the first is allowed again
         assert_eq!(
             err(env.aw.change_password("alice", "third-password-3", "second-password-2", "second-password-2")),
             ErrorCode::PasswordReused
         );
         env.aw.change_password("alice", "third-password-3", "first-password-1", "first-password-1").unwrap();
+    }
+
+    minimum_password_age_stops_cycling_the_history(env) {
+        // Issue 12 finding 3: six quick changes brought the original password back. With the default
+        // policy (history 5, minimum age 1 day) the second change in a day is refused, so getting the
+        // original back takes 6 days of changes.
+        env.aw.create_user("alice", "acme", PW, None).unwrap();
+        env.clock.advance(86_400);
+        let pws: Vec<String> = (1..=6).map(|i| format!("rotating passphrase number {i} of six")).collect();
+        env.aw.change_password("alice", PW, &pws[0], &pws[0]).unwrap();
+        let e = env.aw.change_password("alice", &pws[0], &pws[1], &pws[1]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::PolicyViolation);
+        let codes: Vec<_> = e.violations().iter().map(|v| v.code).collect();
+        assert_eq!(codes, vec![ViolationCode::TooRecent], "{:?}", e.violations());
+        assert!(e.violations()[0].message.contains("once a day"));
+        // with content violations, all of them at once
+        let e = env.aw.change_password("alice", &pws[0], "short", "short").unwrap_err();
+        let codes: Vec<_> = e.violations().iter().map(|v| v.code).collect();
+        assert!(codes.contains(&ViolationCode::TooShort) && codes.contains(&ViolationCode::TooRecent));
+        env.clock.advance(86_399);
+        assert_eq!(err(env.aw.change_password("alice", &pws[0], &pws[1], &pws[1])), ErrorCode::PolicyViolation);
+        env.clock.advance(1);
+        env.aw.change_password("alice", &pws[0], &pws[1], &pws[1]).unwrap();
+        // an admin's reset is exempt, and so is the user's change it asks for
+        env.aw.set_password("alice", &pws[2]).unwrap();
+        assert_eq!(err(env.aw.change_password("alice", &pws[2], &pws[3], &pws[3])), ErrorCode::PolicyViolation);
+        env.aw.require_password_change("alice").unwrap();
+        env.aw.change_password("alice", &pws[2], &pws[3], &pws[3]).unwrap();
+        // an expired password can always be changed, even inside a longer minimum age
+        let mut p = AccountPolicy::new();
+        p.password_expiration_days = Some(1);
+        p.password.min_age_days = 3;
+        env.aw.set_account_policy("acme", &p).unwrap();
+        env.clock.advance(86_400);
+        env.aw.change_password("alice", &pws[3], &pws[4], &pws[4]).unwrap();
+        env.clock.advance(86_400);
+        // the rule is listed for the UI; without history it is off
+        let rules = env.aw.account_policy("acme").unwrap().password.rules();
+        assert!(rules.iter().any(|r| r.code == ViolationCode::TooRecent));
+        p.password.history = 0;
+        env.aw.set_account_policy("acme", &p).unwrap();
+        env.aw.change_password("alice", &pws[4], &pws[5], &pws[5]).unwrap();
+        env.aw.change_password("alice", &pws[5], PW, PW).unwrap();
     }
 
     lockout_after_failures_and_expiry(env) {

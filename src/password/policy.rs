@@ -43,6 +43,12 @@ pub struct PasswordPolicy {
     pub forbid_user_inputs: bool,
     /// How many previous passwords may not be reused (0–24). Default 5.
     pub history: u32,
+    /// Minimum password age: a user may change their own password at most once in this many days
+    /// (0–365), so `history` cannot be cycled by changing the password `history + 1` times in a row.
+    /// Default 1. It applies only while `history` is on (without history there is nothing to cycle),
+    /// never to an admin's `set_password`, and not when a change is required (the password expired or
+    /// an admin asked for a change). A change refused by it is a `POLICY_VIOLATION` with `TOO_RECENT`.
+    pub min_age_days: u32,
 }
 
 impl PasswordPolicy {
@@ -54,6 +60,10 @@ impl PasswordPolicy {
     pub const DEFAULT_MIN_STRENGTH: u8 = 3;
     /// Default `history`.
     pub const DEFAULT_HISTORY: u32 = 5;
+    /// Default `min_age_days`.
+    pub const DEFAULT_MIN_AGE_DAYS: u32 = 1;
+    /// Largest `min_age_days`.
+    pub const MAX_MIN_AGE_DAYS: u32 = 365;
     /// Largest `max_length` allowed; with at most 4 bytes per code point it stays within
     /// [`crate::password::MAX_PASSWORD_BYTES`].
     pub const MAX_MAX_LENGTH: u32 = 1024;
@@ -63,7 +73,7 @@ impl PasswordPolicy {
     pub const MIN_USER_INPUT_LEN: usize = 3;
 
     /// Checks the policy's own values: `1 ≤ min_length ≤ max_length ≤ 1024`, `min_strength ≤ 4`,
-    /// `history ≤ 24`.
+    /// `history ≤ 24`, `min_age_days ≤ 365`.
     pub fn validate(&self) -> Result<()> {
         if self.min_length == 0 {
             return Err(Error::invalid("min_length must be at least 1"));
@@ -86,7 +96,19 @@ impl PasswordPolicy {
                 self.history
             )));
         }
+        if self.min_age_days > Self::MAX_MIN_AGE_DAYS {
+            return Err(Error::invalid(format!(
+                "min_age_days must be 0..={}, got {}",
+                Self::MAX_MIN_AGE_DAYS,
+                self.min_age_days
+            )));
+        }
         Ok(())
+    }
+
+    /// The minimum password age in force, in days: `min_age_days`, or 0 while `history` is off.
+    pub fn effective_min_age_days(&self) -> u32 {
+        if self.history == 0 { 0 } else { self.min_age_days }
     }
 
     /// Every violation of `password` (empty when it passes). `user_inputs` are the user's own strings
@@ -183,6 +205,17 @@ impl PasswordPolicy {
                 description: format!("Hard to guess (strength {} of 4 or more)", self.min_strength),
             });
         }
+        match self.effective_min_age_days() {
+            0 => {}
+            1 => rules.push(Rule {
+                code: ViolationCode::TooRecent,
+                description: "Changed at most once a day".to_string(),
+            }),
+            n => rules.push(Rule {
+                code: ViolationCode::TooRecent,
+                description: format!("Changed at most once every {n} days"),
+            }),
+        }
         rules
     }
 }
@@ -199,6 +232,7 @@ impl Default for PasswordPolicy {
             min_strength: Self::DEFAULT_MIN_STRENGTH,
             forbid_user_inputs: true,
             history: Self::DEFAULT_HISTORY,
+            min_age_days: Self::DEFAULT_MIN_AGE_DAYS,
         }
     }
 }
@@ -286,6 +320,8 @@ mod tests {
         assert!(PasswordPolicy { max_length: 5, ..Default::default() }.validate().is_err());
         assert!(PasswordPolicy { min_strength: 5, ..Default::default() }.validate().is_err());
         assert!(PasswordPolicy { history: 25, ..Default::default() }.validate().is_err());
+        assert!(PasswordPolicy { min_age_days: 365, ..Default::default() }.validate().is_ok());
+        assert!(PasswordPolicy { min_age_days: 366, ..Default::default() }.validate().is_err());
     }
 
     #[test]
@@ -298,8 +334,16 @@ mod tests {
                 ViolationCode::TooShort,
                 ViolationCode::TooLong,
                 ViolationCode::MissingDigit,
-                ViolationCode::ContainsUserInput
+                ViolationCode::ContainsUserInput,
+                ViolationCode::TooRecent
             ]
         );
+        assert_eq!(r.last().unwrap().description, "Changed at most once a day");
+        // the minimum age is a rule only while history is on
+        let no_history = PasswordPolicy { history: 0, min_age_days: 3, ..Default::default() };
+        assert_eq!(no_history.effective_min_age_days(), 0);
+        assert!(no_history.rules().iter().all(|r| r.code != ViolationCode::TooRecent));
+        let three = PasswordPolicy { min_age_days: 3, ..Default::default() }.rules();
+        assert_eq!(three.last().unwrap().description, "Changed at most once every 3 days");
     }
 }

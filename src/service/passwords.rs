@@ -2,10 +2,15 @@
 
 use super::{Authward, check_id, check_password_arg, event};
 use crate::account::AccountPolicy;
+use crate::account::expiry::expiry;
 use crate::error::{Error, Result};
 use crate::event::EventKind;
 use crate::password::hash;
 use crate::store::UserRecord;
+use crate::violation::{Violation, ViolationCode};
+
+/// Seconds in a day.
+const DAY: u64 = 86_400;
 
 impl Authward {
     // ---------------------------------------------------------------- passwords
@@ -21,6 +26,24 @@ impl Authward {
             }
         }
         Ok(())
+    }
+
+    /// The minimum-age violation of a user's own change, if the password is younger than the policy's
+    /// [`crate::password::PasswordPolicy::effective_min_age_days`] and no change is required (an
+    /// expired password or an admin's request lifts the minimum age).
+    fn too_recent(&self, rec: &UserRecord, policy: &AccountPolicy) -> Option<Violation> {
+        let days = policy.password.effective_min_age_days();
+        let now = self.now();
+        let required = rec.must_change_password || expiry(rec.password_changed_at, policy, now).expired;
+        let until = rec.password_changed_at.saturating_add(u64::from(days) * DAY);
+        (days > 0 && !required && now < until).then(|| Violation {
+            code: ViolationCode::TooRecent,
+            message: if days == 1 {
+                "the password was changed less than a day ago; it can be changed once a day".to_string()
+            } else {
+                format!("the password was changed less than {days} days ago; it can be changed once every {days} days")
+            },
+        })
     }
 
     /// Verifies `password` for a flow that needs it (reserved and counted toward lockout like a
@@ -68,8 +91,9 @@ impl Authward {
     /// The user changes their password: `current`, `new`, and `confirm` (must equal `new`).
     ///
     /// Errors, checked in this order: `LOCKED_OUT`, `WRONG_PASSWORD` (counts toward lockout),
-    /// `PASSWORD_MISMATCH`, `POLICY_VIOLATION` (every violation), `PASSWORD_REUSED` (the current one or one
-    /// of the last `history`). On success the expiry restarts and `credential_version` increases.
+    /// `PASSWORD_MISMATCH`, `POLICY_VIOLATION` (every violation, including `TOO_RECENT` when the password
+    /// is younger than the policy's minimum age), `PASSWORD_REUSED` (the current one or one of the last
+    /// `history`). On success the expiry restarts and `credential_version` increases.
     pub fn change_password(&self, user_id: &str, current: &str, new: &str, confirm: &str) -> Result<()> {
         check_password_arg("current password", current)?;
         check_password_arg("new password", new)?;
@@ -81,7 +105,11 @@ impl Authward {
             return Err(Error::PasswordMismatch);
         }
         let inputs = Self::user_inputs(user_id, &snapshot.account_id, snapshot.email.as_deref());
-        Self::check_policy(&account.policy, new, &inputs)?;
+        let mut violations = account.policy.password.check(new, &inputs);
+        violations.extend(self.too_recent(&snapshot, &account.policy));
+        if !violations.is_empty() {
+            return Err(Error::PolicyViolation(violations));
+        }
         self.check_reuse(&snapshot, &account.policy, new)?;
         let new_hash = hash::hash(new, &self.hash_params, self.pepper())?;
         self.store_new_password(

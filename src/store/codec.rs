@@ -60,6 +60,7 @@ pub(crate) fn policy_json(p: &AccountPolicy) -> String {
             "require_lowercase": pw.require_lowercase, "require_uppercase": pw.require_uppercase,
             "require_digit": pw.require_digit, "require_symbol": pw.require_symbol,
             "min_strength": pw.min_strength, "forbid_user_inputs": pw.forbid_user_inputs, "history": pw.history,
+            "min_age_days": pw.min_age_days,
         },
         "totp": serde_json::from_str::<Value>(&totp_config_json(&p.totp)).unwrap_or(Value::Null),
         "lockout": {
@@ -99,6 +100,11 @@ pub(crate) fn parse_policy(text: &str) -> Result<AccountPolicy> {
             min_strength: narrow(get_u64(pw, "min_strength")?, "min_strength")?,
             forbid_user_inputs: get_bool(pw, "forbid_user_inputs")?,
             history: narrow(get_u64(pw, "history")?, "history")?,
+            // absent in policies stored by 0.1: today's default
+            min_age_days: match pw.get("min_age_days") {
+                Some(_) => narrow(get_u64(pw, "min_age_days")?, "min_age_days")?,
+                None => PasswordPolicy::DEFAULT_MIN_AGE_DAYS,
+            },
         },
         totp: parse_totp_config(&totp)?,
         lockout: LockoutPolicy {

@@ -185,6 +185,8 @@ pub enum authward_violation_code {
     TooWeak = 7,
     /// Contains the user's name, email or another user input.
     ContainsUserInput = 8,
+    /// The user changed their password less than `min_age_days` ago (from a password change only).
+    TooRecent = 9,
 }
 
 impl Fallback for authward_violation_code {
@@ -204,6 +206,7 @@ impl From<ViolationCode> for authward_violation_code {
             ViolationCode::MissingSymbol => authward_violation_code::MissingSymbol,
             ViolationCode::TooWeak => authward_violation_code::TooWeak,
             ViolationCode::ContainsUserInput => authward_violation_code::ContainsUserInput,
+            ViolationCode::TooRecent => authward_violation_code::TooRecent,
         }
     }
 }
@@ -300,6 +303,9 @@ pub struct authward_password_policy {
     pub forbid_user_inputs: bool,
     /// Previous passwords that may not be reused, 0–24. Default 5.
     pub history: u32,
+    /// Minimum password age in days, 0–365: a user changes their own password at most once in this
+    /// many days (while `history` is on; not when a change is required; admin resets exempt). Default 1.
+    pub min_age_days: u32,
 }
 
 impl From<authward_password_policy> for PasswordPolicy {
@@ -314,6 +320,7 @@ impl From<authward_password_policy> for PasswordPolicy {
             min_strength: p.min_strength,
             forbid_user_inputs: p.forbid_user_inputs,
             history: p.history,
+            min_age_days: p.min_age_days,
         }
     }
 }
@@ -330,11 +337,13 @@ impl From<&PasswordPolicy> for authward_password_policy {
             min_strength: p.min_strength,
             forbid_user_inputs: p.forbid_user_inputs,
             history: p.history,
+            min_age_days: p.min_age_days,
         }
     }
 }
 
-/// The default password policy (12–128 characters, strength ≥ 3, no user inputs, history 5).
+/// The default password policy (12–128 characters, strength ≥ 3, no user inputs, history 5, minimum
+/// age 1 day).
 #[unsafe(no_mangle)]
 pub extern "C" fn authward_password_policy_default() -> authward_password_policy {
     (&PasswordPolicy::default()).into()
@@ -587,10 +596,11 @@ mod tests {
 
             let mut rules = std::ptr::null_mut();
             assert_eq!(authward_password_policy_rules(&policy, &mut rules), authward_result::Ok);
-            assert_eq!(authward_violation_list_len(rules), 4);
+            assert_eq!(authward_violation_list_len(rules), 5);
             assert_eq!(authward_violation_list_code(rules, 2), authward_violation_code::MissingDigit);
+            assert_eq!(authward_violation_list_code(rules, 4), authward_violation_code::TooRecent);
             assert_eq!(text(authward_violation_list_text(rules, 0)), "At least 8 characters");
-            assert!(authward_violation_list_text(rules, 4).is_null());
+            assert!(authward_violation_list_text(rules, 5).is_null());
             authward_violation_list_free(rules);
             authward_violation_list_free(std::ptr::null_mut());
         }

@@ -108,7 +108,7 @@ impl TotpConfig {
 }
 
 /// The rules a new password must meet. Defaults: `minLength` 12, `maxLength` 128, no composition
-/// rules, `minStrength` 3, `forbidUserInputs` true, `history` 5.
+/// rules, `minStrength` 3, `forbidUserInputs` true, `history` 5, `minAgeDays` 1.
 #[napi(object)]
 #[derive(Clone, Default)]
 pub struct PasswordPolicyOptions {
@@ -130,6 +130,10 @@ pub struct PasswordPolicyOptions {
     pub forbid_user_inputs: Option<bool>,
     /// Recent passwords that may not be reused (0–24). Default 5.
     pub history: Option<f64>,
+    /// Minimum password age in days (0–365): a user changes their own password at most once in this
+    /// many days (while `history` is on; not when a change is required; admin resets exempt), refused
+    /// with a `TOO_RECENT` violation. Default 1.
+    pub min_age_days: Option<f64>,
 }
 
 impl PasswordPolicyOptions {
@@ -150,6 +154,7 @@ impl PasswordPolicyOptions {
                 as u8,
             forbid_user_inputs: p.forbid_user_inputs.unwrap_or(d.forbid_user_inputs),
             history: p.history.map_or(Ok(d.history), |v| whole_u32("history", v))?,
+            min_age_days: p.min_age_days.map_or(Ok(d.min_age_days), |v| whole_u32("minAgeDays", v))?,
         };
         out.validate()?;
         Ok(out)
@@ -167,6 +172,7 @@ impl PasswordPolicyOptions {
             min_strength: Some(f64::from(p.min_strength)),
             forbid_user_inputs: Some(p.forbid_user_inputs),
             history: Some(f64::from(p.history)),
+            min_age_days: Some(f64::from(p.min_age_days)),
         }
     }
 }

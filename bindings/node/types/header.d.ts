@@ -43,6 +43,7 @@ export type ViolationCode =
   | 'MISSING_SYMBOL'
   | 'TOO_WEAK'
   | 'CONTAINS_USER_INPUT'
+  | 'TOO_RECENT'
 
 /** The stable error codes set as `err.code` (every code but `OK`), the same names as in C and Python. */
 export type ErrorCode =

@@ -81,7 +81,7 @@ impl From<&Violation> for PyViolation {
 #[pymethods]
 impl PyViolation {
     /// The stable code: `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`,
-    /// `MISSING_DIGIT`, `MISSING_SYMBOL`, `TOO_WEAK` or `CONTAINS_USER_INPUT`.
+    /// `MISSING_DIGIT`, `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT` or `TOO_RECENT`.
     #[getter]
     fn code(&self) -> &'static str {
         self.code
@@ -135,9 +135,12 @@ impl PyRule {
 /// The rules a new password must meet.
 ///
 /// `PasswordPolicy(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False,
-/// require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5)`.
-/// Length counts Unicode code points after NFKC; `min_strength` is a zxcvbn score 0–4; `history` is how
-/// many previous passwords may not be reused (0–24). Invalid values raise `InvalidArgumentError`.
+/// require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5,
+/// min_age_days=1)`. Length counts Unicode code points after NFKC; `min_strength` is a zxcvbn score 0–4;
+/// `history` is how many previous passwords may not be reused (0–24); `min_age_days` (0–365) is the
+/// minimum password age: a user changes their own password at most once in that many days (while
+/// `history` is on; not when a change is required; admin resets exempt), refused with a `TOO_RECENT`
+/// violation. Invalid values raise `InvalidArgumentError`.
 #[pyclass(frozen, eq, from_py_object, name = "PasswordPolicy", module = "authward")]
 #[derive(Clone, PartialEq)]
 pub struct PyPasswordPolicy(pub PasswordPolicy);
@@ -155,8 +158,9 @@ impl PyPasswordPolicy {
         min_strength = PasswordPolicy::DEFAULT_MIN_STRENGTH,
         forbid_user_inputs = PasswordPolicy::default().forbid_user_inputs,
         history = PasswordPolicy::DEFAULT_HISTORY,
+        min_age_days = PasswordPolicy::DEFAULT_MIN_AGE_DAYS,
     ),
-    text_signature = "(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False, require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5)"
+    text_signature = "(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False, require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5, min_age_days=1)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -169,6 +173,7 @@ impl PyPasswordPolicy {
         #[pyo3(from_py_with = u8_arg)] min_strength: u8,
         forbid_user_inputs: bool,
         #[pyo3(from_py_with = u32_arg)] history: u32,
+        #[pyo3(from_py_with = u32_arg)] min_age_days: u32,
     ) -> PyResult<Self> {
         let policy = PasswordPolicy {
             min_length,
@@ -180,6 +185,7 @@ impl PyPasswordPolicy {
             min_strength,
             forbid_user_inputs,
             history,
+            min_age_days,
         };
         policy.validate().map_err(CoreError)?;
         Ok(PyPasswordPolicy(policy))
@@ -254,12 +260,18 @@ impl PyPasswordPolicy {
     fn history(&self) -> u32 {
         self.0.history
     }
+    /// Minimum password age in days (in force only while `history` is on).
+    #[getter]
+    fn min_age_days(&self) -> u32 {
+        self.0.min_age_days
+    }
 
     fn __repr__(&self) -> String {
         let p = &self.0;
         format!(
             "PasswordPolicy(min_length={}, max_length={}, require_lowercase={}, require_uppercase={}, \
-             require_digit={}, require_symbol={}, min_strength={}, forbid_user_inputs={}, history={})",
+             require_digit={}, require_symbol={}, min_strength={}, forbid_user_inputs={}, history={}, \
+             min_age_days={})",
             p.min_length,
             p.max_length,
             bool_repr(p.require_lowercase),
@@ -268,7 +280,8 @@ impl PyPasswordPolicy {
             bool_repr(p.require_symbol),
             p.min_strength,
             bool_repr(p.forbid_user_inputs),
-            p.history
+            p.history,
+            p.min_age_days
         )
     }
 }
