@@ -202,6 +202,38 @@ export declare class Authward {
   status(userId: string): Promise<SecurityStatus>
   /** `status` on the calling thread (blocks the event loop). */
   statusSync(userId: string): SecurityStatus
+  /**
+   * Copies the store to a new private file at `path` while the service stays in use (SQLite's
+   * online backup; the copy opens with the same key). `ALREADY_EXISTS` if `path` exists,
+   * `INVALID_STATE` for a store without a file (in memory, PostgreSQL). The supported way to back up
+   * or copy the file: never open it with another SQLite library in this process.
+   */
+  backup(path: string): Promise<void>
+  /** `backup` on the calling thread (blocks the event loop). */
+  backupSync(path: string): void
+  /**
+   * A read-only look at the store for a health endpoint: backend, schema version, user count and
+   * the backend's consistency check (SQLite `PRAGMA quick_check`, which reads the whole file).
+   */
+  storeInfo(): Promise<StoreInfo>
+  /** `storeInfo` on the calling thread (blocks the event loop). */
+  storeInfoSync(): StoreInfo
+  /**
+   * Re-seals the TOTP secrets of up to `batchSize` users (1–10000, default 1000) under the current
+   * key and re-tags their rows. Call it until `finished` (the cursor is kept in the store, so calls
+   * may be spread over time and processes), then open without `previousKeys`. `CRYPTO` if a row
+   * fails its integrity check.
+   */
+  rekey(batchSize?: number | undefined | null): Promise<RekeyProgress>
+  /** `rekey` on the calling thread (blocks the event loop). */
+  rekeySync(batchSize?: number | undefined | null): RekeyProgress
+  /**
+   * Deletes the security-log entries older than `retentionDays` days (≥ 1) by the service's
+   * clock; resolves with how many were deleted. Run it from a daily job.
+   */
+  purgeEvents(retentionDays: number): Promise<number>
+  /** `purgeEvents` on the calling thread (blocks the event loop). */
+  purgeEventsSync(retentionDays: number): number
 }
 
 /**
@@ -292,6 +324,12 @@ export interface AuthwardOptions {
   hashParams?: HashParams
   /** A secret pepper (1–64 bytes) kept outside the database; default none. */
   pepper?: Buffer
+  /**
+   * `Authward.open` only: the keys used before `key` during a rotation (32 bytes each). Secrets and
+   * row tags made under them still work until `rekey` has moved everything to `key`; then drop
+   * them. Default none.
+   */
+  previousKeys?: Array<Buffer>
 }
 
 /** Options of `PasswordPolicy.check`. */
@@ -476,6 +514,16 @@ export interface RehashOptions {
   params?: HashParams
 }
 
+/** `rekey()`: how far a key rotation has come. */
+export interface RekeyProgress {
+  /** Users whose rows this pass has brought under the current key (or found there already). */
+  done: number
+  /** Users this pass covers: `done` plus those still to do. */
+  total: number
+  /** Every row and the key check are under the current key: `previousKeys` may be dropped. */
+  finished: boolean
+}
+
 /** One active rule of a policy, for a UI checklist. */
 export interface Rule {
   /** The violation code this rule produces when broken (`"TOO_SHORT"`, …). */
@@ -541,6 +589,18 @@ export interface SignInOptions {
    * client, and strangers' failures never lock out a client the user signed in from before.
    */
   client?: string
+}
+
+/** `storeInfo()`: a read-only look at the store, for a health endpoint (no second SQLite needed). */
+export interface StoreInfo {
+  /** `"memory"`, `"sqlite"` or `"postgres"`. */
+  backend: 'memory' | 'sqlite' | 'postgres'
+  /** The schema version the store is at. */
+  schemaVersion: number
+  /** How many users it holds. */
+  users: number
+  /** The backend's own consistency check passed (SQLite `PRAGMA quick_check`). */
+  healthy: boolean
 }
 
 /** The code for `secret` (base32) at `at` (default now). Codes agree with RFC 6238. */

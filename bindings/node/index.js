@@ -169,6 +169,7 @@ function kindOf(type) {
   if (bare in SCHEMA.interfaces) return bare
   if (bare in PRIMITIVE) return bare
   if (bare === 'Array<string>') return 'strings'
+  if (bare === 'Array<Buffer>') return 'buffers'
   return null
 }
 
@@ -196,6 +197,10 @@ function checkValue(v, type, where) {
   if (kind in SCHEMA.interfaces) return checkObject(v, kind, where)
   if (kind === 'strings') {
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw typeError(`expected an array of strings (${where})`)
+    return v
+  }
+  if (kind === 'buffers') {
+    if (!Array.isArray(v) || !v.every((x) => Buffer.isBuffer(x))) throw typeError(`expected an array of Buffers (${where})`)
     return v
   }
   if (typeof v !== kind) throw typeError(`expected ${PRIMITIVE[kind]} (${where})`)

@@ -16,7 +16,8 @@ module.exports = {
     "AuthwardOptions": {
       "clock": "ManualClock",
       "hashParams": "HashParams",
-      "pepper": "Buffer"
+      "pepper": "Buffer",
+      "previousKeys": "Array<Buffer>"
     },
     "CheckOptions": {
       "userInputs": "Array<string>"
@@ -79,6 +80,11 @@ module.exports = {
     "RehashOptions": {
       "params": "HashParams"
     },
+    "RekeyProgress": {
+      "done": "number",
+      "total": "number",
+      "finished": "boolean"
+    },
     "Rule": {
       "code": "ViolationCode",
       "description": "string"
@@ -107,6 +113,12 @@ module.exports = {
     },
     "SignInOptions": {
       "client": "string"
+    },
+    "StoreInfo": {
+      "backend": "'memory' | 'sqlite' | 'postgres'",
+      "schemaVersion": "number",
+      "users": "number",
+      "healthy": "boolean"
     },
     "TotpCodeOptions": {
       "at": "number",
@@ -305,6 +317,26 @@ module.exports = {
     ],
     "Authward#statusSync": [
       "string"
+    ],
+    "Authward#backup": [
+      "string"
+    ],
+    "Authward#backupSync": [
+      "string"
+    ],
+    "Authward#storeInfo": [],
+    "Authward#storeInfoSync": [],
+    "Authward#rekey": [
+      "number | null"
+    ],
+    "Authward#rekeySync": [
+      "number | null"
+    ],
+    "Authward#purgeEvents": [
+      "number"
+    ],
+    "Authward#purgeEventsSync": [
+      "number"
     ],
     "ManualClock#constructor": [
       "number"

@@ -1,5 +1,5 @@
-//! The plain objects the service hands out (`SignIn`, `Enrollment`, `SecurityStatus`, `Event`) and
-//! the options objects of its calls.
+//! The plain objects the service hands out (`SignIn`, `Enrollment`, `SecurityStatus`, `Event`,
+//! `StoreInfo`, `RekeyProgress`) and the options objects of its calls.
 
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
@@ -162,4 +162,46 @@ pub struct CreateUserOptions {
 pub struct EventsOptions {
     /// Most entries returned, newest first. Default `DEFAULT_EVENTS_LIMIT` (100).
     pub limit: Option<f64>,
+}
+
+/// `storeInfo()`: a read-only look at the store, for a health endpoint (no second SQLite needed).
+#[napi(object, object_from_js = false)]
+pub struct StoreInfo {
+    /// `"memory"`, `"sqlite"` or `"postgres"`.
+    #[napi(ts_type = "'memory' | 'sqlite' | 'postgres'")]
+    pub backend: String,
+    /// The schema version the store is at.
+    pub schema_version: u32,
+    /// How many users it holds.
+    pub users: f64,
+    /// The backend's own consistency check passed (SQLite `PRAGMA quick_check`).
+    pub healthy: bool,
+}
+
+impl From<authward::store::StoreInfo> for StoreInfo {
+    fn from(i: authward::store::StoreInfo) -> Self {
+        StoreInfo {
+            backend: i.backend.to_string(),
+            schema_version: i.schema_version,
+            users: number(i.users),
+            healthy: i.healthy,
+        }
+    }
+}
+
+/// `rekey()`: how far a key rotation has come.
+#[napi(object, object_from_js = false)]
+pub struct RekeyProgress {
+    /// Users whose rows this pass has brought under the current key (or found there already).
+    pub done: f64,
+    /// Users this pass covers: `done` plus those still to do.
+    pub total: f64,
+    /// Every row and the key check are under the current key: `previousKeys` may be dropped.
+    pub finished: bool,
+}
+
+impl From<authward::RekeyProgress> for RekeyProgress {
+    fn from(p: authward::RekeyProgress) -> Self {
+        RekeyProgress { done: number(p.done), total: number(p.total), finished: p.finished }
+    }
 }

@@ -46,7 +46,7 @@ test('index.d.ts declares every export, with the defaults in doc comments', () =
   for (const name of Object.keys(authward)) {
     assert.match(dts, new RegExp(`export declare (function|class|const) ${name}\\b`), name)
   }
-  for (const iface of ['HashParams', 'TotpConfig', 'PasswordPolicyOptions', 'AccountPolicy', 'LockoutPolicy', 'SignIn', 'Enrollment', 'SecurityStatus', 'Event', 'Violation']) {
+  for (const iface of ['HashParams', 'TotpConfig', 'PasswordPolicyOptions', 'AccountPolicy', 'LockoutPolicy', 'SignIn', 'Enrollment', 'SecurityStatus', 'Event', 'Violation', 'StoreInfo', 'RekeyProgress']) {
     assert.match(dts, new RegExp(`export interface ${iface} \\{`), iface)
   }
   assert.match(dts, /Default 19456/)
