@@ -237,6 +237,32 @@ export declare class Authward {
 }
 
 /**
+ * A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`.
+ * Every field is a read-only accessor; the secret and everything that encodes it (`uri`, `qrSvg`,
+ * `qrPng`, `qrTerminal`) are read explicitly and shown as `"<redacted>"` by `util.inspect`,
+ * `console.log` and `JSON.stringify` (see `toJSON`).
+ */
+export declare class Enrollment {
+  /** The base32 secret, for typing into the app by hand. */
+  get secret(): string
+  /** The `otpauth://totp/…` URI the QR code holds (it contains the secret). */
+  get uri(): string
+  /** The QR code as an SVG document. */
+  get qrSvg(): string
+  /** The QR code as a PNG image (a new Buffer on every read). */
+  get qrPng(): Buffer
+  /** The QR code as UTF-8 blocks for a terminal. */
+  get qrTerminal(): string
+  /** When the pending secret stops being confirmable (unix seconds). */
+  get expiresAt(): number
+  /**
+   * Every field, with the secret, the URI and the QR codes as `"<redacted>"`: what
+   * `JSON.stringify` and `util.inspect` show.
+   */
+  toJSON(): RedactedEnrollment
+}
+
+/**
  * A clock standing still at a unix time until `set` or `advance` moves it. Give it to
  * `Authward.inMemory({ clock })` / `Authward.open(…, { clock })` to test expiry, grace periods,
  * TOTP steps and lockouts without waiting.
@@ -286,6 +312,42 @@ export declare class PasswordPolicy {
   get forbidUserInputs(): boolean
   /** Recent passwords that may not be reused. */
   get history(): number
+}
+
+/**
+ * The result of `signIn` and `verifySecondFactor`. Every field is a read-only accessor; `challenge`
+ * is read explicitly (`signIn.challenge`) and shown as `"<redacted>"` by `util.inspect`,
+ * `console.log` and `JSON.stringify` (see `toJSON`), so logging a sign-in never logs the token.
+ */
+export declare class SignIn {
+  /**
+   * `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
+   * limited to the required actions).
+   */
+  get status(): SignInStatus
+  /**
+   * With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
+   * A secret: hand it to the client on its own, never log it.
+   */
+  get challenge(): string | undefined
+  /**
+   * With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
+   * due later. `"enroll_two_factor"`, `"change_password"`.
+   */
+  get requiredActions(): Array<RequiredAction>
+  /** Days until the password expires, once the warning window has begun (≤ 0: expired). */
+  get passwordExpiresInDays(): number | undefined
+  /** When the password expires (unix seconds), if the account sets expiration. */
+  get passwordExpiresAt(): number | undefined
+  /** The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement. */
+  get twoFactorDeadline(): number | undefined
+  /** Increases with every password or 2FA change: end the user's other sessions when it does. */
+  get credentialVersion(): number
+  /**
+   * Every field, with the challenge (when there is one) as `"<redacted>"`: what `JSON.stringify`
+   * and `util.inspect` show.
+   */
+  toJSON(): RedactedSignIn
 }
 
 /**
@@ -349,22 +411,6 @@ export interface CreateUserOptions {
 
 /** How many events `events` returns when no `limit` is given (the core's default). */
 export declare const DEFAULT_EVENTS_LIMIT: number
-
-/** A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`. */
-export interface Enrollment {
-  /** The base32 secret, for typing into the app by hand. */
-  secret: string
-  /** The `otpauth://totp/…` URI the QR code holds. */
-  uri: string
-  /** The QR code as an SVG document. */
-  qrSvg: string
-  /** The QR code as a PNG image. */
-  qrPng: Buffer
-  /** The QR code as UTF-8 blocks for a terminal. */
-  qrTerminal: string
-  /** When the pending secret stops being confirmable (unix seconds). */
-  expiresAt: number
-}
 
 /** Options of `beginTotpEnrollment`. */
 export interface EnrollmentOptions {
@@ -508,6 +554,40 @@ export declare function qrSvg(text: string): string
 /** The QR code of `text` as UTF-8 half blocks for a terminal. */
 export declare function qrTerminal(text: string): string
 
+/** `Enrollment.toJSON()`: the fields of an `Enrollment`, everything that holds the secret redacted. */
+export interface RedactedEnrollment {
+  /** `"<redacted>"`. */
+  secret: '<redacted>'
+  /** `"<redacted>"`. */
+  uri: '<redacted>'
+  /** `"<redacted>"`. */
+  qrSvg: '<redacted>'
+  /** `"<redacted>"`. */
+  qrPng: '<redacted>'
+  /** `"<redacted>"`. */
+  qrTerminal: '<redacted>'
+  /** As `Enrollment.expiresAt`. */
+  expiresAt: number
+}
+
+/** `SignIn.toJSON()`: the fields of a `SignIn`, the challenge redacted. */
+export interface RedactedSignIn {
+  /** As `SignIn.status`. */
+  status: SignInStatus
+  /** `"<redacted>"` when the sign-in has a challenge. */
+  challenge?: '<redacted>'
+  /** As `SignIn.requiredActions`. */
+  requiredActions: Array<RequiredAction>
+  /** As `SignIn.passwordExpiresInDays`. */
+  passwordExpiresInDays?: number
+  /** As `SignIn.passwordExpiresAt`. */
+  passwordExpiresAt?: number
+  /** As `SignIn.twoFactorDeadline`. */
+  twoFactorDeadline?: number
+  /** As `SignIn.credentialVersion`. */
+  credentialVersion: number
+}
+
 /** Options of `needsRehash`. */
 export interface RehashOptions {
   /** Today's parameters; default OWASP (m=19456 KiB, t=2, p=1). */
@@ -555,30 +635,6 @@ export interface SecurityStatus {
   /** Why: `"too_many_failures"`, `"unfamiliar_clients"` or `"hourly_limit"`. */
   lockReason?: string
   /** Increases with every password or 2FA change. */
-  credentialVersion: number
-}
-
-/** The result of `signIn` and `verifySecondFactor`. */
-export interface SignIn {
-  /**
-   * `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
-   * limited to the required actions).
-   */
-  status: SignInStatus
-  /** With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life). */
-  challenge?: string
-  /**
-   * With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
-   * due later. `"enroll_two_factor"`, `"change_password"`.
-   */
-  requiredActions: Array<RequiredAction>
-  /** Days until the password expires, once the warning window has begun (≤ 0: expired). */
-  passwordExpiresInDays?: number
-  /** When the password expires (unix seconds), if the account sets expiration. */
-  passwordExpiresAt?: number
-  /** The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement. */
-  twoFactorDeadline?: number
-  /** Increases with every password or 2FA change: end the user's other sessions when it does. */
   credentialVersion: number
 }
 

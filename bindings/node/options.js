@@ -25,14 +25,6 @@ module.exports = {
     "CreateUserOptions": {
       "email": "string"
     },
-    "Enrollment": {
-      "secret": "string",
-      "uri": "string",
-      "qrSvg": "string",
-      "qrPng": "Buffer",
-      "qrTerminal": "string",
-      "expiresAt": "number"
-    },
     "EnrollmentOptions": {
       "password": "string"
     },
@@ -77,6 +69,23 @@ module.exports = {
     "QrPngOptions": {
       "scale": "number"
     },
+    "RedactedEnrollment": {
+      "secret": "'<redacted>'",
+      "uri": "'<redacted>'",
+      "qrSvg": "'<redacted>'",
+      "qrPng": "'<redacted>'",
+      "qrTerminal": "'<redacted>'",
+      "expiresAt": "number"
+    },
+    "RedactedSignIn": {
+      "status": "SignInStatus",
+      "challenge": "'<redacted>'",
+      "requiredActions": "Array<RequiredAction>",
+      "passwordExpiresInDays": "number",
+      "passwordExpiresAt": "number",
+      "twoFactorDeadline": "number",
+      "credentialVersion": "number"
+    },
     "RehashOptions": {
       "params": "HashParams"
     },
@@ -100,15 +109,6 @@ module.exports = {
       "twoFactorDeadline": "number",
       "lockedUntil": "number",
       "lockReason": "string",
-      "credentialVersion": "number"
-    },
-    "SignIn": {
-      "status": "SignInStatus",
-      "challenge": "string",
-      "requiredActions": "Array<RequiredAction>",
-      "passwordExpiresInDays": "number",
-      "passwordExpiresAt": "number",
-      "twoFactorDeadline": "number",
       "credentialVersion": "number"
     },
     "SignInOptions": {
@@ -338,6 +338,7 @@ module.exports = {
     "Authward#purgeEventsSync": [
       "number"
     ],
+    "Enrollment#toJSON": [],
     "ManualClock#constructor": [
       "number"
     ],
@@ -357,6 +358,7 @@ module.exports = {
     ],
     "PasswordPolicy#rules": [],
     "PasswordPolicy#toJSON": [],
+    "SignIn#toJSON": [],
     "errorCodes": [],
     "eventKinds": [],
     "generateTotpSecret": [],

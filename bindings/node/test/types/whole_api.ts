@@ -109,12 +109,14 @@ export async function service(path: string): Promise<void> {
   }
   aw.eventsSync('ada')
   aw.statusSync('ada')
+  const shown: authward.RedactedSignIn = step.toJSON()
+  const hidden: '<redacted>' | undefined = shown.challenge
   await aw.deleteUser('ada')
   await opened.backup(`${path}.bak`)
   opened.backupSync(`${path}.bak2`)
   const info: authward.StoreInfo = await opened.storeInfo()
   const backend: 'memory' | 'sqlite' | 'postgres' = opened.storeInfoSync().backend
-  console.log(info.schemaVersion, info.users, info.healthy, backend)
+  console.log(info.schemaVersion, info.users, info.healthy, backend, hidden)
   const rotated = await authward.Authward.open(path, Buffer.alloc(32, 2), { previousKeys: [Buffer.alloc(32)] })
   let progress: authward.RekeyProgress = await rotated.rekey()
   while (!progress.finished) progress = rotated.rekeySync(100)
