@@ -836,8 +836,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Authward = nativeBinding.Authward
+module.exports.Enrollment = nativeBinding.Enrollment
 module.exports.ManualClock = nativeBinding.ManualClock
 module.exports.PasswordPolicy = nativeBinding.PasswordPolicy
+module.exports.SignIn = nativeBinding.SignIn
 module.exports.ADDON_VERSION = nativeBinding.ADDON_VERSION
 module.exports.DEFAULT_EVENTS_LIMIT = nativeBinding.DEFAULT_EVENTS_LIMIT
 module.exports.errorCodes = nativeBinding.errorCodes

@@ -202,6 +202,64 @@ export declare class Authward {
   status(userId: string): Promise<SecurityStatus>
   /** `status` on the calling thread (blocks the event loop). */
   statusSync(userId: string): SecurityStatus
+  /**
+   * Copies the store to a new private file at `path` while the service stays in use (SQLite's
+   * online backup; the copy opens with the same key). `ALREADY_EXISTS` if `path` exists,
+   * `INVALID_STATE` for a store without a file (in memory, PostgreSQL). The supported way to back up
+   * or copy the file: never open it with another SQLite library in this process.
+   */
+  backup(path: string): Promise<void>
+  /** `backup` on the calling thread (blocks the event loop). */
+  backupSync(path: string): void
+  /**
+   * A read-only look at the store for a health endpoint: backend, schema version, user count and
+   * the backend's consistency check (SQLite `PRAGMA quick_check`, which reads the whole file).
+   */
+  storeInfo(): Promise<StoreInfo>
+  /** `storeInfo` on the calling thread (blocks the event loop). */
+  storeInfoSync(): StoreInfo
+  /**
+   * Re-seals the TOTP secrets of up to `batchSize` users (1–10000, default 1000) under the current
+   * key and re-tags their rows. Call it until `finished` (the cursor is kept in the store, so calls
+   * may be spread over time and processes), then open without `previousKeys`. `CRYPTO` if a row
+   * fails its integrity check.
+   */
+  rekey(batchSize?: number | undefined | null): Promise<RekeyProgress>
+  /** `rekey` on the calling thread (blocks the event loop). */
+  rekeySync(batchSize?: number | undefined | null): RekeyProgress
+  /**
+   * Deletes the security-log entries older than `retentionDays` days (≥ 1) by the service's
+   * clock; resolves with how many were deleted. Run it from a daily job.
+   */
+  purgeEvents(retentionDays: number): Promise<number>
+  /** `purgeEvents` on the calling thread (blocks the event loop). */
+  purgeEventsSync(retentionDays: number): number
+}
+
+/**
+ * A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`.
+ * Every field is a read-only accessor; the secret and everything that encodes it (`uri`, `qrSvg`,
+ * `qrPng`, `qrTerminal`) are read explicitly and shown as `"<redacted>"` by `util.inspect`,
+ * `console.log` and `JSON.stringify` (see `toJSON`).
+ */
+export declare class Enrollment {
+  /** The base32 secret, for typing into the app by hand. */
+  get secret(): string
+  /** The `otpauth://totp/…` URI the QR code holds (it contains the secret). */
+  get uri(): string
+  /** The QR code as an SVG document. */
+  get qrSvg(): string
+  /** The QR code as a PNG image (a new Buffer on every read). */
+  get qrPng(): Buffer
+  /** The QR code as UTF-8 blocks for a terminal. */
+  get qrTerminal(): string
+  /** When the pending secret stops being confirmable (unix seconds). */
+  get expiresAt(): number
+  /**
+   * Every field, with the secret, the URI and the QR codes as `"<redacted>"`: what
+   * `JSON.stringify` and `util.inspect` show.
+   */
+  toJSON(): RedactedEnrollment
 }
 
 /**
@@ -257,6 +315,42 @@ export declare class PasswordPolicy {
 }
 
 /**
+ * The result of `signIn` and `verifySecondFactor`. Every field is a read-only accessor; `challenge`
+ * is read explicitly (`signIn.challenge`) and shown as `"<redacted>"` by `util.inspect`,
+ * `console.log` and `JSON.stringify` (see `toJSON`), so logging a sign-in never logs the token.
+ */
+export declare class SignIn {
+  /**
+   * `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
+   * limited to the required actions).
+   */
+  get status(): SignInStatus
+  /**
+   * With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
+   * A secret: hand it to the client on its own, never log it.
+   */
+  get challenge(): string | undefined
+  /**
+   * With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
+   * due later. `"enroll_two_factor"`, `"change_password"`.
+   */
+  get requiredActions(): Array<RequiredAction>
+  /** Days until the password expires, once the warning window has begun (≤ 0: expired). */
+  get passwordExpiresInDays(): number | undefined
+  /** When the password expires (unix seconds), if the account sets expiration. */
+  get passwordExpiresAt(): number | undefined
+  /** The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement. */
+  get twoFactorDeadline(): number | undefined
+  /** Increases with every password or 2FA change: end the user's other sessions when it does. */
+  get credentialVersion(): number
+  /**
+   * Every field, with the challenge (when there is one) as `"<redacted>"`: what `JSON.stringify`
+   * and `util.inspect` show.
+   */
+  toJSON(): RedactedSignIn
+}
+
+/**
  * The policies an admin sets for all users of an account (tenant). Every field is optional; the
  * defaults are: `enforceTwoFactor` false, `twoFactorGraceDays` 0, `passwordExpirationDays` null
  * (never), `passwordExpiryWarningDays` 14, and the defaults of `password`, `totp` and `lockout`.
@@ -292,6 +386,12 @@ export interface AuthwardOptions {
   hashParams?: HashParams
   /** A secret pepper (1–64 bytes) kept outside the database; default none. */
   pepper?: Buffer
+  /**
+   * `Authward.open` only: the keys used before `key` during a rotation (32 bytes each). Secrets and
+   * row tags made under them still work until `rekey` has moved everything to `key`; then drop
+   * them. Default none.
+   */
+  previousKeys?: Array<Buffer>
 }
 
 /** Options of `PasswordPolicy.check`. */
@@ -311,22 +411,6 @@ export interface CreateUserOptions {
 
 /** How many events `events` returns when no `limit` is given (the core's default). */
 export declare const DEFAULT_EVENTS_LIMIT: number
-
-/** A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`. */
-export interface Enrollment {
-  /** The base32 secret, for typing into the app by hand. */
-  secret: string
-  /** The `otpauth://totp/…` URI the QR code holds. */
-  uri: string
-  /** The QR code as an SVG document. */
-  qrSvg: string
-  /** The QR code as a PNG image. */
-  qrPng: Buffer
-  /** The QR code as UTF-8 blocks for a terminal. */
-  qrTerminal: string
-  /** When the pending secret stops being confirmable (unix seconds). */
-  expiresAt: number
-}
 
 /** Options of `beginTotpEnrollment`. */
 export interface EnrollmentOptions {
@@ -470,10 +554,54 @@ export declare function qrSvg(text: string): string
 /** The QR code of `text` as UTF-8 half blocks for a terminal. */
 export declare function qrTerminal(text: string): string
 
+/** `Enrollment.toJSON()`: the fields of an `Enrollment`, everything that holds the secret redacted. */
+export interface RedactedEnrollment {
+  /** `"<redacted>"`. */
+  secret: '<redacted>'
+  /** `"<redacted>"`. */
+  uri: '<redacted>'
+  /** `"<redacted>"`. */
+  qrSvg: '<redacted>'
+  /** `"<redacted>"`. */
+  qrPng: '<redacted>'
+  /** `"<redacted>"`. */
+  qrTerminal: '<redacted>'
+  /** As `Enrollment.expiresAt`. */
+  expiresAt: number
+}
+
+/** `SignIn.toJSON()`: the fields of a `SignIn`, the challenge redacted. */
+export interface RedactedSignIn {
+  /** As `SignIn.status`. */
+  status: SignInStatus
+  /** `"<redacted>"` when the sign-in has a challenge. */
+  challenge?: '<redacted>'
+  /** As `SignIn.requiredActions`. */
+  requiredActions: Array<RequiredAction>
+  /** As `SignIn.passwordExpiresInDays`. */
+  passwordExpiresInDays?: number
+  /** As `SignIn.passwordExpiresAt`. */
+  passwordExpiresAt?: number
+  /** As `SignIn.twoFactorDeadline`. */
+  twoFactorDeadline?: number
+  /** As `SignIn.credentialVersion`. */
+  credentialVersion: number
+}
+
 /** Options of `needsRehash`. */
 export interface RehashOptions {
   /** Today's parameters; default OWASP (m=19456 KiB, t=2, p=1). */
   params?: HashParams
+}
+
+/** `rekey()`: how far a key rotation has come. */
+export interface RekeyProgress {
+  /** Users whose rows this pass has brought under the current key (or found there already). */
+  done: number
+  /** Users this pass covers: `done` plus those still to do. */
+  total: number
+  /** Every row and the key check are under the current key: `previousKeys` may be dropped. */
+  finished: boolean
 }
 
 /** One active rule of a policy, for a UI checklist. */
@@ -510,30 +638,6 @@ export interface SecurityStatus {
   credentialVersion: number
 }
 
-/** The result of `signIn` and `verifySecondFactor`. */
-export interface SignIn {
-  /**
-   * `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
-   * limited to the required actions).
-   */
-  status: SignInStatus
-  /** With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life). */
-  challenge?: string
-  /**
-   * With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
-   * due later. `"enroll_two_factor"`, `"change_password"`.
-   */
-  requiredActions: Array<RequiredAction>
-  /** Days until the password expires, once the warning window has begun (≤ 0: expired). */
-  passwordExpiresInDays?: number
-  /** When the password expires (unix seconds), if the account sets expiration. */
-  passwordExpiresAt?: number
-  /** The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement. */
-  twoFactorDeadline?: number
-  /** Increases with every password or 2FA change: end the user's other sessions when it does. */
-  credentialVersion: number
-}
-
 /** Options of `signIn` and `verifySecondFactor`. */
 export interface SignInOptions {
   /**
@@ -541,6 +645,18 @@ export interface SignInOptions {
    * client, and strangers' failures never lock out a client the user signed in from before.
    */
   client?: string
+}
+
+/** `storeInfo()`: a read-only look at the store, for a health endpoint (no second SQLite needed). */
+export interface StoreInfo {
+  /** `"memory"`, `"sqlite"` or `"postgres"`. */
+  backend: 'memory' | 'sqlite' | 'postgres'
+  /** The schema version the store is at. */
+  schemaVersion: number
+  /** How many users it holds. */
+  users: number
+  /** The backend's own consistency check passed (SQLite `PRAGMA quick_check`). */
+  healthy: boolean
 }
 
 /** The code for `secret` (base32) at `at` (default now). Codes agree with RFC 6238. */

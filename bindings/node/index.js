@@ -15,9 +15,12 @@
 //   functions reject instead of throwing;
 // - napi silently turns a lone UTF-16 surrogate into U+FFFD when it converts a string, so
 //   'pw\uD800' and 'pw\uDBFF' would be the same password; strings that are not well-formed Unicode
-//   are refused here with INVALID_ARGUMENT, as invalid UTF-8 is in C (Python raises UnicodeEncodeError).
+//   are refused here with INVALID_ARGUMENT, as invalid UTF-8 is in C (Python raises UnicodeEncodeError);
+// - `SignIn` and `Enrollment` print redacted: `util.inspect` (so `console.log`) shows their `toJSON()`,
+//   which replaces the challenge, the TOTP secret, its URI and the QR codes with '<redacted>'.
 
 const fs = require('node:fs')
+const util = require('node:util')
 const addon = require('./addon.js')
 const { version } = require('./package.json')
 const SCHEMA = require('./options.js')
@@ -169,6 +172,7 @@ function kindOf(type) {
   if (bare in SCHEMA.interfaces) return bare
   if (bare in PRIMITIVE) return bare
   if (bare === 'Array<string>') return 'strings'
+  if (bare === 'Array<Buffer>') return 'buffers'
   return null
 }
 
@@ -196,6 +200,10 @@ function checkValue(v, type, where) {
   if (kind in SCHEMA.interfaces) return checkObject(v, kind, where)
   if (kind === 'strings') {
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw typeError(`expected an array of strings (${where})`)
+    return v
+  }
+  if (kind === 'buffers') {
+    if (!Array.isArray(v) || !v.every((x) => Buffer.isBuffer(x))) throw typeError(`expected an array of Buffers (${where})`)
     return v
   }
   if (typeof v !== kind) throw typeError(`expected ${PRIMITIVE[kind]} (${where})`)
@@ -283,12 +291,38 @@ function wrapClass(cls) {
   return Class
 }
 
+// The classes that hold a secret (SignIn, Enrollment) define `toJSON` (in Rust) with the secret
+// fields redacted; `util.inspect` and `console.log` show the same redacted view under the class name.
+// The secrets themselves are read-only accessors on the prototype, so no own property carries them.
+function redactInspect(cls) {
+  // napi defines the accessors enumerable: `for…in` would list the secret ones.
+  for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(cls.prototype))) {
+    if (desc.get && desc.enumerable) Object.defineProperty(cls.prototype, name, { ...desc, enumerable: false })
+  }
+  Object.defineProperty(cls.prototype, util.inspect.custom, {
+    value: function (depth, options, inspect) {
+      if (depth < 0) return `[${cls.name}]`
+      let json
+      try {
+        json = this.toJSON()
+      } catch {
+        return `${cls.name} {}` // the prototype itself, not an instance
+      }
+      const view = Object.fromEntries(Object.entries(json).filter(([, v]) => v !== undefined && v !== null))
+      return `${cls.name} ${inspect(view, { ...options, depth: options.depth === null ? null : options.depth - 1 })}`
+    },
+    configurable: true,
+    writable: true,
+  })
+}
+
 const out = {}
 for (const [name, value] of Object.entries(binding)) {
   if (typeof value !== 'function') out[name] = value
   else if (/^[A-Z]/.test(name)) out[name] = wrapClass(value)
   else out[name] = wrap(value, returnsPromise(binding, name), undefined, name)
 }
+for (const name of ['SignIn', 'Enrollment']) redactInspect(out[name])
 out.AuthwardError = AuthwardError
 
 module.exports = out

@@ -16,21 +16,14 @@ module.exports = {
     "AuthwardOptions": {
       "clock": "ManualClock",
       "hashParams": "HashParams",
-      "pepper": "Buffer"
+      "pepper": "Buffer",
+      "previousKeys": "Array<Buffer>"
     },
     "CheckOptions": {
       "userInputs": "Array<string>"
     },
     "CreateUserOptions": {
       "email": "string"
-    },
-    "Enrollment": {
-      "secret": "string",
-      "uri": "string",
-      "qrSvg": "string",
-      "qrPng": "Buffer",
-      "qrTerminal": "string",
-      "expiresAt": "number"
     },
     "EnrollmentOptions": {
       "password": "string"
@@ -76,8 +69,30 @@ module.exports = {
     "QrPngOptions": {
       "scale": "number"
     },
+    "RedactedEnrollment": {
+      "secret": "'<redacted>'",
+      "uri": "'<redacted>'",
+      "qrSvg": "'<redacted>'",
+      "qrPng": "'<redacted>'",
+      "qrTerminal": "'<redacted>'",
+      "expiresAt": "number"
+    },
+    "RedactedSignIn": {
+      "status": "SignInStatus",
+      "challenge": "'<redacted>'",
+      "requiredActions": "Array<RequiredAction>",
+      "passwordExpiresInDays": "number",
+      "passwordExpiresAt": "number",
+      "twoFactorDeadline": "number",
+      "credentialVersion": "number"
+    },
     "RehashOptions": {
       "params": "HashParams"
+    },
+    "RekeyProgress": {
+      "done": "number",
+      "total": "number",
+      "finished": "boolean"
     },
     "Rule": {
       "code": "ViolationCode",
@@ -96,17 +111,14 @@ module.exports = {
       "lockReason": "string",
       "credentialVersion": "number"
     },
-    "SignIn": {
-      "status": "SignInStatus",
-      "challenge": "string",
-      "requiredActions": "Array<RequiredAction>",
-      "passwordExpiresInDays": "number",
-      "passwordExpiresAt": "number",
-      "twoFactorDeadline": "number",
-      "credentialVersion": "number"
-    },
     "SignInOptions": {
       "client": "string"
+    },
+    "StoreInfo": {
+      "backend": "'memory' | 'sqlite' | 'postgres'",
+      "schemaVersion": "number",
+      "users": "number",
+      "healthy": "boolean"
     },
     "TotpCodeOptions": {
       "at": "number",
@@ -306,6 +318,27 @@ module.exports = {
     "Authward#statusSync": [
       "string"
     ],
+    "Authward#backup": [
+      "string"
+    ],
+    "Authward#backupSync": [
+      "string"
+    ],
+    "Authward#storeInfo": [],
+    "Authward#storeInfoSync": [],
+    "Authward#rekey": [
+      "number | null"
+    ],
+    "Authward#rekeySync": [
+      "number | null"
+    ],
+    "Authward#purgeEvents": [
+      "number"
+    ],
+    "Authward#purgeEventsSync": [
+      "number"
+    ],
+    "Enrollment#toJSON": [],
     "ManualClock#constructor": [
       "number"
     ],
@@ -325,6 +358,7 @@ module.exports = {
     ],
     "PasswordPolicy#rules": [],
     "PasswordPolicy#toJSON": [],
+    "SignIn#toJSON": [],
     "errorCodes": [],
     "eventKinds": [],
     "generateTotpSecret": [],

@@ -1,39 +1,83 @@
-//! The plain objects the service hands out (`SignIn`, `Enrollment`, `SecurityStatus`, `Event`) and
-//! the options objects of its calls.
+//! What the service hands out: the classes holding a secret (`SignIn`, `Enrollment`: read-only
+//! accessors, redacted by `toJSON` and `util.inspect`), the plain objects (`SecurityStatus`, `Event`,
+//! `StoreInfo`, `RekeyProgress`) and the options objects of its calls.
 
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, Either, Undefined};
 use napi_derive::napi;
 
 use crate::convert::number;
 
-/// The result of `signIn` and `verifySecondFactor`.
-#[napi(object)]
-pub struct SignIn {
-    /// `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
-    /// limited to the required actions).
-    #[napi(ts_type = "SignInStatus")]
-    pub status: String,
-    /// With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
-    pub challenge: Option<String>,
-    /// With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
-    /// due later. `"enroll_two_factor"`, `"change_password"`.
-    #[napi(ts_type = "Array<RequiredAction>")]
-    pub required_actions: Vec<String>,
-    /// Days until the password expires, once the warning window has begun (≤ 0: expired).
-    pub password_expires_in_days: Option<f64>,
-    /// When the password expires (unix seconds), if the account sets expiration.
-    pub password_expires_at: Option<f64>,
-    /// The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement.
-    pub two_factor_deadline: Option<f64>,
-    /// Increases with every password or 2FA change: end the user's other sessions when it does.
-    pub credential_version: f64,
+/// What `util.inspect`, `console.log` and `JSON.stringify` show in place of a secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// `Some` as the value, `None` as `undefined` (napi turns a bare `None` into `null`).
+fn present<T>(value: Option<T>) -> Either<T, Undefined> {
+    value.map_or(Either::B(()), Either::A)
 }
 
-impl From<authward::SignIn> for SignIn {
-    fn from(s: authward::SignIn) -> Self {
-        SignIn {
+/// The result of `signIn` and `verifySecondFactor`. Every field is a read-only accessor; `challenge`
+/// is read explicitly (`signIn.challenge`) and shown as `"<redacted>"` by `util.inspect`,
+/// `console.log` and `JSON.stringify` (see `toJSON`), so logging a sign-in never logs the token.
+#[napi]
+pub struct SignIn {
+    inner: authward::SignIn,
+}
+
+#[napi]
+impl SignIn {
+    /// `"complete"` (a full session), `"second_factor_required"` or `"action_required"` (a session
+    /// limited to the required actions).
+    #[napi(getter, ts_return_type = "SignInStatus")]
+    pub fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+
+    /// With `"second_factor_required"`: the single-use token for `verifySecondFactor` (5-minute life).
+    /// A secret: hand it to the client on its own, never log it.
+    #[napi(getter)]
+    pub fn challenge(&self) -> Either<String, Undefined> {
+        present(self.inner.challenge.as_ref().map(|c| c.to_string()))
+    }
+
+    /// With `"action_required"`: what the user must do before getting in; with `"complete"`: what is
+    /// due later. `"enroll_two_factor"`, `"change_password"`.
+    #[napi(getter, ts_return_type = "Array<RequiredAction>")]
+    pub fn required_actions(&self) -> Vec<&'static str> {
+        self.inner.required_actions.iter().map(|a| a.as_str()).collect()
+    }
+
+    /// Days until the password expires, once the warning window has begun (≤ 0: expired).
+    #[napi(getter)]
+    pub fn password_expires_in_days(&self) -> Either<f64, Undefined> {
+        present(self.inner.password_expires_in_days.map(|d| d as f64))
+    }
+
+    /// When the password expires (unix seconds), if the account sets expiration.
+    #[napi(getter)]
+    pub fn password_expires_at(&self) -> Either<f64, Undefined> {
+        present(self.inner.password_expires_at.map(number))
+    }
+
+    /// The 2FA enrolment deadline (unix seconds) of a user without 2FA under enforcement.
+    #[napi(getter)]
+    pub fn two_factor_deadline(&self) -> Either<f64, Undefined> {
+        present(self.inner.two_factor_deadline.map(number))
+    }
+
+    /// Increases with every password or 2FA change: end the user's other sessions when it does.
+    #[napi(getter)]
+    pub fn credential_version(&self) -> f64 {
+        number(self.inner.credential_version)
+    }
+
+    /// Every field, with the challenge (when there is one) as `"<redacted>"`: what `JSON.stringify`
+    /// and `util.inspect` show.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> RedactedSignIn {
+        let s = &self.inner;
+        RedactedSignIn {
             status: s.status.as_str().to_string(),
-            challenge: s.challenge.as_ref().map(|c| c.to_string()),
+            challenge: s.challenge.as_ref().map(|_| REDACTED.to_string()),
             required_actions: s.required_actions.iter().map(|a| a.as_str().to_string()).collect(),
             password_expires_in_days: s.password_expires_in_days.map(|d| d as f64),
             password_expires_at: s.password_expires_at.map(number),
@@ -41,6 +85,34 @@ impl From<authward::SignIn> for SignIn {
             credential_version: number(s.credential_version),
         }
     }
+}
+
+impl From<authward::SignIn> for SignIn {
+    fn from(inner: authward::SignIn) -> Self {
+        SignIn { inner }
+    }
+}
+
+/// `SignIn.toJSON()`: the fields of a `SignIn`, the challenge redacted.
+#[napi(object, object_from_js = false)]
+pub struct RedactedSignIn {
+    /// As `SignIn.status`.
+    #[napi(ts_type = "SignInStatus")]
+    pub status: String,
+    /// `"<redacted>"` when the sign-in has a challenge.
+    #[napi(ts_type = "'<redacted>'")]
+    pub challenge: Option<String>,
+    /// As `SignIn.requiredActions`.
+    #[napi(ts_type = "Array<RequiredAction>")]
+    pub required_actions: Vec<String>,
+    /// As `SignIn.passwordExpiresInDays`.
+    pub password_expires_in_days: Option<f64>,
+    /// As `SignIn.passwordExpiresAt`.
+    pub password_expires_at: Option<f64>,
+    /// As `SignIn.twoFactorDeadline`.
+    pub two_factor_deadline: Option<f64>,
+    /// As `SignIn.credentialVersion`.
+    pub credential_version: f64,
 }
 
 /// Options of `signIn` and `verifySecondFactor`.
@@ -61,33 +133,93 @@ pub struct EnrollmentOptions {
 }
 
 /// A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`.
-#[napi(object)]
+/// Every field is a read-only accessor; the secret and everything that encodes it (`uri`, `qrSvg`,
+/// `qrPng`, `qrTerminal`) are read explicitly and shown as `"<redacted>"` by `util.inspect`,
+/// `console.log` and `JSON.stringify` (see `toJSON`).
+#[napi]
 pub struct Enrollment {
+    inner: authward::Enrollment,
+}
+
+#[napi]
+impl Enrollment {
     /// The base32 secret, for typing into the app by hand.
-    pub secret: String,
-    /// The `otpauth://totp/…` URI the QR code holds.
-    pub uri: String,
+    #[napi(getter)]
+    pub fn secret(&self) -> String {
+        self.inner.secret.to_string()
+    }
+
+    /// The `otpauth://totp/…` URI the QR code holds (it contains the secret).
+    #[napi(getter)]
+    pub fn uri(&self) -> String {
+        self.inner.uri.to_string()
+    }
+
     /// The QR code as an SVG document.
-    pub qr_svg: String,
-    /// The QR code as a PNG image.
-    pub qr_png: Buffer,
+    #[napi(getter)]
+    pub fn qr_svg(&self) -> String {
+        self.inner.qr_svg.clone()
+    }
+
+    /// The QR code as a PNG image (a new Buffer on every read).
+    #[napi(getter)]
+    pub fn qr_png(&self) -> Buffer {
+        Buffer::from(self.inner.qr_png.clone())
+    }
+
     /// The QR code as UTF-8 blocks for a terminal.
-    pub qr_terminal: String,
+    #[napi(getter)]
+    pub fn qr_terminal(&self) -> String {
+        self.inner.qr_terminal.clone()
+    }
+
     /// When the pending secret stops being confirmable (unix seconds).
-    pub expires_at: f64,
+    #[napi(getter)]
+    pub fn expires_at(&self) -> f64 {
+        number(self.inner.expires_at)
+    }
+
+    /// Every field, with the secret, the URI and the QR codes as `"<redacted>"`: what
+    /// `JSON.stringify` and `util.inspect` show.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> RedactedEnrollment {
+        RedactedEnrollment {
+            secret: REDACTED.to_string(),
+            uri: REDACTED.to_string(),
+            qr_svg: REDACTED.to_string(),
+            qr_png: REDACTED.to_string(),
+            qr_terminal: REDACTED.to_string(),
+            expires_at: number(self.inner.expires_at),
+        }
+    }
 }
 
 impl From<authward::Enrollment> for Enrollment {
-    fn from(e: authward::Enrollment) -> Self {
-        Enrollment {
-            secret: e.secret.to_string(),
-            uri: e.uri.to_string(),
-            qr_svg: e.qr_svg,
-            qr_png: Buffer::from(e.qr_png),
-            qr_terminal: e.qr_terminal,
-            expires_at: number(e.expires_at),
-        }
+    fn from(inner: authward::Enrollment) -> Self {
+        Enrollment { inner }
     }
+}
+
+/// `Enrollment.toJSON()`: the fields of an `Enrollment`, everything that holds the secret redacted.
+#[napi(object, object_from_js = false)]
+pub struct RedactedEnrollment {
+    /// `"<redacted>"`.
+    #[napi(ts_type = "'<redacted>'")]
+    pub secret: String,
+    /// `"<redacted>"`.
+    #[napi(ts_type = "'<redacted>'")]
+    pub uri: String,
+    /// `"<redacted>"`.
+    #[napi(ts_type = "'<redacted>'")]
+    pub qr_svg: String,
+    /// `"<redacted>"`.
+    #[napi(ts_type = "'<redacted>'")]
+    pub qr_png: String,
+    /// `"<redacted>"`.
+    #[napi(ts_type = "'<redacted>'")]
+    pub qr_terminal: String,
+    /// As `Enrollment.expiresAt`.
+    pub expires_at: f64,
 }
 
 /// A user's security state, for the Security settings page (times in unix seconds).
@@ -162,4 +294,46 @@ pub struct CreateUserOptions {
 pub struct EventsOptions {
     /// Most entries returned, newest first. Default `DEFAULT_EVENTS_LIMIT` (100).
     pub limit: Option<f64>,
+}
+
+/// `storeInfo()`: a read-only look at the store, for a health endpoint (no second SQLite needed).
+#[napi(object, object_from_js = false)]
+pub struct StoreInfo {
+    /// `"memory"`, `"sqlite"` or `"postgres"`.
+    #[napi(ts_type = "'memory' | 'sqlite' | 'postgres'")]
+    pub backend: String,
+    /// The schema version the store is at.
+    pub schema_version: u32,
+    /// How many users it holds.
+    pub users: f64,
+    /// The backend's own consistency check passed (SQLite `PRAGMA quick_check`).
+    pub healthy: bool,
+}
+
+impl From<authward::store::StoreInfo> for StoreInfo {
+    fn from(i: authward::store::StoreInfo) -> Self {
+        StoreInfo {
+            backend: i.backend.to_string(),
+            schema_version: i.schema_version,
+            users: number(i.users),
+            healthy: i.healthy,
+        }
+    }
+}
+
+/// `rekey()`: how far a key rotation has come.
+#[napi(object, object_from_js = false)]
+pub struct RekeyProgress {
+    /// Users whose rows this pass has brought under the current key (or found there already).
+    pub done: f64,
+    /// Users this pass covers: `done` plus those still to do.
+    pub total: f64,
+    /// Every row and the key check are under the current key: `previousKeys` may be dropped.
+    pub finished: bool,
+}
+
+impl From<authward::RekeyProgress> for RekeyProgress {
+    fn from(p: authward::RekeyProgress) -> Self {
+        RekeyProgress { done: number(p.done), total: number(p.total), finished: p.finished }
+    }
 }

@@ -4,16 +4,17 @@
 use std::sync::Arc;
 
 use authward::Authward as Core;
+use authward::service::MAX_REKEY_BATCH;
 use napi::Env;
 use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi_derive::napi;
 use zeroize::Zeroizing;
 
 use crate::clock::ManualClock;
-use crate::convert::{AccountPolicy, HashParams, number, whole};
+use crate::convert::{AccountPolicy, HashParams, number, whole, whole_u32};
 use crate::records::{
-    CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, SecurityStatus, SignIn,
-    SignInOptions,
+    CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, RekeyProgress, SecurityStatus,
+    SignIn, SignInOptions, StoreInfo,
 };
 use crate::task::{Job, call};
 
@@ -26,6 +27,10 @@ pub struct AuthwardOptions {
     pub hash_params: Option<HashParams>,
     /// A secret pepper (1–64 bytes) kept outside the database; default none.
     pub pepper: Option<Buffer>,
+    /// `Authward.open` only: the keys used before `key` during a rotation (32 bytes each). Secrets and
+    /// row tags made under them still work until `rekey` has moved everything to `key`; then drop
+    /// them. Default none.
+    pub previous_keys: Option<Vec<Buffer>>,
 }
 
 fn core_options(options: Option<AuthwardOptions>) -> authward::Result<authward::AuthwardOptions> {
@@ -34,9 +39,12 @@ fn core_options(options: Option<AuthwardOptions>) -> authward::Result<authward::
         clock: o.clock.map(|c| Arc::new(c.core()) as Arc<dyn authward::Clock>),
         hash_params: HashParams::to_core(o.hash_params.as_ref())?,
         pepper: o.pepper.map(|p| p.to_vec()),
-        ..authward::AuthwardOptions::default()
+        previous_keys: o.previous_keys.unwrap_or_default().iter().map(|k| k.to_vec()).collect(),
     })
 }
+
+/// Users one `rekey()` call re-seals when no `batchSize` is given (as in Python).
+const DEFAULT_REKEY_BATCH: usize = 1000;
 
 fn secret(s: String) -> Zeroizing<String> {
     Zeroizing::new(s)
@@ -62,7 +70,16 @@ fn in_memory_work(
     options: Option<AuthwardOptions>,
 ) -> impl FnOnce() -> authward::Result<Authward> + Send + 'static {
     let options = core_options(options);
-    move || Ok(Authward { inner: Arc::new(Core::in_memory(options?)?) })
+    move || {
+        let options = options?;
+        if !options.previous_keys.is_empty() {
+            return Err(authward::Error::InvalidArgument(
+                "previousKeys is an option of Authward.open (an in-memory store has a random key)"
+                    .to_string(),
+            ));
+        }
+        Ok(Authward { inner: Arc::new(Core::in_memory(options)?) })
+    }
 }
 
 #[napi]
@@ -413,6 +430,62 @@ impl Authward {
     pub fn status_sync(&self, env: Env, user_id: String) -> napi::Result<SecurityStatus> {
         call(&env, self.status_work(user_id))
     }
+
+    /// Copies the store to a new private file at `path` while the service stays in use (SQLite's
+    /// online backup; the copy opens with the same key). `ALREADY_EXISTS` if `path` exists,
+    /// `INVALID_STATE` for a store without a file (in memory, PostgreSQL). The supported way to back up
+    /// or copy the file: never open it with another SQLite library in this process.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn backup(&self, path: String) -> AsyncTask<Job<()>> {
+        Job::spawn(self.backup_work(path))
+    }
+
+    /// `backup` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn backup_sync(&self, env: Env, path: String) -> napi::Result<()> {
+        call(&env, self.backup_work(path))
+    }
+
+    /// A read-only look at the store for a health endpoint: backend, schema version, user count and
+    /// the backend's consistency check (SQLite `PRAGMA quick_check`, which reads the whole file).
+    #[napi(strict, ts_return_type = "Promise<StoreInfo>")]
+    pub fn store_info(&self) -> AsyncTask<Job<StoreInfo>> {
+        Job::spawn(self.store_info_work())
+    }
+
+    /// `storeInfo` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn store_info_sync(&self, env: Env) -> napi::Result<StoreInfo> {
+        call(&env, self.store_info_work())
+    }
+
+    /// Re-seals the TOTP secrets of up to `batchSize` users (1–10000, default 1000) under the current
+    /// key and re-tags their rows. Call it until `finished` (the cursor is kept in the store, so calls
+    /// may be spread over time and processes), then open without `previousKeys`. `CRYPTO` if a row
+    /// fails its integrity check.
+    #[napi(strict, ts_return_type = "Promise<RekeyProgress>")]
+    pub fn rekey(&self, batch_size: Option<f64>) -> AsyncTask<Job<RekeyProgress>> {
+        Job::spawn(self.rekey_work(batch_size))
+    }
+
+    /// `rekey` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn rekey_sync(&self, env: Env, batch_size: Option<f64>) -> napi::Result<RekeyProgress> {
+        call(&env, self.rekey_work(batch_size))
+    }
+
+    /// Deletes the security-log entries older than `retentionDays` days (≥ 1) by the service's
+    /// clock; resolves with how many were deleted. Run it from a daily job.
+    #[napi(strict, ts_return_type = "Promise<number>")]
+    pub fn purge_events(&self, retention_days: f64) -> AsyncTask<Job<f64>> {
+        Job::spawn(self.purge_events_work(retention_days))
+    }
+
+    /// `purgeEvents` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn purge_events_sync(&self, env: Env, retention_days: f64) -> napi::Result<f64> {
+        call(&env, self.purge_events_work(retention_days))
+    }
 }
 
 /// The shared work of every call: one closure, run on the libuv pool or on the calling thread.
@@ -602,6 +675,41 @@ impl Authward {
     ) -> impl FnOnce() -> authward::Result<SecurityStatus> + Send + 'static {
         let svc = Arc::clone(&self.inner);
         move || svc.status(&user_id).map(SecurityStatus::from)
+    }
+
+    fn backup_work(&self, path: String) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.backup(&path)
+    }
+
+    fn store_info_work(&self) -> impl FnOnce() -> authward::Result<StoreInfo> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || svc.store_info().map(StoreInfo::from)
+    }
+
+    fn rekey_work(
+        &self,
+        batch_size: Option<f64>,
+    ) -> impl FnOnce() -> authward::Result<RekeyProgress> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || {
+            let batch = match batch_size {
+                None => DEFAULT_REKEY_BATCH,
+                Some(n) => match whole("batchSize", n, MAX_REKEY_BATCH as u64)? {
+                    0 => return Err(authward::Error::InvalidArgument("batchSize must be at least 1".into())),
+                    n => n as usize,
+                },
+            };
+            svc.rekey(batch).map(RekeyProgress::from)
+        }
+    }
+
+    fn purge_events_work(
+        &self,
+        retention_days: f64,
+    ) -> impl FnOnce() -> authward::Result<f64> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || Ok(number(svc.purge_events(whole_u32("retentionDays", retention_days)?)?))
     }
 }
 

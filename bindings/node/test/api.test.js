@@ -46,9 +46,12 @@ test('index.d.ts declares every export, with the defaults in doc comments', () =
   for (const name of Object.keys(authward)) {
     assert.match(dts, new RegExp(`export declare (function|class|const) ${name}\\b`), name)
   }
-  for (const iface of ['HashParams', 'TotpConfig', 'PasswordPolicyOptions', 'AccountPolicy', 'LockoutPolicy', 'SignIn', 'Enrollment', 'SecurityStatus', 'Event', 'Violation']) {
+  for (const iface of ['HashParams', 'TotpConfig', 'PasswordPolicyOptions', 'AccountPolicy', 'LockoutPolicy', 'SecurityStatus', 'Event', 'Violation', 'StoreInfo', 'RekeyProgress']) {
     assert.match(dts, new RegExp(`export interface ${iface} \\{`), iface)
   }
+  // The results that hold a secret are classes of read-only accessors (redacted by toJSON/inspect).
+  assert.match(dts, /export declare class SignIn \{[^}]*get challenge\(\): string \| undefined[^}]*toJSON\(\): RedactedSignIn/)
+  assert.match(dts, /export declare class Enrollment \{[^}]*get secret\(\): string[^}]*toJSON\(\): RedactedEnrollment/)
   assert.match(dts, /Default 19456/)
   assert.match(dts, /hashPassword\(password: string, options\?: HashOptions \| undefined \| null\): Promise<string>/)
   assert.match(dts, /signIn\(userId: string, password: string, options\?: SignInOptions \| undefined \| null\): Promise<SignIn>/)

@@ -4,13 +4,15 @@
 // Runs the Security settings flows through the Node package (create with a refused password, change
 // password with every failure, enrol with a wrong then a right code, sign in with wrong and right
 // passwords and codes, a replayed code, recovery codes with and without dashes, lockout, events,
-// status, the stateless primitives) while recording every error (message, String(), util.inspect with
-// hidden properties, JSON, violations), util.inspect of every returned object and class instance, every
-// event detail and everything written to stdout/stderr. Returned objects are plain data in Node, so the
-// fields that *are* the secret handed out (SignIn.challenge, Enrollment.secret/uri/QR, the recovery code
-// lists) are left out of their inspect string; everything else must contain no password (right, wrong,
-// refused or new), pepper, TOTP secret (base32 any case, raw bytes as hex), code, recovery code (with or
-// without dashes, any case) or challenge.
+// status, key rotation, backup, the stateless primitives) while recording every error (message,
+// String(), util.inspect with hidden properties, JSON, violations), every returned value as
+// util.inspect (hidden properties, and again without custom inspection, getters shown), JSON.stringify
+// and console.log print it, every event detail and everything written to stdout/stderr. None may
+// contain a password (right, wrong, refused or new), pepper, key, TOTP secret (base32 any case, raw
+// bytes as hex), its otpauth URI, a piece of its QR codes (SVG, PNG, terminal), a code, a recovery code
+// (with or without dashes, any case) or a challenge. `SignIn` and `Enrollment` hand out the challenge
+// and the secret through accessors only, which this test reads explicitly; the one exception is the
+// recovery-code lists (plain arrays of the codes, by contract), which are never printed here.
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
@@ -27,8 +29,8 @@ const WRONG = 'Wrong-Guess-Marmalade-55'
 const WEAK = 'hunter2hunter2'
 const PEPPER = Buffer.from('pepper-for-the-leak-test-0123456')
 const T0 = 1_700_000_000
-// Fields of returned objects that are the secret itself, by contract.
-const PAYLOAD = new Set(['challenge', 'secret', 'uri', 'qrSvg', 'qrPng', 'qrTerminal'])
+const KEY = Buffer.alloc(32, 5)
+const NEW_KEY = Buffer.alloc(32, 6)
 
 function base32Decode(s) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
@@ -42,7 +44,7 @@ function base32Decode(s) {
 class Recorder {
   constructor() {
     this.texts = []
-    this.secrets = new Set([P1, P2, P3, WRONG, WEAK, PEPPER.toString(), PEPPER.toString('hex')])
+    this.secrets = new Set([P1, P2, P3, WRONG, WEAK, PEPPER.toString(), PEPPER.toString('hex'), KEY.toString('hex'), NEW_KEY.toString('hex'), KEY.join(',')])
     this.codes = new Set()
   }
 
@@ -59,12 +61,17 @@ class Recorder {
   }
 
   returned(where, value) {
+    this.text(`${where}: inspect`, value)
+    this.text(`${where}: inspect, no custom`, util.inspect(value, { depth: 10, showHidden: true, customInspect: false }))
+    this.text(`${where}: JSON`, String(JSON.stringify(value)))
+    this.text(`${where}: String`, String(value))
+    this.text(`${where}: format`, util.format('%s %o %j', value, value, value))
     if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !Array.isArray(value)) {
-      const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !PAYLOAD.has(k)))
-      this.text(`${where}: fields`, rest)
-      if (Object.getPrototypeOf(value) !== Object.prototype) this.text(`${where}: instance`, value)
-    } else {
-      this.text(`${where}: value`, value)
+      this.text(`${where}: own properties`, JSON.stringify(Object.getOwnPropertyNames(value).map((k) => [k, String(value[k])])))
+      this.text(`${where}: spread`, { ...value })
+      const enumerated = {}
+      for (const k in value) enumerated[k] = value[k] // eslint-disable-line guard-for-in
+      this.text(`${where}: for-in`, enumerated)
     }
   }
 
@@ -87,6 +94,24 @@ class Recorder {
   totpSecret(secret) {
     const raw = base32Decode(secret)
     for (const s of [secret, secret.toLowerCase(), raw.toString('hex'), raw.toString('hex').toUpperCase()]) this.secrets.add(s)
+  }
+
+  /** An enrolment's secret and everything that encodes it: the URI and pieces of each QR rendering. */
+  enrollment(e) {
+    this.totpSecret(e.secret)
+    this.secrets.add(e.uri)
+    this.secrets.add(encodeURIComponent(e.secret))
+    for (const text of [e.qrSvg, e.qrTerminal]) {
+      // 40-character windows from the first 4000 (util.inspect shortens long strings, not their start)
+      for (let i = 0; i + 40 <= Math.min(text.length, 4000); i += 400) this.secrets.add(text.slice(i, i + 40))
+    }
+    const png = e.qrPng
+    assert.ok(png.length > 100)
+    // As util.inspect shows a Buffer (`<Buffer 89 50 …>`), as JSON does (`[137,80,…]`), and as base64.
+    this.secrets.add([...png.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' '))
+    this.secrets.add(png.subarray(0, 16).join(','))
+    this.secrets.add(png.toString('base64').slice(0, 40))
+    this.secrets.add(png.toString('hex').slice(0, 40))
   }
 
   recoveryCodes(codes) {
@@ -132,7 +157,7 @@ test('the flows leak no secret', async (t) => {
   const rec = new Recorder()
   await capturingOutput(rec, async () => {
     const clock = new authward.ManualClock(T0)
-    const svc = await authward.Authward.open(path.join(dir, 'leaks.db'), Buffer.alloc(32, 5), { clock, hashParams: CHEAP, pepper: PEPPER })
+    const svc = await authward.Authward.open(path.join(dir, 'leaks.db'), KEY, { clock, hashParams: CHEAP, pepper: PEPPER })
     rec.text('service', svc)
     rec.text('clock', clock)
     await rec.call('policy', () => svc.setAccountPolicy('acme', { lockout: { maxFailures: 10, lockoutSeconds: 60 } }))
@@ -151,9 +176,11 @@ test('the flows leak no secret', async (t) => {
     await rec.call('change back', () => svc.changePassword('alice', P2, P1, P1), 'PASSWORD_REUSED')
 
     const enrollment = await rec.call('begin', () => svc.beginTotpEnrollment('alice', 'ACME'))
-    rec.totpSecret(enrollment.secret)
-    rec.secrets.add(enrollment.uri)
-    await rec.call('parse uri', () => authward.parseTotpUri(enrollment.uri))
+    rec.enrollment(enrollment)
+    console.log('enrollment:', enrollment) // what an app's debug line prints
+    assert.equal(enrollment.expiresAt, clock.now() + 900)
+    // parseTotpUri hands back the app's own input: a plain object with the secret, left out here.
+    assert.equal(authward.parseTotpUri(enrollment.uri).secret, enrollment.secret)
     const code = authward.totpCode(enrollment.secret, { at: clock.now() })
     const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
     rec.codes.add(code).add(wrongCode)
@@ -166,6 +193,8 @@ test('the flows leak no secret', async (t) => {
     await rec.call('sign in unknown', () => svc.signIn('nobody', P1), 'INVALID_CREDENTIALS')
     const first = await rec.call('sign in', () => svc.signIn('alice', P2))
     rec.secrets.add(first.challenge)
+    console.log('sign-in:', first)
+    console.error(JSON.stringify({ signIn: first }))
     await rec.call('2fa wrong', () => svc.verifySecondFactor(first.challenge, wrongCode), 'INVALID_CODE')
     await rec.call('2fa replay', () => svc.verifySecondFactor(first.challenge, code), 'CODE_REUSED')
     const nowCode = authward.totpCode(enrollment.secret, { at: clock.now() })
@@ -215,6 +244,19 @@ test('the flows leak no secret', async (t) => {
     for (const e of events) rec.text(`event ${e.kind}`, e.detail)
     await rec.call('status', () => svc.statusSync('alice'))
     await rec.call('users', () => svc.listUsers('acme'))
+
+    await rec.call('backup', () => svc.backup(path.join(dir, 'copy.db')))
+    await rec.call('backup again', () => svc.backupSync(path.join(dir, 'copy.db')), 'ALREADY_EXISTS')
+    await rec.call('store info', () => svc.storeInfo())
+    await rec.call('purge', () => svc.purgeEvents(1))
+    await rec.call('purge 0', () => svc.purgeEventsSync(0), 'INVALID_ARGUMENT')
+    const keys = { clock, hashParams: CHEAP, pepper: PEPPER }
+    await rec.call('open new key', () => authward.Authward.open(path.join(dir, 'leaks.db'), NEW_KEY, keys), 'CRYPTO')
+    await rec.call('short previous key', () => authward.Authward.open(path.join(dir, 'leaks.db'), NEW_KEY, { ...keys, previousKeys: [KEY.subarray(0, 31)] }), 'INVALID_ARGUMENT')
+    await rec.call('wrong previous keys', () => authward.Authward.open(path.join(dir, 'leaks.db'), NEW_KEY, { ...keys, previousKeys: [KEY.toString('hex')] }), 'ERR_INVALID_ARG_TYPE')
+    const rotated = await rec.call('open rotated', () => authward.Authward.open(path.join(dir, 'leaks.db'), NEW_KEY, { ...keys, previousKeys: [KEY] }))
+    await rec.call('rekey', () => rotated.rekey())
+    await rec.call('rekey 0', () => rotated.rekeySync(0), 'INVALID_ARGUMENT')
   })
   rec.check(80)
 })
@@ -243,4 +285,62 @@ test('the stateless primitives leak no secret', async () => {
     await rec.call('surrogate', () => authward.hashPasswordSync(`${P1}\ud800`), 'INVALID_ARGUMENT')
   })
   rec.check(20)
+})
+
+test('SignIn and Enrollment print redacted and hand out their secrets through accessors', async () => {
+  const clock = new authward.ManualClock(T0)
+  const svc = await authward.Authward.inMemory({ clock, hashParams: CHEAP })
+  await svc.createUser('alice', 'acme', P1)
+  const e = await svc.beginTotpEnrollment('alice', 'ACME')
+  assert.ok(e instanceof authward.Enrollment)
+  assert.match(e.secret, /^[A-Z2-7]{32}$/)
+  assert.ok(e.uri.startsWith('otpauth://totp/ACME:alice?secret=') && e.uri.includes(e.secret))
+  assert.match(e.qrSvg, /^<\?xml|^<svg/)
+  assert.ok(e.qrPng.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+  assert.ok(e.qrTerminal.length > 100)
+  assert.equal(e.expiresAt, T0 + 900)
+  // Nothing of it is an own property, and the accessors are read-only.
+  assert.deepEqual(Object.keys(e), [])
+  assert.deepEqual({ ...e }, {})
+  assert.throws(() => {
+    e.secret = 'AAAA'
+  }, TypeError)
+  assert.equal(e.secret.length, 32)
+
+  const redactedEnrollment = { secret: '<redacted>', uri: '<redacted>', qrSvg: '<redacted>', qrPng: '<redacted>', qrTerminal: '<redacted>', expiresAt: T0 + 900 }
+  assert.deepEqual(JSON.parse(JSON.stringify(e)), redactedEnrollment)
+  assert.deepEqual(JSON.parse(JSON.stringify({ nested: [e] })), { nested: [redactedEnrollment] })
+  assert.equal(
+    util.inspect(e),
+    `Enrollment {\n  secret: '<redacted>',\n  uri: '<redacted>',\n  qrSvg: '<redacted>',\n  qrPng: '<redacted>',\n  qrTerminal: '<redacted>',\n  expiresAt: ${T0 + 900}\n}`,
+  )
+  assert.equal(util.inspect({ e }, { depth: 0 }), '{ e: [Enrollment] }')
+  for (const text of [util.inspect(e, { showHidden: true, depth: null }), util.format('%o %O %j %s', e, e, e, e), util.inspect([e])]) {
+    assert.ok(!text.includes(e.secret) && !text.includes(e.uri), text)
+    assert.ok(!text.includes('<svg') && !text.includes('<Buffer'), text)
+  }
+
+  await svc.confirmTotpEnrollment('alice', authward.totpCode(e.secret, { at: T0 }))
+  clock.advance(30)
+  const s = await svc.signIn('alice', P1)
+  assert.ok(s instanceof authward.SignIn)
+  assert.equal(s.status, 'second_factor_required')
+  assert.match(s.challenge, /^[A-Za-z0-9_-]{20,}$/)
+  assert.deepEqual(Object.keys(s), [])
+  const view = { status: 'second_factor_required', challenge: '<redacted>', requiredActions: [], credentialVersion: s.credentialVersion }
+  assert.deepEqual(JSON.parse(JSON.stringify(s)), view)
+  assert.deepEqual(s.toJSON(), view)
+  assert.equal(util.inspect(s), `SignIn {\n  status: 'second_factor_required',\n  requiredActions: [],\n  credentialVersion: ${s.credentialVersion},\n  challenge: '<redacted>'\n}`)
+  for (const text of [util.inspect(s, { showHidden: true, depth: null }), util.format('%o %O %j %s', s, s, s, s), JSON.stringify({ s })]) {
+    assert.ok(!text.includes(s.challenge), text)
+  }
+
+  const done = await svc.verifySecondFactor(s.challenge, authward.totpCode(e.secret, { at: clock.now() }))
+  assert.equal(done.status, 'complete')
+  assert.equal(done.challenge, undefined)
+  assert.equal(done.passwordExpiresAt, undefined)
+  assert.deepEqual(done.toJSON(), { status: 'complete', requiredActions: [], credentialVersion: done.credentialVersion })
+  assert.ok(!util.inspect(done).includes('challenge'), 'no challenge, nothing shown for it')
+  // The classes are not constructible from JS.
+  assert.throws(() => new authward.SignIn())
 })

@@ -21,5 +21,12 @@ export async function mistakes(aw: authward.Authward): Promise<void> {
     if (err instanceof authward.AuthwardError) console.log(err.retryAftr) // E: TS2551
   }
   await aw.createUser('ada', 'acme', 'pw', { mail: 'ada@example.com' }) // E: TS2561
-  console.log(n)
+  const e = await aw.beginTotpEnrollment('ada', 'ACME')
+  e.secret = 'AAAA' // E: TS2540
+  const json: string = e.toJSON().expiresAt // E: TS2322
+  await authward.Authward.open('x.db', Buffer.alloc(32), { previousKeys: Buffer.alloc(32) }) // E: TS2740
+  await aw.rekey('100') // E: TS2345
+  const p: boolean = (await aw.rekey()).done // E: TS2322
+  await aw.purgeEvents() // E: TS2554
+  console.log(n, json, p)
 }

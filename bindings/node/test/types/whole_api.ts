@@ -109,6 +109,18 @@ export async function service(path: string): Promise<void> {
   }
   aw.eventsSync('ada')
   aw.statusSync('ada')
+  const shown: authward.RedactedSignIn = step.toJSON()
+  const hidden: '<redacted>' | undefined = shown.challenge
   await aw.deleteUser('ada')
-  console.log(days, users, new AuthwardError('x', 'INTERNAL') instanceof Error)
+  await opened.backup(`${path}.bak`)
+  opened.backupSync(`${path}.bak2`)
+  const info: authward.StoreInfo = await opened.storeInfo()
+  const backend: 'memory' | 'sqlite' | 'postgres' = opened.storeInfoSync().backend
+  console.log(info.schemaVersion, info.users, info.healthy, backend, hidden)
+  const rotated = await authward.Authward.open(path, Buffer.alloc(32, 2), { previousKeys: [Buffer.alloc(32)] })
+  let progress: authward.RekeyProgress = await rotated.rekey()
+  while (!progress.finished) progress = rotated.rekeySync(100)
+  console.log(progress.done, progress.total)
+  const purged: number = (await aw.purgeEvents(365)) + aw.purgeEventsSync(30)
+  console.log(days, users, purged, new AuthwardError('x', 'INTERNAL') instanceof Error)
 }
