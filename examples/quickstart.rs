@@ -79,7 +79,7 @@ fn first_visit(aw: &Authward, clock: &ManualClock) -> Fallible<Demo> {
 
     section(clock, "3. Activate 2FA: scan the QR code or type the text code");
     let enrollment = aw.begin_totp_enrollment(USER, "ACME Corp")?;
-    println!("{}", enrollment.qr_terminal);
+    println!("{}", *enrollment.qr_terminal);
     println!("Can't scan? Type this code into the app: {}", group(&enrollment.secret));
     let setup_code = phone(&enrollment.secret, clock)?;
     println!("NEXT — the app shows {setup_code}; ENABLE…");

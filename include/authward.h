@@ -283,6 +283,10 @@ enum authward_event_kind
    * An admin lifted a lockout.
    */
   AUTHWARD_EVENT_KIND_UNLOCKED = 16,
+  /**
+   * The user's record failed its integrity check (changed outside authward) and was refused.
+   */
+  AUTHWARD_EVENT_KIND_INTEGRITY_FAILED = 17,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

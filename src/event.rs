@@ -39,11 +39,13 @@ pub enum EventKind {
     TwoFactorReplaced,
     /// An admin lifted a lockout.
     Unlocked,
+    /// The user's record failed its integrity check (changed outside authward) and was refused.
+    IntegrityFailed,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::SignIn,
         EventKind::SignInFailed,
         EventKind::PasswordChanged,
@@ -60,6 +62,7 @@ impl EventKind {
         EventKind::ReauthenticationFailed,
         EventKind::TwoFactorReplaced,
         EventKind::Unlocked,
+        EventKind::IntegrityFailed,
     ];
 
     /// The stable name, e.g. `"sign_in_failed"`.
@@ -81,6 +84,7 @@ impl EventKind {
             EventKind::ReauthenticationFailed => "reauthentication_failed",
             EventKind::TwoFactorReplaced => "two_factor_replaced",
             EventKind::Unlocked => "unlocked",
+            EventKind::IntegrityFailed => "integrity_failed",
         }
     }
 

@@ -2,9 +2,17 @@
 //!
 //! Error correction level M (15 %), the usual choice for screen-displayed codes; a quiet zone of four
 //! modules on every side, which phone cameras need to find the code.
+//!
+//! A QR code of an `otpauth://` URI is as secret as the URI, so every rendering is returned in a
+//! zeroizing buffer, and the buffers built here on the way (module matrix, pixel rows) are wiped when
+//! dropped. The `qrcode` and `png` crates' own working buffers (the code's module list, the deflate
+//! state, the growing output before it is handed over) are freed without wiping: keep the secret's
+//! life short by rendering only what the page shows.
 
 use qrcode::render::{svg, unicode};
 use qrcode::{Color, EcLevel, QrCode};
+
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -24,24 +32,25 @@ fn encode(text: &str) -> Result<QrCode> {
 }
 
 /// An SVG document (black on white, 4-module quiet zone, at least 256 px wide).
-pub fn svg(text: &str) -> Result<String> {
+pub fn svg(text: &str) -> Result<Zeroizing<String>> {
     let code = encode(text)?;
-    Ok(code
-        .render::<svg::Color<'_>>()
-        .quiet_zone(true)
-        .min_dimensions(256, 256)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build())
+    Ok(Zeroizing::new(
+        code.render::<svg::Color<'_>>()
+            .quiet_zone(true)
+            .min_dimensions(256, 256)
+            .dark_color(svg::Color("#000000"))
+            .light_color(svg::Color("#ffffff"))
+            .build(),
+    ))
 }
 
 /// The module matrix with the quiet zone: `true` is dark. Returns `(matrix, side)`.
-pub fn modules(text: &str) -> Result<(Vec<bool>, usize)> {
+pub fn modules(text: &str) -> Result<(Zeroizing<Vec<bool>>, usize)> {
     let code = encode(text)?;
     let inner = code.width();
     let side = inner + 2 * QUIET_ZONE;
     let colors = code.to_colors();
-    let mut out = vec![false; side * side];
+    let mut out = Zeroizing::new(vec![false; side * side]);
     for y in 0..inner {
         for x in 0..inner {
             out[(y + QUIET_ZONE) * side + x + QUIET_ZONE] = colors[y * inner + x] == Color::Dark;
@@ -51,7 +60,7 @@ pub fn modules(text: &str) -> Result<(Vec<bool>, usize)> {
 }
 
 /// A black-and-white PNG (1-bit greyscale), `scale` pixels per module (1–64), with the quiet zone.
-pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
+pub fn png(text: &str, scale: u32) -> Result<Zeroizing<Vec<u8>>> {
     if scale == 0 || scale > MAX_SCALE {
         return Err(Error::invalid(format!("scale must be 1..={MAX_SCALE}, got {scale}")));
     }
@@ -60,7 +69,7 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
     let px = side * scale;
     // 1 bit per pixel (1 = white), rows padded to whole bytes: 8× less data to deflate than greyscale.
     let row_bytes = px.div_ceil(8);
-    let mut pixels = vec![0u8; row_bytes * px];
+    let mut pixels = Zeroizing::new(vec![0u8; row_bytes * px]);
     for y in 0..px {
         let modules = &matrix[(y / scale) * side..(y / scale + 1) * side];
         let row = &mut pixels[y * row_bytes..(y + 1) * row_bytes];
@@ -70,9 +79,9 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out = Zeroizing::new(Vec::new());
     let side_px = u32::try_from(px).map_err(|_| Error::invalid("QR image too large"))?;
-    let mut encoder = png::Encoder::new(&mut out, side_px, side_px);
+    let mut encoder = png::Encoder::new(&mut *out, side_px, side_px);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::One);
     let mut writer = encoder.write_header().map_err(|e| Error::Internal(format!("png: {e}")))?;
@@ -83,14 +92,15 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
 
 /// UTF-8 half blocks, two module rows per line, for a terminal with a dark background: light modules
 /// are drawn as blocks and dark ones as spaces, with the quiet zone drawn light.
-pub fn terminal(text: &str) -> Result<String> {
+pub fn terminal(text: &str) -> Result<Zeroizing<String>> {
     let code = encode(text)?;
-    Ok(code
-        .render::<unicode::Dense1x2>()
-        .dark_color(unicode::Dense1x2::Light)
-        .light_color(unicode::Dense1x2::Dark)
-        .quiet_zone(true)
-        .build())
+    Ok(Zeroizing::new(
+        code.render::<unicode::Dense1x2>()
+            .dark_color(unicode::Dense1x2::Light)
+            .light_color(unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    ))
 }
 
 #[cfg(test)]

@@ -21,12 +21,16 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const SALT_LEN: usize = 16;
 const PREFIX: &str = "rc1$";
 
-/// `count` fresh codes, formatted `XXXX-XXXX-XXXX-XXXX`.
-pub fn generate(count: usize) -> Result<Vec<String>> {
+/// `count` fresh codes, formatted `XXXX-XXXX-XXXX-XXXX`, in a buffer that wipes them when dropped.
+pub fn generate(count: usize) -> Result<Zeroizing<Vec<String>>> {
     if count == 0 || count > 100 {
         return Err(Error::invalid("recovery code count must be 1..=100"));
     }
-    (0..count).map(|_| generate_one()).collect()
+    let mut codes = Zeroizing::new(Vec::with_capacity(count));
+    for _ in 0..count {
+        codes.push(generate_one()?);
+    }
+    Ok(codes)
 }
 
 fn generate_one() -> Result<String> {
@@ -112,7 +116,7 @@ mod tests {
     fn codes_are_unique_well_formed_and_80_bits() {
         let codes = generate(COUNT).unwrap();
         assert_eq!(codes.len(), 10);
-        for c in &codes {
+        for c in codes.iter() {
             assert_eq!(c.len(), 19);
             assert!(!c.contains(['I', 'L', 'O', 'U']));
             assert_eq!(normalize(c).unwrap().len(), CODE_CHARS);

@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use authward::event::EventKind;
 use authward::password::hash;
 use authward::totp::{self, TotpConfig};
 use authward::{AccountPolicy, Authward, AuthwardOptions, ErrorCode, HashParams, ManualClock, SignInStatus};
@@ -228,6 +229,39 @@ fn a_lowered_last_step_is_refused_not_replayed() {
     assert_refused(aw.status("alice"));
     // Other users are unaffected.
     full_sign_in(&aw, &clock, "bob", None);
+}
+
+#[test]
+fn a_refused_row_is_logged_once_an_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aw.db");
+    let clock = ManualClock::new(T0);
+    populated(&path, &clock);
+    sql(&path, "UPDATE users SET totp_last_step = totp_last_step - 1 WHERE user_id = 'alice'", []);
+    let aw = open(&path, &clock);
+    let logged = |aw: &Authward| {
+        aw.events("alice", 100).unwrap().iter().filter(|e| e.kind == EventKind::IntegrityFailed).count()
+    };
+    assert_eq!(logged(&aw), 0);
+    assert_refused(aw.sign_in("alice", PW)); // refused on the snapshot read
+    assert_eq!(logged(&aw), 1);
+    let newest = &aw.events("alice", 1).unwrap()[0];
+    assert!(newest.detail.contains("changed outside authward"), "{}", newest.detail);
+    assert_refused(aw.status("alice"));
+    assert_refused(aw.change_password(
+        "alice",
+        PW,
+        "another fine passphrase here",
+        "another fine passphrase here",
+    ));
+    assert_eq!(logged(&aw), 1, "asked again within the hour: not logged again");
+    clock.advance(3600);
+    assert_refused(aw.begin_totp_enrollment("alice", "ACME"));
+    assert_eq!(logged(&aw), 2);
+    assert_eq!(
+        aw.events("bob", 100).unwrap().iter().filter(|e| e.kind == EventKind::IntegrityFailed).count(),
+        0
+    );
 }
 
 #[test]

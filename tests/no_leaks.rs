@@ -370,3 +370,33 @@ fn every_error_variant_displays_only_its_own_text() {
     let e = authward::Error::PolicyViolation(violations);
     assert!(!e.to_string().contains(WEAK) && !format!("{e:?}").contains(WEAK), "{e}");
 }
+
+/// Issue 12 finding 9: recovery codes and QR renderings are handed over in wiping buffers (this test
+/// stops compiling if one becomes a plain `String`/`Vec`).
+#[test]
+fn recovery_codes_and_qr_codes_are_held_in_wiping_buffers() {
+    use zeroize::{Zeroize, Zeroizing};
+    fn wiping<T: Zeroize>(_: &Zeroizing<T>) {}
+
+    let clock = Arc::new(ManualClock::new(T0));
+    let options = AuthwardOptions { clock: Some(clock.clone()), ..AuthwardOptions::default() };
+    let svc = Authward::in_memory(options).unwrap();
+    svc.create_user("alice", "acme", P1, None).unwrap();
+    let e = svc.begin_totp_enrollment("alice", "ACME").unwrap();
+    wiping(&e.secret);
+    wiping(&e.uri);
+    wiping(&e.qr_svg);
+    wiping(&e.qr_png);
+    wiping(&e.qr_terminal);
+    let code = totp::code(&e.secret, clock.now(), &Default::default()).unwrap();
+    let codes = svc.confirm_totp_enrollment("alice", &code).unwrap();
+    wiping(&codes);
+    clock.advance(31);
+    wiping(&svc.regenerate_recovery_codes("alice", P1).unwrap());
+    for rendering in [authward::qr::svg(&e.uri).unwrap(), authward::qr::terminal(&e.uri).unwrap()] {
+        wiping(&rendering);
+    }
+    wiping(&authward::qr::png(&e.uri, 2).unwrap());
+    wiping(&authward::qr::modules(&e.uri).unwrap().0);
+    assert_eq!(codes.len(), 10);
+}

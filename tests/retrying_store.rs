@@ -57,6 +57,9 @@ impl Store for RetryingStore {
     fn purge_events(&self, before: u64) -> Result<u64> {
         self.inner.purge_events(before)
     }
+    fn append_event(&self, event: &authward::event::NewEvent) -> Result<()> {
+        self.inner.append_event(event)
+    }
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
         self.inner.get_meta(key)
     }

@@ -60,7 +60,7 @@ fn enroll(env: &Env, user: &str) -> (String, Vec<String>) {
     let e = env.aw.begin_totp_enrollment(user, "ACME").unwrap();
     let codes = env.aw.confirm_totp_enrollment(user, &code_now(env, &e.secret)).unwrap();
     env.clock.advance(30);
-    (e.secret.to_string(), codes)
+    (e.secret.to_string(), codes.to_vec())
 }
 
 fn challenge(s: &SignIn) -> String {

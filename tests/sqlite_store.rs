@@ -246,7 +246,7 @@ fn no_secret_at_rest() {
     for needle in [pending.secret.as_bytes(), &raw_pending[..], PW.as_bytes(), challenge.as_bytes()] {
         assert!(!contains(&bytes, needle));
     }
-    for code in &codes {
+    for code in codes.iter() {
         assert!(!contains(&bytes, code.as_bytes()) && !contains(&bytes, code.replace('-', "").as_bytes()));
     }
     // the lower-case base32 form too

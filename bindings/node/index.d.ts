@@ -43,6 +43,7 @@ export type ViolationCode =
   | 'MISSING_SYMBOL'
   | 'TOO_WEAK'
   | 'CONTAINS_USER_INPUT'
+  | 'TOO_RECENT'
 
 /** The stable error codes set as `err.code` (every code but `OK`), the same names as in C and Python. */
 export type ErrorCode =
@@ -516,7 +517,7 @@ export declare function parseTotpUri(uri: string): TotpUri
 
 /**
  * The rules a new password must meet. Defaults: `minLength` 12, `maxLength` 128, no composition
- * rules, `minStrength` 3, `forbidUserInputs` true, `history` 5.
+ * rules, `minStrength` 3, `forbidUserInputs` true, `history` 5, `minAgeDays` 1.
  */
 export interface PasswordPolicyOptions {
   /** Fewest characters (Unicode code points after NFKC). Default 12. */
@@ -537,6 +538,12 @@ export interface PasswordPolicyOptions {
   forbidUserInputs?: boolean
   /** Recent passwords that may not be reused (0–24). Default 5. */
   history?: number
+  /**
+   * Minimum password age in days (0–365): a user changes their own password at most once in this
+   * many days (while `history` is on; not when a change is required; admin resets exempt), refused
+   * with a `TOO_RECENT` violation. Default 1.
+   */
+  minAgeDays?: number
 }
 
 /** The QR code of `text` as a PNG image. */
@@ -747,7 +754,7 @@ export interface VerifyTotpOptions {
 export interface Violation {
   /**
    * `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`, `MISSING_DIGIT`,
-   * `MISSING_SYMBOL`, `TOO_WEAK` or `CONTAINS_USER_INPUT`.
+   * `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT` or `TOO_RECENT`.
    */
   code: ViolationCode
   /** A human-readable English message (never containing the password). */

@@ -64,7 +64,8 @@ module.exports = {
       "requireSymbol": "boolean",
       "minStrength": "number",
       "forbidUserInputs": "boolean",
-      "history": "number"
+      "history": "number",
+      "minAgeDays": "number"
     },
     "QrPngOptions": {
       "scale": "number"

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::sealing::Purpose;
 use super::{Authward, KEY_CHECK, KEY_CHECK_OWNER, KEY_CHECK_PLAINTEXT, KEY_CHECK_TAGGED};
 use crate::error::{Error, Result};
+use crate::event::{EventKind, NewEvent};
 use crate::store::{UpdateFn, UserRecord};
 use crate::totp::TotpConfig;
 
@@ -130,8 +131,11 @@ impl Authward {
     /// A verified snapshot of the user, if any.
     pub(super) fn find_user(&self, user_id: &str) -> Result<Option<UserRecord>> {
         let rec = self.store.get_user(user_id)?;
-        if let Some(r) = &rec {
-            self.verify_row(r)?;
+        if let Some(r) = &rec
+            && let Err(e) = self.verify_row(r)
+        {
+            self.log_integrity_failure(&r.user_id, &r.account_id);
+            return Err(e);
         }
         Ok(rec)
     }
@@ -140,13 +144,39 @@ impl Authward {
     /// (over the revision the store writes: the one read plus one). Every write of a user row goes
     /// through here.
     pub(super) fn update(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
-        self.store.update_user(user_id, &mut |rec, changes| {
-            self.verify_row(rec)?;
+        let mut tampered: Option<String> = None;
+        let result = self.store.update_user(user_id, &mut |rec, changes| {
+            if let Err(e) = self.verify_row(rec) {
+                tampered = Some(rec.account_id.clone());
+                return Err(e);
+            }
             let next = rec.revision + 1;
             f(rec, changes)?;
             self.tag_row(rec, next);
             Ok(())
-        })
+        });
+        if let (Err(_), Some(account_id)) = (&result, &tampered) {
+            self.log_integrity_failure(user_id, account_id);
+        }
+        result
+    }
+
+    /// Logs `integrity_failed` for a refused row (once an hour per user, so a tampered row that is
+    /// asked for again and again does not flood the log). Outside the refused transaction, and best
+    /// effort: the refusal stands even if the log cannot be written.
+    fn log_integrity_failure(&self, user_id: &str, account_id: &str) {
+        let now = self.now();
+        let recent = self.store.events(user_id, 1).ok().and_then(|e| e.into_iter().next());
+        if recent.is_some_and(|e| e.kind == EventKind::IntegrityFailed && e.at.saturating_add(3600) > now) {
+            return;
+        }
+        let _ = self.store.append_event(&NewEvent {
+            account_id: account_id.to_string(),
+            user_id: Some(user_id.to_string()),
+            kind: EventKind::IntegrityFailed,
+            at: now,
+            detail: "the record was changed outside authward; refused until it is restored or deleted".into(),
+        });
     }
 
     /// Tags every untagged row (a store from before row integrity), then marks the store as tagged.

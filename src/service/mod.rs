@@ -247,7 +247,7 @@ fn signed_in(rec: &UserRecord, account: &AccountRecord, now: u64) -> SignIn {
     }
 }
 
-fn generate_recovery_codes() -> Result<(Vec<String>, Vec<String>)> {
+fn generate_recovery_codes() -> Result<(Zeroizing<Vec<String>>, Vec<String>)> {
     let codes = recovery::generate(recovery::COUNT)?;
     let hashes = codes.iter().map(|c| recovery::hash(c)).collect::<Result<Vec<_>>>()?;
     Ok((codes, hashes))

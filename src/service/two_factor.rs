@@ -130,9 +130,9 @@ impl Authward {
 
     /// Confirms the pending enrolment with a code from the app: 2FA is on from now, the code's time step
     /// counts as used (it cannot be replayed at the next sign-in), and 10 new recovery codes are returned
-    /// (shown once; only hashes are kept). Errors: `INVALID_STATE` (nothing pending, or it expired),
-    /// `INVALID_CODE` (counts toward lockout), `LOCKED_OUT`.
-    pub fn confirm_totp_enrollment(&self, user_id: &str, code: &str) -> Result<Vec<String>> {
+    /// (shown once; only hashes are kept; the buffer wipes them when dropped). Errors: `INVALID_STATE`
+    /// (nothing pending, or it expired), `INVALID_CODE` (counts toward lockout), `LOCKED_OUT`.
+    pub fn confirm_totp_enrollment(&self, user_id: &str, code: &str) -> Result<Zeroizing<Vec<String>>> {
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
         let (codes, hashes) = generate_recovery_codes()?;
@@ -218,9 +218,9 @@ impl Authward {
         Ok(())
     }
 
-    /// New recovery codes replacing the old ones (password required). Errors: `WRONG_PASSWORD`,
-    /// `LOCKED_OUT`, `INVALID_STATE` if 2FA is off.
-    pub fn regenerate_recovery_codes(&self, user_id: &str, password: &str) -> Result<Vec<String>> {
+    /// New recovery codes replacing the old ones (password required; the buffer wipes them when
+    /// dropped). Errors: `WRONG_PASSWORD`, `LOCKED_OUT`, `INVALID_STATE` if 2FA is off.
+    pub fn regenerate_recovery_codes(&self, user_id: &str, password: &str) -> Result<Zeroizing<Vec<String>>> {
         check_password_arg("password", password)?;
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;

@@ -112,12 +112,12 @@ pub struct Enrollment {
     pub secret: Zeroizing<String>,
     /// The `otpauth://totp/…` URI the QR code holds.
     pub uri: Zeroizing<String>,
-    /// The QR code as an SVG document.
-    pub qr_svg: String,
+    /// The QR code as an SVG document (as secret as the URI it draws).
+    pub qr_svg: Zeroizing<String>,
     /// The QR code as a PNG image.
-    pub qr_png: Vec<u8>,
+    pub qr_png: Zeroizing<Vec<u8>>,
     /// The QR code as UTF-8 blocks for a terminal.
-    pub qr_terminal: String,
+    pub qr_terminal: Zeroizing<String>,
     /// When the pending secret stops being confirmable (unix seconds).
     pub expires_at: u64,
 }

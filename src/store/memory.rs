@@ -174,6 +174,11 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    fn append_event(&self, event: &NewEvent) -> Result<()> {
+        self.lock()?.log(event);
+        Ok(())
+    }
+
     fn purge_events(&self, before: u64) -> Result<u64> {
         let mut inner = self.lock()?;
         let n = inner.events.len();

@@ -240,6 +240,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>>;
     /// Deletes the events (user and account-wide) logged before `before` (unix seconds); returns how many.
     fn purge_events(&self, before: u64) -> Result<u64>;
+    /// Logs one event on its own, outside any user update (a refusal that must not touch the row, e.g.
+    /// a row that failed its integrity check).
+    fn append_event(&self, event: &NewEvent) -> Result<()>;
     /// Copies the store to a new file at `path` while it stays in use (SQLite's online backup).
     /// Stores without files answer `INVALID_STATE`.
     fn backup(&self, path: &std::path::Path) -> Result<()> {

@@ -594,6 +594,17 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    fn append_event(&self, event: &NewEvent) -> Result<()> {
+        let at = to_i64(event.at);
+        self.run(|c| {
+            c.execute(
+                "INSERT INTO events (account_id, user_id, kind, at, detail) VALUES ($1, $2, $3, $4, $5)",
+                &[&event.account_id, &event.user_id, &event.kind.as_str(), &at, &event.detail],
+            )
+        })
+        .map(|_| ())
+    }
+
     fn purge_events(&self, before: u64) -> Result<u64> {
         let before = to_i64(before);
         self.run(|c| c.execute("DELETE FROM events WHERE at < $1", &[&before]))

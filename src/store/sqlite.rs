@@ -630,6 +630,10 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn append_event(&self, event: &NewEvent) -> Result<()> {
+        insert_event(&self.lock(), event)
+    }
+
     fn purge_events(&self, before: u64) -> Result<u64> {
         let n = self
             .lock()

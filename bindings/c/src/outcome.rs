@@ -183,7 +183,7 @@ impl authward_enrollment {
             secret: CText::new(&e.secret)?,
             uri: CText::new(&e.uri)?,
             qr_svg: CText::new(&e.qr_svg)?,
-            qr_png: zeroize::Zeroizing::new(e.qr_png.clone()),
+            qr_png: e.qr_png.clone(),
             qr_terminal: CText::new(&e.qr_terminal)?,
             expires_at: e.expires_at,
         })
@@ -371,6 +371,8 @@ pub enum authward_event_kind {
     TwoFactorReplaced = 15,
     /// An admin lifted a lockout.
     Unlocked = 16,
+    /// The user's record failed its integrity check (changed outside authward) and was refused.
+    IntegrityFailed = 17,
 }
 
 impl From<EventKind> for authward_event_kind {
@@ -392,6 +394,7 @@ impl From<EventKind> for authward_event_kind {
             EventKind::ReauthenticationFailed => authward_event_kind::ReauthenticationFailed,
             EventKind::TwoFactorReplaced => authward_event_kind::TwoFactorReplaced,
             EventKind::Unlocked => authward_event_kind::Unlocked,
+            EventKind::IntegrityFailed => authward_event_kind::IntegrityFailed,
         }
     }
 }

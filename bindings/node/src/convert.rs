@@ -270,3 +270,9 @@ impl AccountPolicy {
         }
     }
 }
+
+/// Moves a value out of the core's wiping buffer to hand it to JavaScript (which copies it into its
+/// own heap, beyond anyone's reach to wipe), without another copy in Rust memory.
+pub fn unwrap_secret<T: Default + zeroize::Zeroize>(mut value: zeroize::Zeroizing<T>) -> T {
+    std::mem::take(&mut *value)
+}

@@ -4,7 +4,7 @@ use napi::Env;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
-use crate::convert::whole_u32;
+use crate::convert::{unwrap_secret, whole_u32};
 use crate::task::call;
 
 /// Options of `qrPng`.
@@ -17,7 +17,7 @@ pub struct QrPngOptions {
 /// The QR code of `text` as an SVG document (black on white, 4-module quiet zone, ≥ 256 px).
 #[napi(strict)]
 pub fn qr_svg(env: Env, text: String) -> napi::Result<String> {
-    call(&env, || authward::qr::svg(&text))
+    call(&env, || authward::qr::svg(&text)).map(unwrap_secret)
 }
 
 /// The QR code of `text` as a PNG image.
@@ -29,11 +29,11 @@ pub fn qr_png(env: Env, text: String, options: Option<QrPngOptions>) -> napi::Re
             .map_or(Ok(authward::qr::DEFAULT_SCALE), |s| whole_u32("scale", s))?;
         authward::qr::png(&text, scale)
     })
-    .map(Buffer::from)
+    .map(|png| Buffer::from(unwrap_secret(png)))
 }
 
 /// The QR code of `text` as UTF-8 half blocks for a terminal.
 #[napi(strict)]
 pub fn qr_terminal(env: Env, text: String) -> napi::Result<String> {
-    call(&env, || authward::qr::terminal(&text))
+    call(&env, || authward::qr::terminal(&text)).map(unwrap_secret)
 }

@@ -158,19 +158,19 @@ impl Enrollment {
     /// The QR code as an SVG document.
     #[napi(getter)]
     pub fn qr_svg(&self) -> String {
-        self.inner.qr_svg.clone()
+        self.inner.qr_svg.to_string()
     }
 
     /// The QR code as a PNG image (a new Buffer on every read).
     #[napi(getter)]
     pub fn qr_png(&self) -> Buffer {
-        Buffer::from(self.inner.qr_png.clone())
+        Buffer::from(self.inner.qr_png.to_vec())
     }
 
     /// The QR code as UTF-8 blocks for a terminal.
     #[napi(getter)]
     pub fn qr_terminal(&self) -> String {
-        self.inner.qr_terminal.clone()
+        self.inner.qr_terminal.to_string()
     }
 
     /// When the pending secret stops being confirmable (unix seconds).

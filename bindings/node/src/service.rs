@@ -11,7 +11,7 @@ use napi_derive::napi;
 use zeroize::Zeroizing;
 
 use crate::clock::ManualClock;
-use crate::convert::{AccountPolicy, HashParams, number, whole, whole_u32};
+use crate::convert::{AccountPolicy, HashParams, number, unwrap_secret, whole, whole_u32};
 use crate::records::{
     CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, RekeyProgress, SecurityStatus,
     SignIn, SignInOptions, StoreInfo,
@@ -624,7 +624,7 @@ impl Authward {
         let svc = Arc::clone(&self.inner);
         {
             let code = secret(code);
-            move || svc.confirm_totp_enrollment(&user_id, &code)
+            move || svc.confirm_totp_enrollment(&user_id, &code).map(unwrap_secret)
         }
     }
 
@@ -648,7 +648,7 @@ impl Authward {
         let svc = Arc::clone(&self.inner);
         {
             let password = secret(password);
-            move || svc.regenerate_recovery_codes(&user_id, &password)
+            move || svc.regenerate_recovery_codes(&user_id, &password).map(unwrap_secret)
         }
     }
 

@@ -4,7 +4,7 @@
 
 use authward::{HashParams, TotpConfig, password, qr, totp};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::convert::{Bytes, Secret, Text, Unsigned, u32_arg};
 use crate::errors::CoreError;
@@ -122,8 +122,9 @@ pub fn parse_totp_uri(uri: Secret) -> PyResult<PyTotpUri> {
 
 /// The QR code of `text` as an SVG document (`str`).
 #[pyfunction]
-pub fn qr_svg(py: Python<'_>, text: Secret) -> PyResult<String> {
-    Ok(py.detach(|| qr::svg(text.as_str())).map_err(CoreError)?)
+pub fn qr_svg<'py>(py: Python<'py>, text: Secret) -> PyResult<Bound<'py, PyString>> {
+    let svg = py.detach(|| qr::svg(text.as_str())).map_err(CoreError)?;
+    Ok(PyString::new(py, &svg))
 }
 
 /// The QR code of `text` as a greyscale PNG image (`bytes`), `scale` pixels per module (1–64).
@@ -140,6 +141,7 @@ pub fn qr_png<'py>(
 
 /// The QR code of `text` as UTF-8 half blocks for a terminal with a dark background (`str`).
 #[pyfunction]
-pub fn qr_terminal(py: Python<'_>, text: Secret) -> PyResult<String> {
-    Ok(py.detach(|| qr::terminal(text.as_str())).map_err(CoreError)?)
+pub fn qr_terminal<'py>(py: Python<'py>, text: Secret) -> PyResult<Bound<'py, PyString>> {
+    let rendered = py.detach(|| qr::terminal(text.as_str())).map_err(CoreError)?;
+    Ok(PyString::new(py, &rendered))
 }

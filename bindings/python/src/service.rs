@@ -8,7 +8,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use authward::service::{DEFAULT_EVENTS_LIMIT, Enrollment, Event, RekeyProgress, SecurityStatus, SignIn};
 use authward::{Authward, AuthwardOptions, Clock};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyList};
 
 use crate::PyManualClock;
 use crate::convert::{Bytes, Secret, Text, bool_repr, opt_repr, py_repr, usize_arg};
@@ -273,10 +273,16 @@ impl PyAuthward {
     /// Confirms the pending enrolment of `user_id` with a `code` from the authenticator app: enables
     /// 2FA and returns 10 single-use recovery codes (show them once).
     /// Raises `InvalidCodeError`, `InvalidStateError` (no pending enrolment), `NotFoundError`, `StorageError`.
-    fn confirm_totp_enrollment(&self, py: Python<'_>, user_id: Text, code: Secret) -> PyResult<Vec<String>> {
+    fn confirm_totp_enrollment<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: Text,
+        code: Secret,
+    ) -> PyResult<Bound<'py, PyList>> {
         let aw = self.service()?;
         let codes = py.detach(|| aw.confirm_totp_enrollment(&user_id, code.as_str())).map_err(CoreError)?;
-        Ok(codes)
+        // Straight from the wiping buffer into Python strings: no unwiped Rust copy in between.
+        PyList::new(py, codes.iter().map(String::as_str))
     }
 
     /// Turns 2FA off for `user_id` after checking their `password`.
@@ -289,16 +295,16 @@ impl PyAuthward {
 
     /// Replaces the recovery codes of `user_id` (after checking their `password`) with 10 new ones.
     /// Raises `WrongPasswordError`, `InvalidStateError` (2FA is off), `LockedOutError`, `NotFoundError`, `StorageError`.
-    fn regenerate_recovery_codes(
+    fn regenerate_recovery_codes<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         user_id: Text,
         password: Secret,
-    ) -> PyResult<Vec<String>> {
+    ) -> PyResult<Bound<'py, PyList>> {
         let aw = self.service()?;
         let codes =
             py.detach(|| aw.regenerate_recovery_codes(&user_id, password.as_str())).map_err(CoreError)?;
-        Ok(codes)
+        PyList::new(py, codes.iter().map(String::as_str))
     }
 
     /// Admin: lifts every lockout of `user_id`. Raises `NotFoundError`, `StorageError`.

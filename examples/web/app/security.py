@@ -53,6 +53,7 @@ KIND_WORDS = {
     "enrollment_failed": "Two-factor setup failed",
     "reauthentication_failed": "Password check failed",
     "unlocked": "Sign-in unlocked by your administrator",
+    "integrity_failed": "Your account record failed a safety check",
 }
 
 

@@ -394,6 +394,19 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
   assert.equal(await main.isVisible("#change-password"), false);
   assert.match(await text(main, "#security-log"), /Password changed/);
   await step(main, "password-changed");
+  // The page lists the minimum password age, and a second change the same day is refused by it (so
+  // the history cannot be cycled back to an old password); it is not on the live checklist.
+  assert.match(await text(main, "ul.rules"), /Changed at most once a day/);
+  await main.click("#open-change-password");
+  await main.waitForSelector("#change-password.is-open");
+  assert.equal(await main.locator("#pw-rules li[data-rule=TOO_RECENT]").count(), 0);
+  await main.fill("#current_password", JANE_NEW);
+  await main.fill("#new_password", JANE_NEWER);
+  await main.fill("#confirm_password", JANE_NEWER);
+  await main.click("#change-password button:has-text('SAVE')");
+  await main.waitForSelector("#new-error");
+  assert.match(await text(main, "#new-error"), /changed less than a day ago/);
+  await step(main, "change-password-too-recent");
 
   // The other session (the browser without JavaScript) has ended.
   await other.goto(`${BASE}/security`);

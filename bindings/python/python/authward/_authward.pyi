@@ -72,6 +72,7 @@ _EventKind = Literal[
     "reauthentication_failed",
     "two_factor_replaced",
     "unlocked",
+    "integrity_failed",
 ]
 
 def error_codes() -> list[tuple[str, int]]: ...
