@@ -77,6 +77,11 @@
 #define AUTHWARD_VERSION_PATCH 0
 
 /**
+ * Length of a store key and of each previous key (bytes); the core refuses any other length.
+ */
+#define AUTHWARD_KEY_BYTES 32
+
+/**
  * Pass as `at` to mean "the current time" (the system clock).
  */
 #define AUTHWARD_NOW UINT64_MAX
@@ -703,6 +708,46 @@ typedef struct authward_security_status {
   uint64_t credential_version;
 } authward_security_status;
 
+/**
+ * A read-only look at a store, from `authward_service_store_info()` (nothing to free).
+ */
+typedef struct authward_store_info {
+  /**
+   * `"memory"`, `"sqlite"` or `"postgres"`: a static string, never freed.
+   */
+  const char *backend;
+  /**
+   * The schema version the store is at (0 in memory).
+   */
+  uint32_t schema_version;
+  /**
+   * How many users the store holds (every account).
+   */
+  uint64_t users;
+  /**
+   * The backend's own consistency check passed (SQLite `PRAGMA quick_check`).
+   */
+  bool healthy;
+} authward_store_info;
+
+/**
+ * How far a key rotation has come, from `authward_service_rekey()`.
+ */
+typedef struct authward_rekey_progress {
+  /**
+   * Users this pass has brought under the current key (or found there already).
+   */
+  uint64_t done;
+  /**
+   * Users this pass covers: `done` plus those still to do.
+   */
+  uint64_t total;
+  /**
+   * Every row and the key check are under the current key: the previous keys may be dropped.
+   */
+  bool finished;
+} authward_rekey_progress;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1085,6 +1130,7 @@ struct authward_options authward_options_default(void);
  * the store was created with is `AUTHWARD_RESULT_CRYPTO`; a file that is not an authward database, an
  * unreachable server or bad credentials are `AUTHWARD_RESULT_STORAGE`).
  * `options`: NULL for the defaults. On success `*out_service` receives the handle.
+ * During a key rotation, use `authward_service_open_with_previous_keys()`.
  */
 AUTHWARD_MUST_USE
 authward_result authward_service_open(const char *path,
@@ -1092,6 +1138,24 @@ authward_result authward_service_open(const char *path,
                                       size_t key_len,
                                       const struct authward_options *options,
                                       struct authward_service **out_service);
+
+/**
+ * `authward_service_open()` during a key rotation: `key` is the new (current) key, and
+ * `previous_keys` holds `previous_keys_count` older keys of `AUTHWARD_KEY_BYTES` (32) bytes each, back
+ * to back (`previous_keys_count * AUTHWARD_KEY_BYTES` readable bytes, copied). TOTP secrets and row
+ * tags made under a previous key still open and verify, and the store may have been created under one
+ * of them; new ones always use `key`. Call `authward_service_rekey()` until it reports `finished`, then
+ * open with `key` alone. NULL and 0 mean no previous keys; NULL with a count, or more than
+ * `AUTHWARD_MAX_INPUT_BYTES` bytes of keys, is `AUTHWARD_RESULT_INVALID_ARGUMENT`.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_service_open_with_previous_keys(const char *path,
+                                                         const uint8_t *key,
+                                                         size_t key_len,
+                                                         const uint8_t *previous_keys,
+                                                         size_t previous_keys_count,
+                                                         const struct authward_options *options,
+                                                         struct authward_service **out_service);
 
 /**
  * Makes a service over an in-memory store with a random key (for tests and demos; nothing persists).
@@ -1318,6 +1382,48 @@ AUTHWARD_MUST_USE
 authward_result authward_status(const struct authward_service *service,
                                 const char *user_id,
                                 struct authward_security_status *out_status);
+
+/**
+ * Copies the store to a new private (0600) file at `path` (UTF-8) with SQLite's online backup while
+ * the service stays in use; the copy opens with the same key (and previous keys). The supported way to
+ * back up: never open the live file with another SQLite. `AUTHWARD_RESULT_ALREADY_EXISTS` if `path`
+ * exists (never overwritten), `AUTHWARD_RESULT_INVALID_STATE` for a store without files (in memory,
+ * PostgreSQL), `AUTHWARD_RESULT_STORAGE` for I/O errors.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_service_backup(const struct authward_service *service,
+                                        const char *path);
+
+/**
+ * Fills `*out_info` with a read-only look at the store (backend, schema version, user count and the
+ * backend's consistency check), for a health endpoint; nothing to free.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_service_store_info(const struct authward_service *service,
+                                            struct authward_store_info *out_info);
+
+/**
+ * Re-seals under the current key the TOTP secrets of up to `batch_size` (1–10000) users and re-tags
+ * their rows; `*out_progress` tells how far the rotation has come. Call it until `finished` (the
+ * cursor lives in the store, so calls may be spread over time, processes and restarts), then open with
+ * the current key alone. `AUTHWARD_RESULT_INVALID_ARGUMENT` for a batch size out of range,
+ * `AUTHWARD_RESULT_CRYPTO` when a row fails its integrity check (delete or restore that user, then call
+ * again).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_service_rekey(const struct authward_service *service,
+                                       size_t batch_size,
+                                       struct authward_rekey_progress *out_progress);
+
+/**
+ * Deletes the security-log events older than `retention_days` (at least 1) days, of users and
+ * accounts alike; `*out_count` receives how many were deleted. Call it from a periodic job (any one
+ * app server). `AUTHWARD_RESULT_INVALID_ARGUMENT` for 0.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_service_purge_events(const struct authward_service *service,
+                                              uint32_t retention_days,
+                                              uint64_t *out_count);
 
 /**
  * The default TOTP configuration (SHA1, 6 digits, 30 s, window ±1).

@@ -28,4 +28,5 @@ pub mod password;
 pub mod qr;
 pub mod result;
 pub mod service;
+pub mod store;
 pub mod totp;

@@ -76,6 +76,7 @@ pub struct authward_service {
 /// the store was created with is `AUTHWARD_RESULT_CRYPTO`; a file that is not an authward database, an
 /// unreachable server or bad credentials are `AUTHWARD_RESULT_STORAGE`).
 /// `options`: NULL for the defaults. On success `*out_service` receives the handle.
+/// During a key rotation, use `authward_service_open_with_previous_keys()`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn authward_service_open(
@@ -85,11 +86,55 @@ pub unsafe extern "C" fn authward_service_open(
     options: *const authward_options,
     out_service: *mut *mut authward_service,
 ) -> authward_result {
+    // SAFETY: every pointer is NULL or valid (the function's contract); NULL and 0: no previous keys.
+    unsafe { open(path, key, key_len, std::ptr::null(), 0, options, out_service) }
+}
+
+/// Length of a store key and of each previous key (bytes); the core refuses any other length.
+pub const AUTHWARD_KEY_BYTES: usize = 32;
+
+/// `authward_service_open()` during a key rotation: `key` is the new (current) key, and
+/// `previous_keys` holds `previous_keys_count` older keys of `AUTHWARD_KEY_BYTES` (32) bytes each, back
+/// to back (`previous_keys_count * AUTHWARD_KEY_BYTES` readable bytes, copied). TOTP secrets and row
+/// tags made under a previous key still open and verify, and the store may have been created under one
+/// of them; new ones always use `key`. Call `authward_service_rekey()` until it reports `finished`, then
+/// open with `key` alone. NULL and 0 mean no previous keys; NULL with a count, or more than
+/// `AUTHWARD_MAX_INPUT_BYTES` bytes of keys, is `AUTHWARD_RESULT_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_service_open_with_previous_keys(
+    path: *const c_char,
+    key: *const u8,
+    key_len: usize,
+    previous_keys: *const u8,
+    previous_keys_count: usize,
+    options: *const authward_options,
+    out_service: *mut *mut authward_service,
+) -> authward_result {
+    // SAFETY: every pointer is NULL or valid (the function's contract).
+    unsafe { open(path, key, key_len, previous_keys, previous_keys_count, options, out_service) }
+}
+
+/// The body of both open functions.
+///
+/// # Safety
+/// Every pointer is NULL or valid for what it names; `previous_keys` for `count * 32` bytes.
+unsafe fn open(
+    path: *const c_char,
+    key: *const u8,
+    key_len: usize,
+    previous_keys: *const u8,
+    count: usize,
+    options: *const authward_options,
+    out_service: *mut *mut authward_service,
+) -> authward_result {
     call(|| {
         let out = out_arg(out_service, "out_service")?;
         // SAFETY: every pointer is NULL or valid (the function's contract).
-        let (path, key, options) =
+        let (path, key, mut options) =
             unsafe { (str_arg(path, "path")?, bytes_arg(key, key_len, "key")?, options_arg(options)?) };
+        // SAFETY: NULL or `count * 32` readable bytes (the function's contract).
+        options.previous_keys = unsafe { previous_keys_arg(previous_keys, count) }?;
         #[cfg(any(feature = "sqlite", feature = "postgres"))]
         {
             let inner = Authward::open(path, key, options)?;
@@ -105,6 +150,19 @@ pub unsafe extern "C" fn authward_service_open(
             ))
         }
     })
+}
+
+/// Copies the `count` keys of [`AUTHWARD_KEY_BYTES`] bytes laid back to back at `p`; NULL and 0: none.
+///
+/// # Safety
+/// `p` is NULL or points to `count * AUTHWARD_KEY_BYTES` readable bytes.
+unsafe fn previous_keys_arg(p: *const u8, count: usize) -> Result<Vec<Vec<u8>>> {
+    let len = count
+        .checked_mul(AUTHWARD_KEY_BYTES)
+        .ok_or_else(|| authward::Error::InvalidArgument("previous_keys_count is too large".into()))?;
+    // SAFETY: forwarded caller promise; the length is bounded by `opt_bytes_arg`.
+    let bytes = unsafe { opt_bytes_arg(p, len, "previous_keys") }?;
+    Ok(bytes.map_or_else(Vec::new, |b| b.chunks_exact(AUTHWARD_KEY_BYTES).map(<[u8]>::to_vec).collect()))
 }
 
 /// Makes a service over an in-memory store with a random key (for tests and demos; nothing persists).
@@ -136,7 +194,7 @@ pub unsafe extern "C" fn authward_service_free(service: *mut authward_service) {
 ///
 /// # Safety
 /// `svc` is NULL or live; `out` is NULL or writable.
-unsafe fn with_out<T>(
+pub(crate) unsafe fn with_out<T>(
     svc: *const authward_service,
     out: *mut T,
     out_name: &str,
@@ -156,7 +214,10 @@ unsafe fn with_out<T>(
 ///
 /// # Safety
 /// `svc` is NULL or live.
-unsafe fn with(svc: *const authward_service, f: impl FnOnce(&Authward) -> Result<()>) -> authward_result {
+pub(crate) unsafe fn with(
+    svc: *const authward_service,
+    f: impl FnOnce(&Authward) -> Result<()>,
+) -> authward_result {
     // SAFETY: forwarded caller promise.
     call(|| f(&unsafe { handle(svc, "service") }?.inner))
 }

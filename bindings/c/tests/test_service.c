@@ -3,6 +3,7 @@
  * the error paths of every function. Time is moved with a manual clock. */
 #include "testlib.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SENTINEL ((void *)0x1)
@@ -581,6 +582,198 @@ static void test_lockout_and_proof(void) {
     authward_clock_free(clock);
 }
 
+static void remove_store(const char *path) {
+    char side[300];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    unlink(path);
+}
+
+static authward_service *open_file(const char *path, const uint8_t *key, const uint8_t *previous, size_t count,
+                                   authward_clock *clock, authward_result expected) {
+    authward_options o = authward_options_default();
+    o.hash_params = &TL_CHEAP;
+    o.clock = clock;
+    authward_service *svc = NULL;
+    if (previous == NULL && count == 0)
+        CHECK_RC(authward_service_open(path, key, AUTHWARD_KEY_BYTES, &o, &svc), expected);
+    else
+        CHECK_RC(authward_service_open_with_previous_keys(path, key, AUTHWARD_KEY_BYTES, previous, count, &o, &svc),
+                 expected);
+    CHECK((svc != NULL) == (expected == AUTHWARD_RESULT_OK));
+    return svc;
+}
+
+/* Signs `user` in completely: password, then (when `secret` is set) a code at `at`. */
+static void sign_in_fully(authward_service *svc, const char *user, const char *secret, uint64_t at) {
+    authward_sign_in_result *r = NULL, *done = NULL;
+    CHECK_OK(authward_sign_in(svc, user, PW(PASSWORD), &r));
+    if (secret[0] == '\0') {
+        CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    } else {
+        CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED);
+        char *code = code_at(secret, at);
+        CHECK_OK(authward_verify_second_factor(svc, authward_sign_in_result_challenge(r), code, &done));
+        CHECK(authward_sign_in_result_status(done) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+        authward_string_free(code);
+        authward_sign_in_result_free(done);
+    }
+    authward_sign_in_result_free(r);
+}
+
+#define NUSERS 5
+static const char *ROT_USERS[NUSERS] = {"u0", "u1", "u2", "u3", "u4"};
+
+/* Issue 12 items 6 and 7, issue 13's purge: rotate a populated SQLite store to a new key (open with
+ * the previous key, rekey in batches, reopen with the new key alone and sign everyone in), back it up
+ * without a second SQLite, look at it, and purge old events. */
+static void test_rotation_backup_and_retention(void) {
+    char dir[] = "/tmp/authward-c-rotate-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], copy[256];
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    uint8_t old_key[AUTHWARD_KEY_BYTES], new_key[AUTHWARD_KEY_BYTES], previous[2 * AUTHWARD_KEY_BYTES];
+    memset(old_key, 1, sizeof old_key);
+    memset(new_key, 2, sizeof new_key);
+    memset(previous, 3, AUTHWARD_KEY_BYTES); /* an unrelated key first, then the old one */
+    memcpy(previous + AUTHWARD_KEY_BYTES, old_key, AUTHWARD_KEY_BYTES);
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+
+    /* A populated store under the old key: users 0, 2 and 4 with TOTP. */
+    char secrets[NUSERS][64];
+    authward_service *svc = open_file(path, old_key, NULL, 0, clock, AUTHWARD_RESULT_OK);
+    for (int i = 0; i < NUSERS; i++) {
+        CHECK_OK(authward_create_user(svc, ROT_USERS[i], i < 3 ? "acme" : "globex", PW(PASSWORD), NULL));
+        secrets[i][0] = '\0';
+        if (i % 2 != 0) continue;
+        authward_enrollment *e = NULL;
+        CHECK_OK(authward_begin_totp_enrollment(svc, ROT_USERS[i], "ACME", &e));
+        snprintf(secrets[i], sizeof secrets[i], "%s", authward_enrollment_secret(e));
+        authward_enrollment_free(e);
+        char *code = code_at(secrets[i], T0);
+        authward_strings *codes = NULL;
+        CHECK_OK(authward_confirm_totp_enrollment(svc, ROT_USERS[i], code, &codes));
+        authward_strings_free(codes);
+        authward_string_free(code);
+    }
+    authward_service_free(svc);
+
+    /* The new key alone does not open it; with the old one as a previous key it does. */
+    open_file(path, new_key, NULL, 0, clock, AUTHWARD_RESULT_CRYPTO);
+    svc = open_file(path, new_key, previous, 2, clock, AUTHWARD_RESULT_OK);
+    authward_rekey_progress progress = {99, 99, true};
+    CHECK_INVALID(authward_service_rekey(svc, 0, &progress));
+    CHECK_INVALID(authward_service_rekey(svc, 10001, &progress));
+    CHECK_INVALID(authward_service_rekey(svc, 2, NULL));
+    CHECK_INVALID(authward_service_rekey(NULL, 2, &progress));
+    CHECK(progress.done == 99 && progress.total == 99 && progress.finished); /* untouched on failure */
+    CHECK_OK(authward_service_rekey(svc, 2, &progress));
+    CHECK(progress.done == 2 && progress.total == NUSERS && !progress.finished);
+    int calls = 1;
+    while (!progress.finished && calls < 10) {
+        CHECK_OK(authward_service_rekey(svc, 2, &progress));
+        calls++;
+    }
+    CHECK(progress.finished && progress.done == NUSERS && progress.total == NUSERS && calls == 3);
+    authward_service_free(svc);
+
+    /* After the rotation: the new key alone opens it and everyone signs in; the old key is refused. */
+    CHECK_OK(authward_clock_advance(clock, 30));
+    svc = open_file(path, new_key, NULL, 0, clock, AUTHWARD_RESULT_OK);
+    for (int i = 0; i < NUSERS; i++) sign_in_fully(svc, ROT_USERS[i], secrets[i], T0 + 30);
+    open_file(path, old_key, NULL, 0, clock, AUTHWARD_RESULT_CRYPTO);
+
+    /* A look at the store. */
+    authward_store_info info = {NULL, 0, 0, false};
+    CHECK_OK(authward_service_store_info(svc, &info));
+    CHECK_STR(info.backend, "sqlite");
+    CHECK(info.schema_version == 4 && info.users == NUSERS && info.healthy);
+    CHECK_INVALID(authward_service_store_info(NULL, &info));
+    CHECK_INVALID(authward_service_store_info(svc, NULL));
+
+    /* An online backup: private, refuses an existing path, opens with the same key. */
+    CHECK_OK(authward_service_backup(svc, copy));
+    struct stat sb;
+    CHECK(stat(copy, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    CHECK_RC(authward_service_backup(svc, copy), AUTHWARD_RESULT_ALREADY_EXISTS);
+    CHECK_RC(authward_service_backup(svc, path), AUTHWARD_RESULT_ALREADY_EXISTS);
+    CHECK_INVALID(authward_service_backup(svc, NULL));
+    CHECK_INVALID(authward_service_backup(svc, TL_BAD_UTF8));
+    CHECK_INVALID(authward_service_backup(NULL, copy));
+    CHECK_OK(authward_delete_user(svc, "u4")); /* after the copy: still in it */
+    authward_service *restored = open_file(copy, new_key, NULL, 0, clock, AUTHWARD_RESULT_OK);
+    authward_store_info copied;
+    CHECK_OK(authward_service_store_info(restored, &copied));
+    CHECK(copied.users == NUSERS && copied.healthy);
+    CHECK_OK(authward_clock_advance(clock, 30));
+    for (int i = 0; i < NUSERS; i++) sign_in_fully(restored, ROT_USERS[i], secrets[i], T0 + 60);
+    authward_service_free(restored);
+    remove_store(copy);
+
+    /* Retention: nothing is 30 days old yet; 40 days later everything before goes. */
+    uint64_t count = 77;
+    CHECK_OK(authward_service_purge_events(svc, 30, &count));
+    CHECK(count == 0);
+    size_t logged = 0;
+    for (int i = 0; i < NUSERS - 1; i++) {
+        authward_event_list *ev = NULL;
+        CHECK_OK(authward_events(svc, ROT_USERS[i], 1000, &ev));
+        logged += authward_event_list_len(ev);
+        authward_event_list_free(ev);
+    }
+    CHECK(logged >= NUSERS - 1);
+    CHECK_OK(authward_clock_advance(clock, 40 * 86400ULL));
+    sign_in_fully(svc, "u1", "", 0);
+    count = 0;
+    CHECK_INVALID(authward_service_purge_events(svc, 0, &count));
+    CHECK_INVALID(authward_service_purge_events(svc, 30, NULL));
+    CHECK_INVALID(authward_service_purge_events(NULL, 30, &count));
+    CHECK(count == 0);
+    CHECK_OK(authward_service_purge_events(svc, 30, &count));
+    CHECK(count == logged);
+    authward_event_list *ev = NULL;
+    CHECK_OK(authward_events(svc, "u1", 1000, &ev));
+    CHECK(authward_event_list_len(ev) == 1 && authward_event_list_at(ev, 0) == authward_now(svc));
+    authward_event_list_free(ev);
+    CHECK_OK(authward_service_purge_events(svc, 30, &count));
+    CHECK(count == 0);
+    authward_service_free(svc);
+
+    /* Previous keys: NULL with a count, too many bytes, a bad current key, NULL out-parameter. */
+    authward_service *untouched = SENTINEL;
+    authward_options o = authward_options_default();
+    CHECK_INVALID(authward_service_open_with_previous_keys(path, new_key, 32, NULL, 1, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(path, new_key, 32, previous, 3000, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(path, new_key, 32, previous, SIZE_MAX / 8, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(path, new_key, 31, previous, 2, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(path, NULL, 32, previous, 2, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(NULL, new_key, 32, previous, 2, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(TL_BAD_UTF8, new_key, 32, previous, 2, &o, &untouched));
+    CHECK_INVALID(authward_service_open_with_previous_keys(path, new_key, 32, previous, 2, &o, NULL));
+    CHECK(untouched == SENTINEL);
+    /* NULL and 0: no previous keys, as authward_service_open. */
+    svc = NULL;
+    CHECK_OK(authward_service_open_with_previous_keys(path, new_key, 32, NULL, 0, NULL, &svc));
+    authward_service_free(svc);
+    remove_store(path);
+    rmdir(dir);
+
+    /* A store without files: no backup; its look says memory. */
+    svc = open_service(NULL);
+    CHECK_OK(authward_create_user(svc, "ada", "acme", PW(PASSWORD), NULL));
+    CHECK_RC(authward_service_backup(svc, copy), AUTHWARD_RESULT_INVALID_STATE);
+    CHECK(access(copy, F_OK) != 0);
+    CHECK_OK(authward_service_store_info(svc, &info));
+    CHECK_STR(info.backend, "memory");
+    CHECK(info.schema_version == 0 && info.users == 1 && info.healthy);
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
 int main(void) {
     test_accounts_and_users();
     test_two_factor();
@@ -588,5 +781,6 @@ int main(void) {
     test_sqlite();
     test_service_errors();
     test_lockout_and_proof();
+    test_rotation_backup_and_retention();
     return tl_finish("test_service");
 }

@@ -4,6 +4,7 @@
 
 mod convert;
 mod errors;
+mod maintenance;
 mod primitives;
 mod service;
 mod types;

@@ -5,14 +5,15 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-use authward::service::{DEFAULT_EVENTS_LIMIT, Enrollment, Event, RekeyProgress, SecurityStatus, SignIn};
+use authward::service::{DEFAULT_EVENTS_LIMIT, Enrollment, Event, SecurityStatus, SignIn};
 use authward::{Authward, AuthwardOptions, Clock};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
 use crate::PyManualClock;
-use crate::convert::{Bytes, Secret, Text, bool_repr, opt_repr, py_repr, usize_arg};
+use crate::convert::{Bytes, Secret, Text, bool_repr, opt_repr, py_repr, u32_arg, usize_arg};
 use crate::errors::{CoreError, InvalidStateError};
+use crate::maintenance::{PyRekeyProgress, PyStoreInfo};
 use crate::types::{PyAccountPolicy, PyHashParams};
 
 /// Adds the service's classes to the module.
@@ -23,6 +24,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySecurityStatus>()?;
     m.add_class::<PyEvent>()?;
     m.add_class::<PyRekeyProgress>()?;
+    m.add_class::<PyStoreInfo>()?;
     Ok(())
 }
 
@@ -354,6 +356,37 @@ impl PyAuthward {
         Ok(PyRekeyProgress(py.detach(|| aw.rekey(batch_size)).map_err(CoreError)?))
     }
 
+    /// Copies the store to a new file at `path` (SQLite's online backup) while the service stays in use;
+    /// the copy is private (0600) and opens with the same key (and previous keys). This is the supported
+    /// way to back up: never open the live file with another SQLite (Python's `sqlite3` included), see
+    /// the README. Runs without the GIL.
+    /// Raises `AlreadyExistsError` (`path` exists; it is never overwritten), `InvalidStateError` (a
+    /// store without files: in memory or PostgreSQL), `StorageError`.
+    fn backup(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.backup(&path)).map_err(CoreError)?)
+    }
+
+    /// A read-only look at the store for a health endpoint: a `StoreInfo` with the backend, schema
+    /// version, user count and the backend's consistency check (SQLite `PRAGMA quick_check`), so no
+    /// second SQLite needs to open the file. Raises `StorageError`.
+    fn store_info(&self, py: Python<'_>) -> PyResult<PyStoreInfo> {
+        let aw = self.service()?;
+        Ok(PyStoreInfo(py.detach(|| aw.store_info()).map_err(CoreError)?))
+    }
+
+    /// Deletes the security-log events older than `retention_days` (at least 1) days, of users and
+    /// accounts alike, and returns how many were deleted. Call it from a periodic job (any one app
+    /// server). Raises `InvalidArgumentError` (0, negative or too large), `StorageError`.
+    fn purge_events(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = u32_arg)] retention_days: u32,
+    ) -> PyResult<u64> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.purge_events(retention_days)).map_err(CoreError)?)
+    }
+
     /// Releases the store (for SQLite, the file). Idempotent; afterwards every other method raises
     /// `InvalidStateError`. A call running in another thread finishes first, with the store it started with.
     fn close(&self) {
@@ -384,39 +417,6 @@ impl PyAuthward {
 
     fn __repr__(&self) -> String {
         if self.closed() { "Authward(closed)".to_string() } else { "Authward(...)".to_string() }
-    }
-}
-
-/// How far a key rotation (`Authward.rekey`) has come: `done` of `total` users, `finished` once every
-/// row and the key check are under the current key.
-#[pyclass(frozen, name = "RekeyProgress", module = "authward")]
-pub struct PyRekeyProgress(RekeyProgress);
-
-#[pymethods]
-impl PyRekeyProgress {
-    /// Users this pass has brought under the current key.
-    #[getter]
-    fn done(&self) -> u64 {
-        self.0.done
-    }
-    /// Users this pass covers.
-    #[getter]
-    fn total(&self) -> u64 {
-        self.0.total
-    }
-    /// Everything is under the current key: previous keys may be dropped.
-    #[getter]
-    fn finished(&self) -> bool {
-        self.0.finished
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "RekeyProgress(done={}, total={}, finished={})",
-            self.0.done,
-            self.0.total,
-            bool_repr(self.0.finished)
-        )
     }
 }
 

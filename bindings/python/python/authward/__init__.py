@@ -7,7 +7,9 @@
   :func:`qr_png` and :func:`qr_terminal`.
 * The service: :class:`Authward` (SQLite file or in memory) runs change password, sign-in with a second
   factor, TOTP enrolment, recovery codes, account policies (enforce 2FA, password expiration), lockouts
-  and a security log. :class:`ManualClock` moves its time in tests and demos.
+  and a security log. :class:`ManualClock` moves its time in tests and demos. Looking after the store:
+  :meth:`Authward.backup` (never open the live file with a second SQLite such as :mod:`sqlite3`),
+  :meth:`Authward.store_info` (:class:`StoreInfo`), :meth:`Authward.purge_events` and :meth:`Authward.rekey`.
 * Errors: every failure is a subclass of :class:`AuthwardError` whose ``code`` is a stable name.
 
 Slow calls (Argon2, the store) release the GIL; an :class:`Authward` may be shared by threads and used
@@ -33,6 +35,7 @@ from authward._authward import (
     Rule,
     SecurityStatus,
     SignIn,
+    StoreInfo,
     TotpConfig,
     TotpUri,
     Violation,
@@ -147,6 +150,7 @@ __all__ = [
     "Enrollment",
     "SecurityStatus",
     "Event",
+    "StoreInfo",
     # errors
     "ErrorCode",
     "ERROR_CLASSES",

@@ -91,6 +91,12 @@ def service(path: str) -> None:
                 print(event.at, event.detail)
         aw.delete_user("ada")
         print(now, days, users, aw.now(), aw.closed)
+        info: authward.StoreInfo = aw.store_info()
+        if info.backend == "sqlite" and info.healthy:
+            print(info.schema_version, info.users)
+        purged: int = aw.purge_events(365)
+        aw.backup("backup.db")
+        print(purged)
     aw.close()
     memory = authward.Authward.in_memory(clock=None, hash_params=None, pepper=None)
     memory.close()
