@@ -29,6 +29,7 @@ export type EventKind =
   | 'reauthentication_failed'
   | 'two_factor_replaced'
   | 'unlocked'
+  | 'integrity_failed'
 
 /** TOTP HMAC algorithms. */
 export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'
