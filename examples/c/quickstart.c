@@ -108,7 +108,8 @@ int main(int argc, char **argv) {
     authward_sign_in_result_free(result);
     authward_enrollment_free(enrollment);
 
-    /* 6. Change the password (current, new, confirm). */
+    /* 6. Change the password (current, new, confirm), a day later: a user may change it once a day. */
+    check(authward_clock_advance(clock, 86400), "advance");
     const char *new_password = "plum velvet orbit canyon";
     expect(authward_change_password(svc, "alice", PW(password), PW(new_password), PW("plum velvet")),
            AUTHWARD_RESULT_PASSWORD_MISMATCH, "confirmation differs");

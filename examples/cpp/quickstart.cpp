@@ -63,6 +63,7 @@ int main() {
             std::cout << "disable 2FA: " << e.name() << "\n";
         }
 
+        clock.advance(86400);  // a user may change their password once a day
         svc.change_password("bob", password, "plum velvet orbit canyon", "plum velvet orbit canyon");
         auto status = svc.status("bob");
         std::cout << "2FA " << (status.two_factor_enabled ? "on" : "off") << ", " << status.recovery_codes_left

@@ -45,7 +45,8 @@ let signIn = await auth.signIn('alice', 'orbit lantern meadow 42')
 assert.equal(signIn.status, 'complete')
 console.log(`alice signed in (${signIn.status}), actions: [${signIn.requiredActions}]`)
 
-// --- Change password: current, new, confirm ----------------------------------------------------------
+// --- Change password: current, new, confirm (a day later: a user changes it at most once a day) ------
+clock.advance(DAY)
 try {
   await auth.changePassword('alice', 'orbit lantern meadow 42', 'violet harbor compass 7', 'violet harbour compass 7')
   assert.fail('a mismatched confirmation was accepted')

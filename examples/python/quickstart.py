@@ -40,7 +40,9 @@ def main() -> None:
         # Signing in during the grace period: no 2FA yet, nothing required.
         print("sign in:", aw.sign_in("ada", "correct horse battery staple").status)
 
-        # Change password: every rule that breaks is reported at once.
+        # Change password, a day later (a user may change it once a day, so the history of the last 5
+        # cannot be cycled in one sitting): every rule that breaks is reported at once.
+        clock.advance(DAY)
         try:
             aw.change_password("ada", "correct horse battery staple", "ada2026", "ada2026")
         except authward.PolicyViolationError as err:
@@ -84,12 +86,12 @@ def main() -> None:
         except authward.TwoFactorEnforcedError as err:
             print("cannot disable:", err.code)
 
-        # The password was changed on day 0 and expires on day 90: from day 76 (14 days before) the
-        # sign-ins warn, and after day 90 a change is required.
-        clock.advance(72 * DAY)  # day 80
+        # The password was changed on day 1 and expires on day 91: from day 77 (14 days before) the
+        # sign-ins warn, and from day 91 a change is required.
+        clock.advance(72 * DAY)  # day 81
         status = aw.status("ada")
         print("password expires in", status.password_expires_in_days, "days")
-        clock.advance(11 * DAY)  # day 91
+        clock.advance(11 * DAY)  # day 92
         done = aw.sign_in("ada", "plankton symphony 42 marigold")
         assert done.challenge is not None
         code = authward.totp_code(enrollment.secret, at=clock.now())

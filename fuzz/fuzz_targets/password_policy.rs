@@ -30,6 +30,8 @@ struct Input {
     history: u32,
     password: Vec<u8>,
     user_inputs: Vec<Vec<u8>>,
+    /// Last, so inputs saved before the field existed decode as before.
+    min_age_days: u32,
 }
 
 fn c_code(c: ViolationCode) -> authward_violation_code {
@@ -49,6 +51,11 @@ fuzz_target!(|input: Input| {
         min_strength: if input.min_strength >= 16 { input.min_strength % 5 } else { input.min_strength },
         forbid_user_inputs: f(4),
         history: if input.history > 1 << 20 { input.history % 30 } else { input.history },
+        min_age_days: if input.min_age_days > 1 << 20 {
+            input.min_age_days % 400
+        } else {
+            input.min_age_days
+        },
     };
     let password = &input.password[..input.password.len().min(2048)];
     let inputs: Vec<_> = input.user_inputs.iter().take(8).map(|u| cstr(&u[..u.len().min(300)])).collect();

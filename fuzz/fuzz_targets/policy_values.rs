@@ -39,6 +39,8 @@ struct Input {
     lockout: (u32, u64),
     hash: (u32, u32, u32),
     clock: (u64, u64),
+    /// Last, so inputs saved before the field existed decode as before (0 when the bytes run out).
+    min_age_days: u32,
 }
 
 /// Keeps most numbers near the valid ranges, so both sides of every bound are reached.
@@ -62,6 +64,7 @@ fuzz_target!(|input: Input| {
         min_strength: if strength > 16 { strength % 6 } else { strength },
         forbid_user_inputs: flags & 16 == 16,
         history: near(history, 30),
+        min_age_days: near(input.min_age_days, 400),
     };
     let (algorithm, digits, window, period) = input.totp;
     let totp = authward_totp_config {

@@ -37,6 +37,8 @@ const USERS: [&str; 2] = ["plain-user", "mfa-user"];
 const PASSWORDS: [&str; 2] = ["plain Zebra-Lantern 4711 orbit!", "mfa Quartz-Mosaic 0815 harbor?"];
 const KEY: [u8; 32] = [7; 32];
 const CHALLENGE_TTL: u64 = 300;
+/// Seconds in a day (the default minimum password age).
+const DAY: u64 = 86_400;
 const CHEAP: HashParams = HashParams { memory_kib: 8, iterations: 1, parallelism: 1 };
 
 #[derive(Arbitrary, Debug)]
@@ -111,12 +113,15 @@ fn options(clock: &ManualClock) -> AuthwardOptions {
 
 fn make_template() -> Template {
     let store = Arc::new(MemoryStore::new());
-    let clock = ManualClock::new(T0);
+    // The users are created a day before the run starts, so their first change is past the minimum
+    // password age (1 day by default) and the model tracks it from there.
+    let clock = ManualClock::new(T0 - DAY);
     let svc = Authward::with_store(store.clone(), &KEY, options(&clock)).expect("service");
     svc.set_account_policy(ACCOUNT, &AccountPolicy::default()).expect("policy");
     for (u, p) in USERS.iter().zip(PASSWORDS) {
         svc.create_user(u, ACCOUNT, p, None).expect("user");
     }
+    clock.set(T0);
     let e = svc.begin_totp_enrollment(USERS[1], "ACME").expect("enrolment");
     let totp = Totp::new(&e.secret, &TotpConfig::default()).expect("secret");
     let recovery = svc.confirm_totp_enrollment(USERS[1], &totp.code_at(T0)).expect("confirm");
@@ -127,7 +132,7 @@ fn make_template() -> Template {
         account: store.get_account(ACCOUNT).expect("read").expect("account"),
         users: USERS.iter().map(|u| store.get_user(u).expect("read").expect("user")).collect(),
         totp_secret: e.secret.to_string(),
-        recovery,
+        recovery: recovery.to_vec(),
         enrolled_step,
     }
 }
@@ -153,6 +158,8 @@ struct Model {
     now: u64,
     passwords: [String; 2],
     history: [Vec<String>; 2],
+    /// When each password was last changed (the minimum password age runs from there).
+    changed_at: [u64; 2],
     totp: Totp,
     last_step: Option<u64>,
     recovery: Vec<(String, bool)>,
@@ -235,6 +242,7 @@ fn setup(input: &Input) -> (Authward, ManualClock, Model) {
             now: T0,
             passwords: PASSWORDS.map(str::to_string),
             history: [Vec::new(), Vec::new()],
+            changed_at: [T0 - DAY; 2],
             totp: Totp::new(&t.totp_secret, &TotpConfig::default()).expect("secret"),
             last_step: Some(t.enrolled_step),
             recovery: t.recovery.iter().map(|c| (c.clone(), false)).collect(),
@@ -277,7 +285,13 @@ fn sign_in(svc: &Authward, m: &mut Model, user: &UserSel, password: &PwSel) {
         let token = s.challenge.as_ref().expect("a challenge for a 2FA user").to_string();
         assert!(!format!("{s:?}").contains(&token), "the challenge in Debug output");
         m.secrets.push(token.clone());
-        m.challenges.push(Challenge { token, issued_at: m.now, live: true, used_by_code: false, failures: 0 });
+        m.challenges.push(Challenge {
+            token,
+            issued_at: m.now,
+            live: true,
+            used_by_code: false,
+            failures: 0,
+        });
         let now = m.now;
         let challenges = &m.challenges;
         m.tracked.retain(|&k| challenges[k].issued_at + CHALLENGE_TTL >= now);
@@ -428,7 +442,9 @@ fn change(
             ErrorCode::WrongPassword
         } else if new != confirm {
             ErrorCode::PasswordMismatch
-        } else if !PasswordPolicy::default().check(&new, &[USERS[i], ACCOUNT]).is_empty() {
+        } else if !PasswordPolicy::default().check(&new, &[USERS[i], ACCOUNT]).is_empty()
+            || m.now < m.changed_at[i] + DAY
+        {
             ErrorCode::PolicyViolation
         } else if same_password(&new, &m.passwords[i]) || m.history[i].iter().any(|h| same_password(&new, h))
         {
@@ -449,6 +465,7 @@ fn change(
     let old = std::mem::replace(&mut m.passwords[i], new);
     m.history[i].insert(0, old);
     m.history[i].truncate(PasswordPolicy::default().history as usize);
+    m.changed_at[i] = m.now;
     if i == 1 {
         // A password change ends every open sign-in of the user.
         m.challenges.iter_mut().for_each(|c| {

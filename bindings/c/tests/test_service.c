@@ -68,6 +68,19 @@ static void test_accounts_and_users(void) {
     CHECK_STR(authward_strings_get(users, 1), "bob");
     authward_strings_free(users);
 
+    /* Change password: a user's own change within min_age_days of the last (here: the creation) is a
+       POLICY_VIOLATION with TOO_RECENT; this account then turns the minimum age off. */
+    CHECK(p.password.min_age_days == 1);
+    CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)),
+             AUTHWARD_RESULT_POLICY_VIOLATION);
+    CHECK(authward_violation_list_len(authward_last_error_violations()) == 1);
+    CHECK(authward_violation_list_code(authward_last_error_violations(), 0) == AUTHWARD_VIOLATION_CODE_TOO_RECENT);
+    CHECK_STR(authward_violation_code_name(AUTHWARD_VIOLATION_CODE_TOO_RECENT), "TOO_RECENT");
+    p.password.min_age_days = 366;
+    CHECK_RC(authward_set_account_policy(svc, "acme", &p), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    p.password.min_age_days = 0;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+
     /* Change password: each failure mode, then success. */
     CHECK_RC(authward_change_password(svc, "alice", PW("wrong-password!!"), PW(PASSWORD2), PW(PASSWORD2)),
              AUTHWARD_RESULT_WRONG_PASSWORD);
@@ -156,7 +169,8 @@ static void test_accounts_and_users(void) {
     CHECK_STR(authward_event_kind_name(0), "none");
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_PASSWORD_CHANGE_FAILED), "password_change_failed");
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_UNLOCKED), "unlocked");
-    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_UNLOCKED + 1), "none");
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_INTEGRITY_FAILED), "integrity_failed");
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_INTEGRITY_FAILED + 1), "none");
 
     CHECK_OK(authward_delete_user(svc, "bob"));
     CHECK_RC(authward_delete_user(svc, "bob"), AUTHWARD_RESULT_NOT_FOUND);

@@ -69,7 +69,9 @@ function setupChecklist() {
         body: JSON.stringify({ password: input.value }),
         credentials: "same-origin",
       });
-      if (res.ok && mine === seq) show((await res.json()).violated);
+      // A session that ended meanwhile is redirected to the sign-in page (HTML): nothing to show.
+      const json = (res.headers.get("Content-Type") || "").startsWith("application/json");
+      if (res.ok && json && !res.redirected && mine === seq) show((await res.json()).violated);
     };
     input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 200); });
     const compare = () => { live.hidden = !confirm.value || confirm.value === input.value; };
