@@ -70,10 +70,11 @@ test('PasswordPolicy: defaults, rules for a checklist, every violation at once',
     minStrength: 3,
     forbidUserInputs: true,
     history: 5,
+    minAgeDays: 1,
   })
   assert.equal(policy.minLength, 12)
   const strict = new authward.PasswordPolicy({ minLength: 8, requireDigit: true, requireSymbol: true, requireUppercase: true, requireLowercase: true })
-  assert.deepEqual(strict.rules().map((r) => r.code), ['TOO_SHORT', 'TOO_LONG', 'MISSING_LOWERCASE', 'MISSING_UPPERCASE', 'MISSING_DIGIT', 'MISSING_SYMBOL', 'CONTAINS_USER_INPUT', 'TOO_WEAK'])
+  assert.deepEqual(strict.rules().map((r) => r.code), ['TOO_SHORT', 'TOO_LONG', 'MISSING_LOWERCASE', 'MISSING_UPPERCASE', 'MISSING_DIGIT', 'MISSING_SYMBOL', 'CONTAINS_USER_INPUT', 'TOO_WEAK', 'TOO_RECENT'])
   const codes = strict.check('alice', { userInputs: ['alice@example.com'] }).map((v) => v.code)
   assert.deepEqual(codes.sort(), ['CONTAINS_USER_INPUT', 'MISSING_DIGIT', 'MISSING_SYMBOL', 'MISSING_UPPERCASE', 'TOO_SHORT', 'TOO_WEAK'])
   assert.deepEqual(policy.check('correct horse battery staple'), [])

@@ -168,11 +168,14 @@ test('the flows leak no secret', async (t) => {
     await rec.call('create again', () => svc.createUser('alice', 'acme', P1), 'ALREADY_EXISTS')
     await rec.call('create sync weak', () => svc.createUserSync('bob', 'acme', WEAK), 'POLICY_VIOLATION')
 
+    clock.advance(86_400) // past the minimum password age
     await rec.call('change wrong', () => svc.changePassword('alice', WRONG, P2, P2), 'WRONG_PASSWORD')
     await rec.call('change mismatch', () => svc.changePassword('alice', P1, P2, P2 + 'x'), 'PASSWORD_MISMATCH')
     await rec.call('change weak', () => svc.changePassword('alice', P1, WEAK, WEAK), 'POLICY_VIOLATION')
     await rec.call('change same', () => svc.changePasswordSync('alice', P1, P1, P1), 'PASSWORD_REUSED')
     await rec.call('change', () => svc.changePassword('alice', P1, P2, P2))
+    await rec.call('change again', () => svc.changePassword('alice', P2, P3, P3), 'POLICY_VIOLATION')
+    clock.advance(86_400)
     await rec.call('change back', () => svc.changePassword('alice', P2, P1, P1), 'PASSWORD_REUSED')
 
     const enrollment = await rec.call('begin', () => svc.beginTotpEnrollment('alice', 'ACME'))

@@ -31,7 +31,7 @@ test('Authward is created by inMemory/inMemorySync and is an Authward', async ()
 })
 
 test('create, sign in, change password: every error code of the form', async () => {
-  const { svc } = await service()
+  const { svc, clock } = await service()
   await svc.createUser('alice', 'acme', GOOD_PASSWORD, { email: 'alice@example.com' })
   assert.equal((await rejection(svc.createUser('alice', 'acme', GOOD_PASSWORD))).code, 'ALREADY_EXISTS')
   assert.deepEqual(await svc.listUsers('acme'), ['alice'])
@@ -41,6 +41,12 @@ test('create, sign in, change password: every error code of the form', async () 
   assert.deepEqual(first.requiredActions, [])
   assert.equal(first.challenge, undefined)
   const version = first.credentialVersion
+
+  // A change the day the password was set is held back by the minimum password age.
+  const soon = await rejection(svc.changePassword('alice', GOOD_PASSWORD, 'a brand new passphrase 42', 'a brand new passphrase 42'))
+  assert.equal(soon.code, 'POLICY_VIOLATION')
+  assert.deepEqual(soon.violations.map((v) => v.code), ['TOO_RECENT'])
+  clock.advance(86_400)
 
   for (const [current, next, confirm, code] of [
     ['wrong password!', 'a brand new passphrase 42', 'a brand new passphrase 42', 'WRONG_PASSWORD'],
@@ -61,7 +67,8 @@ test('create, sign in, change password: every error code of the form', async () 
   assert.equal((await rejection(svc.signIn('alice', GOOD_PASSWORD))).code, 'INVALID_CREDENTIALS')
   const after = svc.signInSync('alice', 'a brand new passphrase 42')
   assert.ok(after.credentialVersion > version)
-  // History: the old password cannot come back.
+  // History: the old password cannot come back (a day later, past the minimum age).
+  clock.advance(86_400)
   const reuse = await rejection(
     svc.changePassword('alice', 'a brand new passphrase 42', GOOD_PASSWORD, GOOD_PASSWORD),
   )
@@ -96,7 +103,9 @@ test('TOTP enrolment, sign-in with a code, replay refused, recovery codes single
   const code = authward.totpCode(enrollment.secret, { at: clock.now() })
   const done = await svc.verifySecondFactor(step.challenge, code) // a wrong code left it valid
   assert.equal(done.status, 'complete')
-  assert.equal((await rejection(svc.verifySecondFactor(step.challenge, code))).code, 'CHALLENGE_EXPIRED')
+  // The same form posted again reads as a replay; any other code finds the challenge used.
+  assert.equal((await rejection(svc.verifySecondFactor(step.challenge, code))).code, 'CODE_REUSED')
+  assert.equal((await rejection(svc.verifySecondFactor(step.challenge, '000000'))).code, 'CHALLENGE_EXPIRED')
   // The same code with a new challenge is a replay.
   const again = await svc.signIn('alice', GOOD_PASSWORD)
   assert.equal((await rejection(svc.verifySecondFactor(again.challenge, code))).code, 'CODE_REUSED')

@@ -111,12 +111,15 @@ def test_flows_leak_no_secret(rec: Recorder, tmp_path: Any) -> None:
     rec.call("create", lambda: svc.create_user("alice", "acme", P1, email="alice@example.com"))
     rec.call("create again", lambda: svc.create_user("alice", "acme", P1), authward.AlreadyExists)
 
-    # Change password: every failure, then success, then back (reuse).
+    # Change password: every failure, then success, then back (reuse), past the minimum password age.
+    clock.advance(86_400)
     rec.call("change wrong", lambda: svc.change_password("alice", WRONG, P2, P2), authward.WrongPassword)
     rec.call("change mismatch", lambda: svc.change_password("alice", P1, P2, P2 + "x"), authward.PasswordMismatch)
     rec.call("change weak", lambda: svc.change_password("alice", P1, WEAK, WEAK), authward.PolicyViolation)
     rec.call("change same", lambda: svc.change_password("alice", P1, P1, P1), authward.PasswordReused)
     rec.call("change", lambda: svc.change_password("alice", P1, P2, P2))
+    rec.call("change again", lambda: svc.change_password("alice", P2, P3, P3), authward.PolicyViolation)
+    clock.advance(86_400)
     rec.call("change back", lambda: svc.change_password("alice", P2, P1, P1), authward.PasswordReused)
 
     # Enrol: a wrong code, then the right one.

@@ -58,7 +58,8 @@ def test_sign_in_without_two_factor(aw: authward.Authward) -> None:
     assert PW not in str(unknown.value)
 
 
-def test_change_password_errors_and_success(aw: authward.Authward) -> None:
+def test_change_password_errors_and_success(aw: authward.Authward, clock: authward.ManualClock) -> None:
+    clock.advance(86_400)  # past the minimum password age (tests/test_min_age.py)
     before = aw.status("ada").credential_version
     with pytest.raises(authward.WrongPassword):
         aw.change_password("ada", "not it", PW2, PW2)
@@ -77,6 +78,7 @@ def test_change_password_errors_and_success(aw: authward.Authward) -> None:
     with pytest.raises(authward.InvalidCredentials):
         aw.sign_in("ada", PW)
     # The old password is in the history.
+    clock.advance(86_400)
     with pytest.raises(authward.PasswordReused):
         aw.change_password("ada", PW2, PW, PW)
 
@@ -105,8 +107,10 @@ def test_totp_enrollment_sign_in_replay_and_recovery_codes(
         aw.verify_second_factor(first.challenge, "12345a")
     done = aw.verify_second_factor(first.challenge, code)  # a wrong code left the challenge valid
     assert done.status == "complete"
+    with pytest.raises(authward.CodeReused):
+        aw.verify_second_factor(first.challenge, code)  # the same form posted again
     with pytest.raises(authward.ChallengeExpired):
-        aw.verify_second_factor(first.challenge, code)  # consumed
+        aw.verify_second_factor(first.challenge, "000000")  # consumed
 
     second = aw.sign_in("ada", PW)
     with pytest.raises(authward.CodeReused):
