@@ -375,6 +375,13 @@ fn online_backup_and_store_info() {
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+        // A symlink planted at the target (pointing where the attacker wants the copy) is refused,
+        // and nothing is written through it.
+        let elsewhere = dir.path().join("attacker-readable.db");
+        let link = dir.path().join("planted.db");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+        assert_eq!(aw.backup(&link).unwrap_err().code(), ErrorCode::AlreadyExists);
+        assert!(!elsewhere.exists(), "the backup was written through a symlink");
     }
     let restored = open(&copy, &clock);
     clock.advance(30);

@@ -200,10 +200,19 @@ impl SqliteStore {
     /// other threads and processes go on using it. Use this, never a second SQLite library on the same
     /// file (see the module docs).
     pub fn backup_to(&self, path: &Path) -> Result<()> {
-        if path.exists() {
-            return Err(Error::AlreadyExists(format!("backup target {}", path.display())));
+        // Created here with O_CREAT|O_EXCL (0600): an existing file or a symlink planted at `path`
+        // (even between a check and the create) is refused, never written through.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::AlreadyExists(format!("backup target {}", path.display())));
+            }
+            Err(e) => return Err(Error::Storage(format!("cannot create {}: {e}", path.display()))),
         }
-        create_private(path)?;
         let conn = self.lock();
         conn.backup(rusqlite::MAIN_DB, path, None::<fn(rusqlite::backup::Progress)>)
             .map_err(|e| Error::Storage(format!("backup to {}: {e}", path.display())))
