@@ -141,6 +141,14 @@ fn check_id(what: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The sealer holds its own (zeroizing) copies of the keys: the raw bytes the options carried are
+/// wiped once it is built (copies the caller kept are the caller's to wipe).
+fn wipe_previous_keys(options: &mut AuthwardOptions) {
+    for k in &mut options.previous_keys {
+        zeroize::Zeroize::zeroize(k);
+    }
+}
+
 fn check_password_arg(what: &str, password: &str) -> Result<()> {
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(Error::invalid(format!("{what} longer than {MAX_PASSWORD_BYTES} bytes")));
@@ -262,8 +270,10 @@ impl Authward {
     /// `STORAGE` and is left untouched. A store from before row integrity gets its rows tagged here,
     /// once (see [`keys`]).
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
-    pub fn open(location: impl AsRef<Path>, key: &[u8], options: AuthwardOptions) -> Result<Authward> {
-        let sealer = Sealer::with_previous(key, &options.previous_keys)?;
+    pub fn open(location: impl AsRef<Path>, key: &[u8], mut options: AuthwardOptions) -> Result<Authward> {
+        let sealer = Sealer::with_previous(key, &options.previous_keys);
+        wipe_previous_keys(&mut options);
+        let sealer = sealer?;
         Self::check_options(&options)?;
         let location = location.as_ref();
         #[cfg(feature = "postgres")]
@@ -288,8 +298,10 @@ impl Authward {
 
     /// A service over any [`Store`], with a 32-byte key for TOTP secrets and row integrity tags (and
     /// the previous keys of the options).
-    pub fn with_store(store: Arc<dyn Store>, key: &[u8], options: AuthwardOptions) -> Result<Authward> {
-        let sealer = Sealer::with_previous(key, &options.previous_keys)?;
+    pub fn with_store(store: Arc<dyn Store>, key: &[u8], mut options: AuthwardOptions) -> Result<Authward> {
+        let sealer = Sealer::with_previous(key, &options.previous_keys);
+        wipe_previous_keys(&mut options);
+        let sealer = sealer?;
         Self::check_options(&options)?;
         Self::build(store, sealer, options)
     }
