@@ -935,6 +935,14 @@ uint64_t authward_event_list_at(const struct authward_event_list *list, size_t i
 const char *authward_event_list_detail(const struct authward_event_list *list, size_t index);
 
 /**
+ * Whether to tell the user about event `index` (one message per such event: password changed, 2FA
+ * enabled, disabled or replaced, a recovery code used, recovery codes regenerated, a lockout); false
+ * for other kinds, a NULL list or an index out of range.
+ */
+bool authward_event_list_notify(const struct authward_event_list *list,
+                                size_t index);
+
+/**
  * Frees an event list. NULL is a no-op.
  */
 void authward_event_list_free(struct authward_event_list *list);

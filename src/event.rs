@@ -94,13 +94,35 @@ impl EventKind {
     }
 }
 
+impl EventKind {
+    /// Whether the user should be told (one message per such event, e.g. an email "your password was
+    /// changed"): a change to their credentials or a sign of an attack on them (OWASP ASVS 4.0.3 2.2.3
+    /// and 2.5.5; NIST 800-63B 6.1.2.2). Password changed, 2FA enabled, disabled or replaced, a
+    /// recovery code used, recovery codes regenerated, a lockout. Routine sign-ins, single failures and
+    /// admin-only matters (policy changes, rehashes, a record refused by its integrity check, which is
+    /// for the operator) are not.
+    pub const fn notifies_user(self) -> bool {
+        matches!(
+            self,
+            EventKind::PasswordChanged
+                | EventKind::TwoFactorEnabled
+                | EventKind::TwoFactorDisabled
+                | EventKind::TwoFactorReplaced
+                | EventKind::RecoveryCodeUsed
+                | EventKind::RecoveryCodesRegenerated
+                | EventKind::LockedOut
+        )
+    }
+}
+
 impl fmt::Display for EventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// One entry of a user's security log. `detail` never contains a secret.
+/// One entry of a user's security log. `detail` never contains a secret; whether to tell the user is
+/// [`EventKind::notifies_user`] of its `kind`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// What happened.
@@ -124,4 +146,27 @@ pub struct NewEvent {
     pub at: u64,
     /// Detail without secrets.
     pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_is_told_about_credential_changes_and_lockouts_only() {
+        let told: Vec<&str> =
+            EventKind::ALL.iter().filter(|k| k.notifies_user()).map(|k| k.as_str()).collect();
+        assert_eq!(
+            told,
+            [
+                "password_changed",
+                "two_factor_enabled",
+                "two_factor_disabled",
+                "recovery_code_used",
+                "recovery_codes_regenerated",
+                "locked_out",
+                "two_factor_replaced",
+            ]
+        );
+    }
 }

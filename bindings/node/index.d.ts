@@ -445,6 +445,11 @@ export interface Event {
   at: number
   /** A short English detail. */
   detail: string
+  /**
+   * Whether to tell the user (one message per such event): password changed, 2FA enabled,
+   * disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
+   */
+  notify: boolean
 }
 
 /** Every kind of security-log entry (`Event.kind`), in the core's order. */

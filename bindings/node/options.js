@@ -36,7 +36,8 @@ module.exports = {
     "Event": {
       "kind": "EventKind",
       "at": "number",
-      "detail": "string"
+      "detail": "string",
+      "notify": "boolean"
     },
     "EventsOptions": {
       "limit": "number"

@@ -419,13 +419,16 @@ pub extern "C" fn authward_event_kind_name(kind: u32) -> *const c_char {
 /// threads. Free with `authward_event_list_free()`.
 #[allow(non_camel_case_types)]
 pub struct authward_event_list {
-    items: Vec<(authward_event_kind, u64, CText)>,
+    items: Vec<(authward_event_kind, u64, CText, bool)>,
 }
 
 impl authward_event_list {
     pub(crate) fn new(events: &[Event]) -> authward_event_list {
         authward_event_list {
-            items: events.iter().map(|e| (e.kind.into(), e.at, CText::lossy(&e.detail))).collect(),
+            items: events
+                .iter()
+                .map(|e| (e.kind.into(), e.at, CText::lossy(&e.detail), e.kind.notifies_user()))
+                .collect(),
         }
     }
 }
@@ -462,6 +465,15 @@ pub unsafe extern "C" fn authward_event_list_detail(
 ) -> *const c_char {
     // SAFETY: NULL or live (the function's contract).
     unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |e| e.2.as_ptr())) }
+}
+
+/// Whether to tell the user about event `index` (one message per such event: password changed, 2FA
+/// enabled, disabled or replaced, a recovery code used, recovery codes regenerated, a lockout); false
+/// for other kinds, a NULL list or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_event_list_notify(list: *const authward_event_list, index: usize) -> bool {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(list, |l| l.items.get(index).is_some_and(|e| e.3)) }
 }
 
 /// Frees an event list. NULL is a no-op.

@@ -148,7 +148,12 @@ static void test_accounts_and_users(void) {
     CHECK(n >= 6);
     CHECK(authward_event_list_kind(ev, 0) == AUTHWARD_EVENT_KIND_PASSWORD_CHANGED);
     int failed = 0, change_failed = 0, locked = 0;
+    CHECK(!authward_event_list_notify(NULL, 0) && !authward_event_list_notify(ev, n));
     for (size_t i = 0; i < n; i++) {
+        /* Tell the user about a lockout and a password change, not about a failed sign-in. */
+        authward_event_kind k = authward_event_list_kind(ev, i);
+        CHECK(authward_event_list_notify(ev, i) ==
+              (k == AUTHWARD_EVENT_KIND_LOCKED_OUT || k == AUTHWARD_EVENT_KIND_PASSWORD_CHANGED));
         const char *d = authward_event_list_detail(ev, i);
         CHECK(d != NULL && strstr(d, "Velvet") == NULL && strstr(d, "wrong-password") == NULL);
         CHECK(i == 0 || authward_event_list_at(ev, i) <= authward_event_list_at(ev, i - 1));

@@ -280,6 +280,9 @@ pub struct Event {
     pub at: f64,
     /// A short English detail.
     pub detail: String,
+    /// Whether to tell the user (one message per such event): password changed, 2FA enabled,
+    /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
+    pub notify: bool,
 }
 
 /// Options of `createUser`.

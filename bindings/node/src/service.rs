@@ -721,6 +721,11 @@ fn events(svc: &Core, user_id: &str, options: Option<EventsOptions>) -> authward
     Ok(svc
         .events(user_id, limit)?
         .into_iter()
-        .map(|e| Event { kind: e.kind.as_str().to_string(), at: number(e.at), detail: e.detail })
+        .map(|e| Event {
+            kind: e.kind.as_str().to_string(),
+            at: number(e.at),
+            notify: e.kind.notifies_user(),
+            detail: e.detail,
+        })
         .collect())
 }

@@ -134,6 +134,10 @@ test('TOTP enrolment, sign-in with a code, replay refused, recovery codes single
     assert.ok(kinds.includes(k), k)
   }
   assert.equal((await svc.events('alice', { limit: 2 })).length, 2)
+  // The events to tell the user about (one message each) are marked; routine ones are not.
+  const notify = new Map((await svc.events('alice')).map((e) => [e.kind, e.notify]))
+  for (const k of ['two_factor_enabled', 'two_factor_disabled', 'recovery_code_used', 'recovery_codes_regenerated']) assert.equal(notify.get(k), true, k)
+  for (const k of ['sign_in', 'sign_in_failed', 'code_reused']) assert.equal(notify.get(k), false, k)
 })
 
 test('one code, two concurrent verifications: exactly one wins', async () => {

@@ -638,13 +638,20 @@ impl PyEvent {
     fn detail(&self) -> &str {
         &self.0.detail
     }
+    /// Whether to tell the user (one message per such event): password changed, 2FA enabled,
+    /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
+    #[getter]
+    fn notify(&self) -> bool {
+        self.0.kind.notifies_user()
+    }
 
     fn __repr__(&self) -> String {
         format!(
-            "Event(kind={}, at={}, detail={})",
+            "Event(kind={}, at={}, detail={}, notify={})",
             py_repr(self.0.kind.as_str()),
             self.0.at,
-            py_repr(&self.0.detail)
+            py_repr(&self.0.detail),
+            bool_repr(self.0.kind.notifies_user())
         )
     }
 }

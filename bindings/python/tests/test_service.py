@@ -127,6 +127,11 @@ def test_totp_enrollment_sign_in_replay_and_recovery_codes(
 
     kinds = [e.kind for e in aw.events("ada")]
     assert {"two_factor_enabled", "sign_in", "code_reused", "recovery_code_used"} <= set(kinds)
+    # The events to tell the user about (one message each) are marked; routine ones are not.
+    notify = {e.kind: e.notify for e in aw.events("ada")}
+    assert notify["two_factor_enabled"] and notify["recovery_code_used"]
+    assert not notify["sign_in"] and not notify["code_reused"]
+    assert "notify=True" in repr(next(e for e in aw.events("ada") if e.kind == "two_factor_enabled"))
     for event in aw.events("ada", limit=100):
         for secret in [enrollment.secret, code, codes[0], first.challenge]:
             assert secret not in event.detail and secret not in repr(event)
