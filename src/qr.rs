@@ -49,11 +49,11 @@ pub fn modules(text: &str) -> Result<(Zeroizing<Vec<bool>>, usize)> {
     let code = encode(text)?;
     let inner = code.width();
     let side = inner + 2 * QUIET_ZONE;
-    let colors = code.to_colors();
     let mut out = Zeroizing::new(vec![false; side * side]);
     for y in 0..inner {
         for x in 0..inner {
-            out[(y + QUIET_ZONE) * side + x + QUIET_ZONE] = colors[y * inner + x] == Color::Dark;
+            // read module by module: `to_colors()` would make an unwiped copy of the matrix
+            out[(y + QUIET_ZONE) * side + x + QUIET_ZONE] = code[(x, y)] == Color::Dark;
         }
     }
     Ok((out, side))
@@ -79,7 +79,9 @@ pub fn png(text: &str, scale: u32) -> Result<Zeroizing<Vec<u8>>> {
             }
         }
     }
-    let mut out = Zeroizing::new(Vec::new());
+    // Room for the whole (1-bit, deflated) image up front, so the buffer does not grow and leave
+    // unwiped partial copies behind.
+    let mut out = Zeroizing::new(Vec::with_capacity(row_bytes * px + 1024));
     let side_px = u32::try_from(px).map_err(|_| Error::invalid("QR image too large"))?;
     let mut encoder = png::Encoder::new(&mut *out, side_px, side_px);
     encoder.set_color(png::ColorType::Grayscale);

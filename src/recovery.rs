@@ -36,9 +36,9 @@ pub fn generate(count: usize) -> Result<Zeroizing<Vec<String>>> {
 fn generate_one() -> Result<String> {
     let raw = Zeroizing::new(crate::random::bytes::<10>()?);
     // 80 bits → 16 symbols of 5 bits.
-    let mut acc: u128 = 0;
+    let mut acc = Zeroizing::new(0u128);
     for b in raw.iter() {
-        acc = (acc << 8) | u128::from(*b);
+        *acc = (*acc << 8) | u128::from(*b);
     }
     let mut out = String::with_capacity(CODE_CHARS + 3);
     for i in 0..CODE_CHARS {
@@ -46,7 +46,7 @@ fn generate_one() -> Result<String> {
             out.push('-');
         }
         let shift = 5 * (CODE_CHARS - 1 - i);
-        out.push(char::from(ALPHABET[((acc >> shift) & 31) as usize]));
+        out.push(char::from(ALPHABET[((*acc >> shift) & 31) as usize]));
     }
     Ok(out)
 }

@@ -265,6 +265,27 @@ fn a_refused_row_is_logged_once_an_hour() {
 }
 
 #[test]
+fn a_planted_future_event_does_not_silence_the_integrity_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aw.db");
+    let clock = ManualClock::new(T0);
+    populated(&path, &clock);
+    sql(&path, "UPDATE users SET totp_last_step = totp_last_step - 1 WHERE user_id = 'alice'", []);
+    // Whoever changed the row also logs an integrity_failed a century ahead, hoping the once-an-hour
+    // rule keeps every real refusal out of the log.
+    sql(
+        &path,
+        "INSERT INTO events (account_id, user_id, kind, at, detail) VALUES ('acme', 'alice', 'integrity_failed', ?1, 'x')",
+        [i64::try_from(T0 + 100 * 365 * 86_400).unwrap()],
+    );
+    let aw = open(&path, &clock);
+    assert_refused(aw.sign_in("alice", PW));
+    let real = aw.events("alice", 100).unwrap();
+    let real = real.iter().filter(|e| e.kind == EventKind::IntegrityFailed && e.at == T0).count();
+    assert_eq!(real, 1, "the refusal was not logged");
+}
+
+#[test]
 fn an_old_sealed_secret_restored_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("aw.db");

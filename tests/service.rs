@@ -145,8 +145,8 @@ both_stores! {
         // policy (history 5, minimum age 1 day) the second change in a day is refused, so getting the
         // original back takes 6 days of changes.
         env.aw.create_user("alice", "acme", PW, None).unwrap();
-        env.clock.advance(86_400);
         let pws: Vec<String> = (1..=6).map(|i| format!("rotating passphrase number {i} of six")).collect();
+        // the password the account was created with was not the user's choice: replaced at once
         env.aw.change_password("alice", PW, &pws[0], &pws[0]).unwrap();
         let e = env.aw.change_password("alice", &pws[0], &pws[1], &pws[1]).unwrap_err();
         assert_eq!(e.code(), ErrorCode::PolicyViolation);
@@ -161,26 +161,29 @@ both_stores! {
         assert_eq!(err(env.aw.change_password("alice", &pws[0], &pws[1], &pws[1])), ErrorCode::PolicyViolation);
         env.clock.advance(1);
         env.aw.change_password("alice", &pws[0], &pws[1], &pws[1]).unwrap();
-        // an admin's reset is exempt, and so is the user's change it asks for
+        // an admin's reset is exempt, and the user replaces the password the admin set at once (the
+        // admin, or whoever read it over their shoulder, knows it); their own choice then waits again
         env.aw.set_password("alice", &pws[2]).unwrap();
-        assert_eq!(err(env.aw.change_password("alice", &pws[2], &pws[3], &pws[3])), ErrorCode::PolicyViolation);
-        env.aw.require_password_change("alice").unwrap();
         env.aw.change_password("alice", &pws[2], &pws[3], &pws[3]).unwrap();
+        assert_eq!(err(env.aw.change_password("alice", &pws[3], &pws[2], &pws[2])), ErrorCode::PolicyViolation);
+        // a change an admin requires is never held back either
+        env.aw.require_password_change("alice").unwrap();
+        env.aw.change_password("alice", &pws[3], &pws[4], &pws[4]).unwrap();
         // an expired password can always be changed, even inside a longer minimum age
         let mut p = AccountPolicy::new();
         p.password_expiration_days = Some(1);
         p.password.min_age_days = 3;
         env.aw.set_account_policy("acme", &p).unwrap();
         env.clock.advance(86_400);
-        env.aw.change_password("alice", &pws[3], &pws[4], &pws[4]).unwrap();
+        env.aw.change_password("alice", &pws[4], &pws[5], &pws[5]).unwrap();
         env.clock.advance(86_400);
         // the rule is listed for the UI; without history it is off
         let rules = env.aw.account_policy("acme").unwrap().password.rules();
         assert!(rules.iter().any(|r| r.code == ViolationCode::TooRecent));
         p.password.history = 0;
         env.aw.set_account_policy("acme", &p).unwrap();
-        env.aw.change_password("alice", &pws[4], &pws[5], &pws[5]).unwrap();
         env.aw.change_password("alice", &pws[5], PW, PW).unwrap();
+        env.aw.change_password("alice", PW, &pws[0], &pws[0]).unwrap();
     }
 
     lockout_after_failures_and_expiry(env) {

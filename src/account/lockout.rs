@@ -235,10 +235,20 @@ pub struct LockoutState {
     /// The code of the last complete sign-in.
     #[serde(rename = "last_code", default, skip_serializing_if = "Option::is_none")]
     pub last_code: Option<LastCode>,
+    /// The current password was not chosen by the user's own change (it was set at creation or by an
+    /// admin), so the minimum password age does not hold them to it: someone else knows it. Kept here,
+    /// with the rest of the account's protection state, so it needs no schema change and is covered by
+    /// the row's integrity tag.
+    #[serde(rename = "set_for_user", default, skip_serializing_if = "is_false")]
+    pub password_set_for_user: bool,
 }
 
 fn is_zero(v: &u64) -> bool {
     *v == 0
+}
+
+fn is_false(v: &bool) -> bool {
+    !*v
 }
 
 /// An attempt counted before its check, to be given back if the check succeeds.

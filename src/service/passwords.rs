@@ -29,12 +29,16 @@ impl Authward {
     }
 
     /// The minimum-age violation of a user's own change, if the password is younger than the policy's
-    /// [`crate::password::PasswordPolicy::effective_min_age_days`] and no change is required (an
-    /// expired password or an admin's request lifts the minimum age).
+    /// [`crate::password::PasswordPolicy::effective_min_age_days`] and the user chose it themself: a
+    /// required change (expired password, an admin's request) and a password someone else set (at
+    /// creation, an admin reset) are never held back, so a user can always replace a password another
+    /// person knows. Only a password the user chose in their own change waits out the minimum age.
     fn too_recent(&self, rec: &UserRecord, policy: &AccountPolicy) -> Option<Violation> {
         let days = policy.password.effective_min_age_days();
         let now = self.now();
-        let required = rec.must_change_password || expiry(rec.password_changed_at, policy, now).expired;
+        let required = rec.must_change_password
+            || rec.lockout.password_set_for_user
+            || expiry(rec.password_changed_at, policy, now).expired;
         let until = rec.password_changed_at.saturating_add(u64::from(days) * DAY);
         (days > 0 && !required && now < until).then(|| Violation {
             code: ViolationCode::TooRecent,
@@ -81,6 +85,7 @@ impl Authward {
             } else {
                 rec.lockout.unlock();
             }
+            rec.lockout.password_set_for_user = !by_user;
             changes.drop_user_challenges = true;
             changes.events.push(event(rec, EventKind::PasswordChanged, now, detail));
             Ok(())

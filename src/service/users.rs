@@ -69,7 +69,8 @@ impl Authward {
             must_change_password: false,
             password_history: Vec::new(),
             credential_version: first_credential_version()?,
-            lockout: LockoutState::default(),
+            // the app (or an admin) chose this password: the user's first change is never held back
+            lockout: LockoutState { password_set_for_user: true, ..LockoutState::default() },
             totp: None,
             pending_totp: None,
             recovery_codes: Vec::new(),

@@ -68,10 +68,14 @@ static void test_accounts_and_users(void) {
     CHECK_STR(authward_strings_get(users, 1), "bob");
     authward_strings_free(users);
 
-    /* Change password: a user's own change within min_age_days of the last (here: the creation) is a
-       POLICY_VIOLATION with TOO_RECENT; this account then turns the minimum age off. */
+    /* Change password: the password an account was created with is replaced at once, but a user's own
+       change within min_age_days of the last is a POLICY_VIOLATION with TOO_RECENT; this account then
+       turns the minimum age off. */
     CHECK(p.password.min_age_days == 1);
-    CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)),
+    CHECK_OK(authward_create_user(svc, "carol", "acme", PW(PASSWORD), NULL));
+    CHECK_OK(authward_change_password(svc, "carol", PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)));
+    CHECK_RC(authward_change_password(svc, "carol", PW(PASSWORD2), PW("Marble-Harbor-Quill-Lantern-93"),
+                                      PW("Marble-Harbor-Quill-Lantern-93")),
              AUTHWARD_RESULT_POLICY_VIOLATION);
     CHECK(authward_violation_list_len(authward_last_error_violations()) == 1);
     CHECK(authward_violation_list_code(authward_last_error_violations(), 0) == AUTHWARD_VIOLATION_CODE_TOO_RECENT);
@@ -80,6 +84,7 @@ static void test_accounts_and_users(void) {
     CHECK_RC(authward_set_account_policy(svc, "acme", &p), AUTHWARD_RESULT_INVALID_ARGUMENT);
     p.password.min_age_days = 0;
     CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    CHECK_OK(authward_delete_user(svc, "carol"));
 
     /* Change password: each failure mode, then success. */
     CHECK_RC(authward_change_password(svc, "alice", PW("wrong-password!!"), PW(PASSWORD2), PW(PASSWORD2)),
