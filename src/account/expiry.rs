@@ -3,7 +3,8 @@
 
 use super::AccountPolicy;
 
-const DAY: u64 = 86_400;
+/// Seconds in a day: policies count days, the clock counts seconds.
+pub const DAY: u64 = 86_400;
 
 /// Expiry facts of a user's password under a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,15 +2,12 @@
 
 use super::{Authward, check_id, check_password_arg, event};
 use crate::account::AccountPolicy;
-use crate::account::expiry::expiry;
+use crate::account::expiry::{DAY, expiry};
 use crate::error::{Error, Result};
 use crate::event::EventKind;
 use crate::password::hash;
 use crate::store::UserRecord;
 use crate::violation::{Violation, ViolationCode};
-
-/// Seconds in a day.
-const DAY: u64 = 86_400;
 
 impl Authward {
     // ---------------------------------------------------------------- passwords

@@ -2,10 +2,8 @@
 //! request (from a periodic job), in every store.
 
 use super::Authward;
+use crate::account::expiry::DAY;
 use crate::error::{Error, Result};
-
-/// Seconds in a day.
-const DAY: u64 = 86_400;
 
 impl Authward {
     /// Deletes the security-log events older than `retention_days` days (user and account-wide
