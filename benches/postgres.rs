@@ -2,7 +2,8 @@
 //! store is what is measured) at 1, 2, 4, 8 and 16 connections, beside `pgbench` running the raw
 //! single-statement compare-and-set `UPDATE` that bounds them, on the same server in the same run.
 //!
-//! Run it with `bash benches/postgres/run.sh` (a throwaway cluster with fsync=on); figures in
+//! Run it with `bash benches/postgres/run.sh` (a throwaway cluster with fsync=on; `AUTHWARD_BENCH_CONNS=8`
+//! for one connection count, `AUTHWARD_BENCH_SECONDS` for the length of each figure); figures in
 //! docs/performance.md. Under `cargo test` (no `--bench` argument) it only says so and exits.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -152,7 +153,12 @@ fn main() {
         "conns", "sign-ins/s", "verifies/s", "raw CAS UPDATE/s", "ratio"
     );
     let mut round = 0;
-    for conns in [1usize, 2, 4, 8, 16] {
+    // AUTHWARD_BENCH_CONNS=8 (or "4,8") measures only those; default 1, 2, 4, 8, 16.
+    let conn_counts: Vec<usize> = std::env::var("AUTHWARD_BENCH_CONNS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 2, 4, 8, 16]);
+    for conns in conn_counts {
         let aw =
             Authward::open(with_param(&base, &format!("pool_size={conns}")), &[1u8; 32], options()).unwrap();
         let (sign_ins, verifies) =

@@ -375,6 +375,96 @@ fn concurrent_updates_lose_nothing_and_a_challenge_is_consumed_once() {
 }
 
 #[test]
+fn joined_reads_match_the_single_reads() {
+    each(|s: Arc<dyn Store>| {
+        s.insert_user(&full_user("alice", "acme"), &[]).unwrap();
+        s.insert_user(&plain_user("bob", "solo"), &[]).unwrap();
+        let policy = AccountPolicy { enforce_two_factor: true, ..AccountPolicy::default() };
+        let acme = AccountRecord { account_id: "acme".into(), policy, enforced_since: Some(T0) };
+        s.put_account(&acme, &ev(None, "acme", EventKind::PolicyChanged, T0, "p")).unwrap();
+
+        let (user, account) = s.user_with_account("alice").unwrap().unwrap();
+        assert_eq!(Some(user), s.get_user("alice").unwrap());
+        assert_eq!(account.as_ref(), Some(&acme));
+        // An account never given a policy: the user, no account.
+        let (user, account) = s.user_with_account("bob").unwrap().unwrap();
+        assert_eq!(user.account_id, "solo");
+        assert_eq!(account, None);
+        assert!(s.user_with_account("nobody").unwrap().is_none());
+
+        s.update_user("alice", &mut |_, c| {
+            c.new_challenge = Some(challenge(7, "alice", T0 + 300));
+            Ok(())
+        })
+        .unwrap();
+        let ctx = s.challenge_with_user(&[7; 32]).unwrap().unwrap();
+        assert_eq!(Some(ctx.challenge), s.get_challenge(&[7; 32]).unwrap());
+        assert_eq!(ctx.user, s.get_user("alice").unwrap());
+        assert_eq!(ctx.account, Some(acme));
+        assert!(s.challenge_with_user(&[8; 32]).unwrap().is_none());
+    });
+}
+
+#[test]
+fn writes_from_a_stale_snapshot_lose_nothing() {
+    each(|s: Arc<dyn Store>| {
+        counter_user(&*s, "alice");
+        // A fresh snapshot: written as it is.
+        let snapshot = s.get_user("alice").unwrap().unwrap();
+        let after = s
+            .update_user_from(&snapshot, &mut |rec, _| {
+                rec.credential_version += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((after.credential_version, after.revision), (1, snapshot.revision + 1));
+        // A stale one (the row moved on since): the closure runs on the stored record, not the snapshot.
+        counter_update(&*s, "alice").unwrap();
+        let after = s
+            .update_user_from(&snapshot, &mut |rec, _| {
+                rec.credential_version += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(after.credential_version, 3);
+        assert_eq!(s.get_user("alice").unwrap().unwrap(), after);
+        // A failing closure writes nothing.
+        let err = s.update_user_from(&after, &mut |_, _| Err(Error::InvalidCode)).unwrap_err();
+        assert_eq!(code(&err), ErrorCode::InvalidCode);
+        assert_eq!(s.get_user("alice").unwrap().unwrap(), after);
+
+        // Many writers, each from its own (soon stale) snapshot: every increment lands once.
+        let (threads, per_thread) = (8, 20);
+        let barrier = Barrier::new(threads);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    barrier.wait();
+                    for _ in 0..per_thread {
+                        let snap = s.get_user("alice").unwrap().unwrap();
+                        s.update_user_from(&snap, &mut |rec, changes| {
+                            rec.credential_version += 1;
+                            rec.password_changed_at = rec.credential_version;
+                            changes.events.push(ev(
+                                Some("alice"),
+                                "acme",
+                                EventKind::PasswordChanged,
+                                T0,
+                                &format!("counter {}", rec.credential_version),
+                            ));
+                            Ok(())
+                        })
+                        .unwrap();
+                    }
+                });
+            }
+        });
+        let rec = s.get_user("alice").unwrap().unwrap();
+        assert_eq!(rec.credential_version, 3 + (threads * per_thread) as u64);
+    });
+}
+
+#[test]
 fn the_service_runs_its_flows_over_every_store() {
     each(|s: Arc<dyn Store>| {
         let clock = ManualClock::new(T0);

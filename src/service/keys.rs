@@ -22,7 +22,7 @@ use super::sealing::Purpose;
 use super::{Authward, KEY_CHECK, KEY_CHECK_OWNER, KEY_CHECK_PLAINTEXT, KEY_CHECK_TAGGED};
 use crate::error::{Error, Result};
 use crate::event::{EventKind, NewEvent};
-use crate::store::{UpdateFn, UserRecord};
+use crate::store::{AccountRecord, UpdateFn, UserRecord};
 use crate::totp::TotpConfig;
 
 /// Most rows one [`Authward::rekey`] call re-seals.
@@ -144,8 +144,23 @@ impl Authward {
     /// (over the revision the store writes: the one read plus one). Every write of a user row goes
     /// through here.
     pub(super) fn update(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        self.update_checked(user_id, None, f)
+    }
+
+    /// [`Authward::update`] from a snapshot just read or written (verified, as every row `f` sees):
+    /// [`crate::store::Store::update_user_from`], which saves a PostgreSQL store its read.
+    pub(super) fn update_from(&self, snapshot: &UserRecord, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        self.update_checked(&snapshot.user_id, Some(snapshot), f)
+    }
+
+    fn update_checked(
+        &self,
+        user_id: &str,
+        snapshot: Option<&UserRecord>,
+        f: &mut UpdateFn<'_>,
+    ) -> Result<UserRecord> {
         let mut tampered: Option<String> = None;
-        let result = self.store.update_user(user_id, &mut |rec, changes| {
+        let mut checked = |rec: &mut UserRecord, changes: &mut crate::store::Changes| {
             if let Err(e) = self.verify_row(rec) {
                 tampered = Some(rec.account_id.clone());
                 return Err(e);
@@ -154,17 +169,35 @@ impl Authward {
             f(rec, changes)?;
             self.tag_row(rec, next);
             Ok(())
-        });
+        };
+        let result = match snapshot {
+            Some(s) => self.store.update_user_from(s, &mut checked),
+            None => self.store.update_user(user_id, &mut checked),
+        };
         if let (Err(_), Some(account_id)) = (&result, &tampered) {
             self.log_integrity_failure(user_id, account_id);
         }
         result
     }
 
+    /// [`Authward::find_user`] with the user's account, in one read where the store can.
+    pub(super) fn find_user_with_account(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<(UserRecord, AccountRecord)>> {
+        let Some((rec, account)) = self.store.user_with_account(user_id)? else { return Ok(None) };
+        if let Err(e) = self.verify_row(&rec) {
+            self.log_integrity_failure(&rec.user_id, &rec.account_id);
+            return Err(e);
+        }
+        let account = account.unwrap_or_else(|| AccountRecord::unset(&rec.account_id));
+        Ok(Some((rec, account)))
+    }
+
     /// Logs `integrity_failed` for a refused row (once an hour per user, so a tampered row that is
     /// asked for again and again does not flood the log). Outside the refused transaction, and best
     /// effort: the refusal stands even if the log cannot be written.
-    fn log_integrity_failure(&self, user_id: &str, account_id: &str) {
+    pub(super) fn log_integrity_failure(&self, user_id: &str, account_id: &str) {
         let now = self.now();
         let recent = self.store.events(user_id, 1).ok().and_then(|e| e.into_iter().next());
         // (An event dated in the future, planted by whoever wrote the row, does not silence the log.)

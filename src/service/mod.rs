@@ -49,9 +49,9 @@ use zeroize::Zeroizing;
 
 pub use self::keys::{MAX_REKEY_BATCH, RekeyProgress};
 pub use self::types::{Enrollment, RequiredAction, SecurityStatus, SignIn, SignInStatus};
+use crate::account::LockoutPolicy;
 use crate::account::expiry::{enrollment_deadline, expiry};
 use crate::account::lockout::{LockReason, Locked, Reservation};
-use crate::account::{AccountPolicy, LockoutPolicy};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 pub use crate::event::{Event, EventKind};
@@ -445,11 +445,7 @@ impl Authward {
     }
 
     fn account(&self, account_id: &str) -> Result<AccountRecord> {
-        Ok(self.store.get_account(account_id)?.unwrap_or_else(|| AccountRecord {
-            account_id: account_id.to_string(),
-            policy: AccountPolicy::default(),
-            enforced_since: None,
-        }))
+        Ok(self.store.get_account(account_id)?.unwrap_or_else(|| AccountRecord::unset(account_id)))
     }
 
     fn user(&self, user_id: &str) -> Result<UserRecord> {

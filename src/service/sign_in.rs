@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::event::EventKind;
 use crate::password::hash;
 use crate::recovery;
-use crate::store::ChallengeRecord;
+use crate::store::{AccountRecord, ChallengeContext, ChallengeRecord};
 use crate::totp::{Check, Totp};
 
 /// The id under which a challenge's wrong codes are counted: the first 8 bytes of its hash.
@@ -53,27 +53,29 @@ impl Authward {
         check_id("user id", user_id)?;
         check_password_arg("password", password)?;
         let client = self.client_key(client)?;
-        let Some(snapshot) = self.find_user(user_id)? else {
+        let Some((snapshot, account)) = self.find_user_with_account(user_id)? else {
             return self.sign_in_unknown(user_id, password, &client);
         };
-        let account = self.account(&snapshot.account_id)?;
         let lockout = account.policy.lockout;
         let now = self.now();
 
         // 1. Reserve the attempt (or answer the lock, after the same work as any answer).
         let mut reservation = None;
-        let reserved = self.update(user_id, &mut |rec, changes| {
+        let reserved = self.update_from(&snapshot, &mut |rec, changes| {
             let r = rec.lockout.reserve(&lockout, &client, now).map_err(|l| locked_out(l, now))?;
             log_lock(rec, &r, now, changes);
             reservation = Some(r);
             Ok(())
         });
-        if let Err(e) = reserved {
-            if e.code() == ErrorCode::LockedOut {
-                let _ = self.dummy_verify(password);
+        let reserved = match reserved {
+            Ok(rec) => rec,
+            Err(e) => {
+                if e.code() == ErrorCode::LockedOut {
+                    let _ = self.dummy_verify(password);
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
+        };
         let Some(r) = reservation else {
             return Err(Error::Internal("no reservation".into()));
         };
@@ -101,7 +103,9 @@ impl Authward {
         let now = self.now();
         let mut right = false;
         let mut challenge_issued = false;
-        let rec = self.update(user_id, &mut |rec, changes| {
+        // From the record the reservation wrote: unless another request wrote the user meanwhile,
+        // the store needs no second read.
+        let rec = self.update_from(&reserved, &mut |rec, changes| {
             right = ok && rec.password_hash == snapshot.password_hash;
             challenge_issued = false;
             if !right {
@@ -227,7 +231,10 @@ impl Authward {
         let token_hash = challenge_hash(&token);
         let cid = challenge_id(&token_hash);
         let now = self.now();
-        let Some(found) = self.store.get_challenge(&token_hash)? else {
+        // One read: the challenge, its user and their account.
+        let Some(ChallengeContext { challenge: found, user, account }) =
+            self.store.challenge_with_user(&token_hash)?
+        else {
             return Err(self.used_challenge_reposted(&token, code, now));
         };
         if now > found.expires_at {
@@ -238,11 +245,17 @@ impl Authward {
             user_id: found.user_id.clone(),
             expires_at: found.expires_at,
         };
-        let snapshot = self.user(&found.user_id)?;
-        let account = self.account(&snapshot.account_id)?;
+        let Some(snapshot) = user else {
+            return Err(Error::NotFound(format!("user {:?}", found.user_id)));
+        };
+        if let Err(e) = self.verify_row(&snapshot) {
+            self.log_integrity_failure(&snapshot.user_id, &snapshot.account_id);
+            return Err(e);
+        }
+        let account = account.unwrap_or_else(|| AccountRecord::unset(&snapshot.account_id));
         let lockout = account.policy.lockout;
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
-        let rec = self.update(&found.user_id, &mut |rec, changes| {
+        let rec = self.update_from(&snapshot, &mut |rec, changes| {
             let client = given_client.clone().unwrap_or_else(|| rec.lockout.challenge_client(&cid));
             if let Some(l) = rec.lockout.lock_for(&client, now) {
                 return Err(locked_out(l, now));

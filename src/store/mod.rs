@@ -53,6 +53,17 @@ pub struct AccountRecord {
     pub enforced_since: Option<u64>,
 }
 
+impl AccountRecord {
+    /// An account never given a policy: the default policy, enforcement never switched on.
+    pub fn unset(account_id: &str) -> AccountRecord {
+        AccountRecord {
+            account_id: account_id.to_string(),
+            policy: AccountPolicy::default(),
+            enforced_since: None,
+        }
+    }
+}
+
 /// An active TOTP enrolment.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TotpRecord {
@@ -159,6 +170,17 @@ pub struct ChallengeRecord {
     pub expires_at: u64,
 }
 
+/// What [`Store::challenge_with_user`] returns: a challenge, its user and their account.
+#[derive(Debug, Clone)]
+pub struct ChallengeContext {
+    /// The challenge.
+    pub challenge: ChallengeRecord,
+    /// Its user (`None` if the user is gone).
+    pub user: Option<UserRecord>,
+    /// The user's account, if it was ever given a policy.
+    pub account: Option<AccountRecord>,
+}
+
 /// What a [`Store::update_user`] closure asks for besides the record itself.
 #[derive(Debug, Default)]
 pub struct Changes {
@@ -228,6 +250,32 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// run `f` more than once (e.g. retrying a transaction after a serialization failure): the service's
     /// closures depend only on the record they are given (tests/retrying_store.rs).
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord>;
+    /// [`Store::update_user`] for a caller that already holds a recent snapshot of the user (from
+    /// [`Store::user_with_account`], [`Store::challenge_with_user`] or an earlier update): a store
+    /// whose reads cost a round trip may run `f` on `snapshot` and write with a compare-and-set on its
+    /// `revision`, falling back to its own read when the row moved on; it must give exactly the
+    /// guarantees of `update_user`. The default ignores the snapshot.
+    fn update_user_from(&self, snapshot: &UserRecord, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        self.update_user(&snapshot.user_id, f)
+    }
+    /// The user and their account (if it was ever given a policy), read together: one round trip
+    /// where the store has them. The default makes the two reads.
+    fn user_with_account(&self, user_id: &str) -> Result<Option<(UserRecord, Option<AccountRecord>)>> {
+        let Some(user) = self.get_user(user_id)? else { return Ok(None) };
+        let account = self.get_account(&user.account_id)?;
+        Ok(Some((user, account)))
+    }
+    /// The challenge with this token hash (expired or not) with its user and their account, read
+    /// together: one round trip where the store has them. The default makes the three reads.
+    fn challenge_with_user(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeContext>> {
+        let Some(challenge) = self.get_challenge(token_hash)? else { return Ok(None) };
+        let user = self.get_user(&challenge.user_id)?;
+        let account = match &user {
+            Some(u) => self.get_account(&u.account_id)?,
+            None => None,
+        };
+        Ok(Some(ChallengeContext { challenge, user, account }))
+    }
     /// Atomically reads the failure state kept for an id that is no user (`key`: a keyed hash of the
     /// id, never the id), runs `f`, and writes the state back, or forgets it once
     /// [idle](LockoutState::idle_at). Unknown ids get failure state like users, so that lockouts do not

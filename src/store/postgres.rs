@@ -24,10 +24,12 @@
 mod config;
 mod schema;
 
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use postgres::types::Type;
-use postgres::{Client, GenericClient, NoTls, Row, Transaction};
+use postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
 use r2d2::{ManageConnection, Pool, PooledConnection};
 use serde_json::Value;
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -36,7 +38,10 @@ use self::config::Settings;
 pub use self::config::{PostgresOptions, SslMode, is_postgres_url};
 pub use self::schema::SCHEMA_VERSION;
 use super::codec::{parse_policy, policy_json, user_body, user_from_body};
-use super::{AccountRecord, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn, UserRecord};
+use super::{
+    AccountRecord, ChallengeContext, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn,
+    UserRecord,
+};
 use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind};
@@ -54,6 +59,43 @@ pub struct PostgresStore {
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PostgresStore").field("target", &self.target).field("schema", &self.schema).finish()
+    }
+}
+
+/// A pooled connection: the client and the statements prepared on it so far. The hot statements (the
+/// reads of a sign-in and a verification, `write_user`) are prepared once per connection and then
+/// only bound and executed: the server parses and plans them once, not on every call.
+struct Conn {
+    client: Client,
+    prepared: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    /// The statement `sql` with parameter types `types`, prepared on this connection the first time.
+    fn prepared(
+        &mut self,
+        sql: &'static str,
+        types: &[Type],
+    ) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare_typed(sql, types)?;
+        self.prepared.insert(sql, statement.clone());
+        Ok(statement)
+    }
+}
+
+impl Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
     }
 }
 
@@ -79,19 +121,19 @@ impl Manager {
 }
 
 impl ManageConnection for Manager {
-    type Connection = Client;
+    type Connection = Conn;
     type Error = postgres::Error;
 
-    fn connect(&self) -> std::result::Result<Client, postgres::Error> {
-        self.open()
+    fn connect(&self) -> std::result::Result<Conn, postgres::Error> {
+        Ok(Conn { client: self.open()?, prepared: HashMap::new() })
     }
 
-    fn is_valid(&self, conn: &mut Client) -> std::result::Result<(), postgres::Error> {
-        conn.is_valid(Duration::from_secs(5))
+    fn is_valid(&self, conn: &mut Conn) -> std::result::Result<(), postgres::Error> {
+        conn.client.is_valid(Duration::from_secs(5))
     }
 
-    fn has_broken(&self, conn: &mut Client) -> bool {
-        conn.is_closed()
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.client.is_closed()
     }
 }
 
@@ -142,9 +184,42 @@ fn db(e: postgres::Error) -> Failed {
 const SELECT_USER: &str =
     "SELECT user_id, account_id, created_at, revision, body::text FROM users WHERE user_id = $1";
 
+/// The user with their account's policy, in one statement (columns as [`parse_joined`] reads them).
+const USER_WITH_ACCOUNT: &str = "SELECT u.user_id, u.account_id, u.created_at, u.revision, u.body::text,
+        a.policy::text, a.enforced_since
+    FROM users u LEFT JOIN accounts a ON a.account_id = u.account_id WHERE u.user_id = $1";
+
+/// A challenge with its user and their account's policy, in one statement (columns as
+/// [`parse_joined`] reads them, then the challenge's expiry).
+const CHALLENGE_WITH_USER: &str = "SELECT c.user_id, u.account_id, u.created_at, u.revision, u.body::text,
+        a.policy::text, a.enforced_since, c.expires_at
+    FROM challenges c LEFT JOIN users u ON u.user_id = c.user_id
+        LEFT JOIN accounts a ON a.account_id = u.account_id
+    WHERE c.token_hash = $1";
+
 /// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
 const WRITE_USER: &str =
     "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
+/// The parameter types of [`WRITE_USER`].
+const WRITE_USER_TYPES: [Type; 16] = [
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::INT8,
+    Type::TEXT,
+    Type::BYTEA,
+    Type::BOOL,
+    Type::INT8,
+    Type::BYTEA,
+    Type::TEXT,
+    Type::INT8,
+    Type::TEXT_ARRAY,
+    Type::TEXT_ARRAY,
+    Type::TEXT_ARRAY,
+    Type::INT8_ARRAY,
+    Type::TEXT_ARRAY,
+];
 
 /// The SQLSTATE `write_user` raises when the challenge to consume is gone.
 const CHALLENGE_GONE: &str = "AW001";
@@ -154,6 +229,24 @@ fn parse_user(row: &Row) -> Result<UserRecord> {
     let body: Value =
         serde_json::from_str(&body).map_err(|e| Error::Storage(format!("stored user body: {e}")))?;
     user_from_body(row.get(0), row.get(1), to_u64(row.get(2)), to_u64(row.get(3)), &body)
+}
+
+/// A row of [`USER_WITH_ACCOUNT`] or [`CHALLENGE_WITH_USER`]: the user (absent when the left join
+/// found none) and their account (absent when it was never given a policy).
+fn parse_joined(row: &Row) -> Result<(Option<UserRecord>, Option<AccountRecord>)> {
+    if row.get::<_, Option<String>>(4).is_none() {
+        return Ok((None, None));
+    }
+    let user = parse_user(row)?;
+    let account = match row.get::<_, Option<String>>(5) {
+        Some(policy) => Some(AccountRecord {
+            account_id: user.account_id.clone(),
+            policy: parse_policy(&policy)?,
+            enforced_since: row.get::<_, Option<i64>>(6).map(to_u64),
+        }),
+        None => None,
+    };
+    Ok((Some(user), account))
 }
 
 /// The events' columns as arrays, for `unnest`.
@@ -244,7 +337,7 @@ impl PostgresStore {
 
     /// Runs a read (or a single idempotent statement), once more on a fresh connection if the pooled one
     /// turned out to be broken (e.g. the server restarted while it sat idle).
-    fn run<T>(&self, mut f: impl FnMut(&mut Client) -> std::result::Result<T, postgres::Error>) -> Result<T> {
+    fn run<T>(&self, mut f: impl FnMut(&mut Conn) -> std::result::Result<T, postgres::Error>) -> Result<T> {
         let mut conn = self.conn()?;
         match f(&mut conn) {
             Err(e) if e.is_closed() || conn.is_closed() => {
@@ -265,26 +358,34 @@ impl PostgresStore {
     /// `Ok(None)`: the revision moved on between the two.
     fn optimistic(
         &self,
-        client: &mut Client,
+        conn: &mut Conn,
         user_id: &str,
         f: &mut UpdateFn<'_>,
     ) -> std::result::Result<Option<UserRecord>, Failed> {
-        let row = client
-            .query_typed_opt(SELECT_USER, &[(&user_id, Type::TEXT)])
-            .map_err(|e| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) })?
+        let reconnect =
+            |e: postgres::Error| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) };
+        let select = conn.prepared(SELECT_USER, &[Type::TEXT]).map_err(reconnect)?;
+        let row = conn
+            .query_opt(&select, &[&user_id])
+            .map_err(reconnect)?
             .ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
         let record = parse_user(&row)?;
-        write(client, user_id, record, f)
+        let statement = conn.prepared(WRITE_USER, &WRITE_USER_TYPES).map_err(db)?;
+        write(&mut conn.client, &statement, user_id, record, f)
     }
 
     /// The attempt that cannot lose the compare-and-set: the row locked for the whole transaction.
     fn locked(
         &self,
-        client: &mut Client,
+        conn: &mut Conn,
         user_id: &str,
         f: &mut UpdateFn<'_>,
     ) -> std::result::Result<UserRecord, Failed> {
-        let mut tx = client
+        let statement = conn
+            .prepared(WRITE_USER, &WRITE_USER_TYPES)
+            .map_err(|e| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) })?;
+        let mut tx = conn
+            .client
             .transaction()
             .map_err(|e| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) })?;
         let row = tx
@@ -292,7 +393,7 @@ impl PostgresStore {
             .map_err(db)?
             .ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
         let record = parse_user(&row)?;
-        let written = write(&mut tx, user_id, record, f)?;
+        let written = write(&mut tx, &statement, user_id, record, f)?;
         tx.commit().map_err(db)?;
         written.ok_or_else(|| Failed::Retry(Error::Storage("the user record changed concurrently".into())))
     }
@@ -346,6 +447,7 @@ fn unknown_attempt(
 /// Runs the closure on `record` and writes the result with `write_user`.
 fn write(
     client: &mut impl GenericClient,
+    statement: &Statement,
     user_id: &str,
     mut record: UserRecord,
     f: &mut UpdateFn<'_>,
@@ -363,25 +465,25 @@ fn write(
     let new_expires = new.map(|c| to_i64(c.expires_at));
     let ev = EventColumns::new(&changes.events);
     let row = client
-        .query_typed_one(
-            WRITE_USER,
+        .query_one(
+            statement,
             &[
-                (&user_id, Type::TEXT),
-                (&record.account_id, Type::TEXT),
-                (&to_i64(record.created_at), Type::INT8),
-                (&to_i64(expected), Type::INT8),
-                (&body, Type::TEXT),
-                (&consume, Type::BYTEA),
-                (&changes.drop_user_challenges, Type::BOOL),
-                (&purge, Type::INT8),
-                (&new_hash, Type::BYTEA),
-                (&new_user, Type::TEXT),
-                (&new_expires, Type::INT8),
-                (&ev.account_ids, Type::TEXT_ARRAY),
-                (&ev.user_ids, Type::TEXT_ARRAY),
-                (&ev.kinds, Type::TEXT_ARRAY),
-                (&ev.ats, Type::INT8_ARRAY),
-                (&ev.details, Type::TEXT_ARRAY),
+                &user_id,
+                &record.account_id,
+                &to_i64(record.created_at),
+                &to_i64(expected),
+                &body,
+                &consume,
+                &changes.drop_user_challenges,
+                &purge,
+                &new_hash,
+                &new_user,
+                &new_expires,
+                &ev.account_ids,
+                &ev.user_ids,
+                &ev.kinds,
+                &ev.ats,
+                &ev.details,
             ],
         )
         .map_err(|e| {
@@ -401,11 +503,10 @@ fn write(
 
 impl Store for PostgresStore {
     fn get_account(&self, account_id: &str) -> Result<Option<AccountRecord>> {
+        const SQL: &str = "SELECT policy::text, enforced_since FROM accounts WHERE account_id = $1";
         let row = self.run(|c| {
-            c.query_typed_opt(
-                "SELECT policy::text, enforced_since FROM accounts WHERE account_id = $1",
-                &[(&account_id, Type::TEXT)],
-            )
+            let statement = c.prepared(SQL, &[Type::TEXT])?;
+            c.query_opt(&statement, &[&account_id])
         })?;
         row.map(|r| {
             Ok(AccountRecord {
@@ -460,8 +561,36 @@ impl Store for PostgresStore {
     }
 
     fn get_user(&self, user_id: &str) -> Result<Option<UserRecord>> {
-        let row = self.run(|c| c.query_typed_opt(SELECT_USER, &[(&user_id, Type::TEXT)]))?;
+        let row = self.run(|c| {
+            let statement = c.prepared(SELECT_USER, &[Type::TEXT])?;
+            c.query_opt(&statement, &[&user_id])
+        })?;
         row.as_ref().map(parse_user).transpose()
+    }
+
+    fn user_with_account(&self, user_id: &str) -> Result<Option<(UserRecord, Option<AccountRecord>)>> {
+        let row = self.run(|c| {
+            let statement = c.prepared(USER_WITH_ACCOUNT, &[Type::TEXT])?;
+            c.query_opt(&statement, &[&user_id])
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        match parse_joined(&row)? {
+            (Some(user), account) => Ok(Some((user, account))),
+            (None, _) => Ok(None),
+        }
+    }
+
+    fn challenge_with_user(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeContext>> {
+        let hash = &token_hash[..];
+        let row = self.run(|c| {
+            let statement = c.prepared(CHALLENGE_WITH_USER, &[Type::BYTEA])?;
+            c.query_opt(&statement, &[&hash])
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let (user, account) = parse_joined(&row)?;
+        let challenge =
+            ChallengeRecord { token_hash: *token_hash, user_id: row.get(0), expires_at: to_u64(row.get(7)) };
+        Ok(Some(ChallengeContext { challenge, user, account }))
     }
 
     fn delete_user(&self, user_id: &str) -> Result<bool> {
@@ -523,6 +652,28 @@ impl Store for PostgresStore {
         Err(last)
     }
 
+    fn update_user_from(&self, snapshot: &UserRecord, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
+        // The snapshot stands in for the optimistic read: one round trip when nobody wrote the user
+        // since it was read. Otherwise (or on a serialization failure or a connection that broke before
+        // the write was sent) the ordinary loop, which reads again.
+        let mut conn = self.conn()?;
+        let statement = match conn.prepared(WRITE_USER, &WRITE_USER_TYPES) {
+            Ok(s) => s,
+            Err(_) => {
+                drop(conn);
+                return self.update_user(&snapshot.user_id, f);
+            }
+        };
+        match write(&mut conn.client, &statement, &snapshot.user_id, snapshot.clone(), f) {
+            Ok(Some(record)) => Ok(record),
+            Ok(None) | Err(Failed::Retry(_) | Failed::Reconnect(_)) => {
+                drop(conn);
+                self.update_user(&snapshot.user_id, f)
+            }
+            Err(Failed::Stop(e)) => Err(e),
+        }
+    }
+
     fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()> {
         let mut last = Error::Storage("no attempt".into());
         for attempt in 0..MAX_ATTEMPTS {
@@ -542,11 +693,10 @@ impl Store for PostgresStore {
 
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
         let hash = &token_hash[..];
+        const SQL: &str = "SELECT user_id, expires_at FROM challenges WHERE token_hash = $1";
         let row = self.run(|c| {
-            c.query_typed_opt(
-                "SELECT user_id, expires_at FROM challenges WHERE token_hash = $1",
-                &[(&hash, Type::BYTEA)],
-            )
+            let statement = c.prepared(SQL, &[Type::BYTEA])?;
+            c.query_opt(&statement, &[&hash])
         })?;
         Ok(row.map(|r| ChallengeRecord {
             token_hash: *token_hash,
