@@ -12,12 +12,14 @@ use invariants::{T0, check_invariants, counter_update, counter_user, ev, full_us
 
 use std::sync::{Arc, Barrier};
 
+use authward::account::lockout::LockoutState;
 #[cfg(feature = "postgres")]
 use authward::store::PostgresStore;
 use authward::store::{AccountRecord, ChallengeRecord, MemoryStore, SqliteStore, Store};
 use authward::totp::{self, TotpConfig};
 use authward::{
     AccountPolicy, Algorithm, Authward, AuthwardOptions, Error, ErrorCode, EventKind, HashParams,
+    LockoutPolicy,
 };
 use authward::{ManualClock, SignInStatus};
 
@@ -461,6 +463,61 @@ fn writes_from_a_stale_snapshot_lose_nothing() {
         });
         let rec = s.get_user("alice").unwrap().unwrap();
         assert_eq!(rec.credential_version, 3 + (threads * per_thread) as u64);
+    });
+}
+
+#[test]
+fn unknown_ids_reserve_atomically_and_are_forgotten_when_idle() {
+    each(|s: Arc<dyn Store>| {
+        let policy = LockoutPolicy { max_failures: 5, lockout_seconds: 300, ..LockoutPolicy::default() };
+        // 8 threads × 4 attempts at one unknown id at the same moment: exactly max_failures reserved,
+        // the rest refused by the lock (each reservation a write of its own, none lost).
+        let (threads, tries) = (8, 4);
+        let barrier = Barrier::new(threads);
+        let reserved: usize = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait();
+                        let mut ok = 0;
+                        for _ in 0..tries {
+                            let mut got = false;
+                            s.update_unknown("k1", T0, &mut |state| {
+                                got = state.reserve(&policy, "", T0).is_ok();
+                                Ok(())
+                            })
+                            .unwrap();
+                            ok += usize::from(got);
+                        }
+                        ok
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(reserved, 5);
+        // A failing closure writes nothing; the lock is still there.
+        let err = s.update_unknown("k1", T0, &mut |state| {
+            *state = LockoutState::default();
+            Err(Error::InvalidCode)
+        });
+        assert_eq!(code(&err.unwrap_err()), ErrorCode::InvalidCode);
+        let mut locked = false;
+        s.update_unknown("k1", T0 + 1, &mut |state| {
+            locked = state.lock_for("", T0 + 1).is_some();
+            Ok(())
+        })
+        .unwrap();
+        assert!(locked);
+        // Long after, the lock is over.
+        let later = T0 + 30 * 86_400;
+        let mut still_locked = true;
+        s.update_unknown("k1", later, &mut |state| {
+            still_locked = state.lock_for("", later).is_some();
+            Ok(())
+        })
+        .unwrap();
+        assert!(!still_locked);
     });
 }
 

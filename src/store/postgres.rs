@@ -399,10 +399,65 @@ impl PostgresStore {
     }
 }
 
-/// One transaction of `update_unknown`: the row created if missing and locked in one upsert (so two
+/// The statements of [`unknown_attempt`]. Each write also deletes up to 16 other ids idle before `$2`
+/// (`SKIP LOCKED`: never waits on another server), so the table stays bounded with no job of its own.
+const UNKNOWN_SELECT: &str = "SELECT state::text FROM unknown_ids WHERE key = $1";
+const UNKNOWN_INSERT: &str = "WITH idle AS (DELETE FROM unknown_ids WHERE key IN (SELECT key FROM unknown_ids
+        WHERE idle_at <= $2 AND key <> $1 ORDER BY idle_at LIMIT 16 FOR UPDATE SKIP LOCKED))
+    INSERT INTO unknown_ids (key, state, idle_at) VALUES ($1, $3::text::jsonb, $4) ON CONFLICT (key) DO NOTHING";
+const UNKNOWN_UPDATE: &str = "WITH idle AS (DELETE FROM unknown_ids WHERE key IN (SELECT key FROM unknown_ids
+        WHERE idle_at <= $2 AND key <> $1 ORDER BY idle_at LIMIT 16 FOR UPDATE SKIP LOCKED))
+    UPDATE unknown_ids SET state = $3::text::jsonb, idle_at = $4 WHERE key = $1 AND state = $5::text::jsonb";
+const UNKNOWN_DELETE: &str = "WITH idle AS (DELETE FROM unknown_ids WHERE key IN (SELECT key FROM unknown_ids
+        WHERE idle_at <= $2 AND key <> $1 ORDER BY idle_at LIMIT 16 FOR UPDATE SKIP LOCKED))
+    DELETE FROM unknown_ids WHERE key = $1 AND state = $3::text::jsonb";
+
+/// One optimistic attempt of `update_unknown`, like a user's: a read, the closure, then one autocommit
+/// statement that writes only if the state is still the one read (a compare-and-set on the value:
+/// the closure depends only on the state it is given, so a value that came back to the same state
+/// in between is as good as untouched). Two round trips, as a known user's write; `Ok(false)`: another
+/// server wrote the id in between, re-run. A state that stays idle and was never stored writes nothing.
+fn unknown_attempt(
+    conn: &mut Conn,
+    key: &str,
+    now: u64,
+    f: &mut UnknownFn<'_>,
+) -> std::result::Result<bool, Failed> {
+    let reconnect = |e: postgres::Error| if e.is_closed() { Failed::Reconnect(storage(e)) } else { db(e) };
+    let select = conn.prepared(UNKNOWN_SELECT, &[Type::TEXT]).map_err(reconnect)?;
+    let old: Option<String> = conn.query_opt(&select, &[&key]).map_err(reconnect)?.map(|r| r.get(0));
+    let mut state = LockoutState::from_json(old.as_deref().unwrap_or("{}"))?;
+    f(&mut state)?;
+    let idle_at = state.idle_at();
+    let keep = idle_at > 0 && idle_at > now;
+    let (now, idle_at) = (to_i64(now), to_i64(idle_at));
+    let json = state.to_json();
+    let written = match (&old, keep) {
+        (None, false) => return Ok(true),
+        (None, true) => {
+            let insert = conn
+                .prepared(UNKNOWN_INSERT, &[Type::TEXT, Type::INT8, Type::TEXT, Type::INT8])
+                .map_err(db)?;
+            conn.execute(&insert, &[&key, &now, &json, &idle_at]).map_err(db)?
+        }
+        (Some(old), true) => {
+            let update = conn
+                .prepared(UNKNOWN_UPDATE, &[Type::TEXT, Type::INT8, Type::TEXT, Type::INT8, Type::TEXT])
+                .map_err(db)?;
+            conn.execute(&update, &[&key, &now, &json, &idle_at, old]).map_err(db)?
+        }
+        (Some(old), false) => {
+            let delete = conn.prepared(UNKNOWN_DELETE, &[Type::TEXT, Type::INT8, Type::TEXT]).map_err(db)?;
+            conn.execute(&delete, &[&key, &now, old]).map_err(db)?
+        }
+    };
+    Ok(written == 1)
+}
+
+/// The fallback of `update_unknown` after lost compare-and-sets, one transaction: the row created if missing and locked in one upsert (so two
 /// servers counting the same unknown id take turns), the closure, then the state written back (or
 /// forgotten once idle) together with bounded housekeeping of other idle ids (`SKIP LOCKED`: never waits).
-fn unknown_attempt(
+fn unknown_locked(
     client: &mut Client,
     key: &str,
     now: u64,
@@ -678,8 +733,16 @@ impl Store for PostgresStore {
         let mut last = Error::Storage("no attempt".into());
         for attempt in 0..MAX_ATTEMPTS {
             let mut conn = self.conn()?;
-            match unknown_attempt(&mut conn, key, now, f) {
-                Ok(()) => return Ok(()),
+            // Optimistic twice; after that (a hot id, many servers at once) with the row locked,
+            // which cannot lose.
+            let outcome = if attempt < 2 {
+                unknown_attempt(&mut conn, key, now, f)
+            } else {
+                unknown_locked(&mut conn, key, now, f).map(|()| true)
+            };
+            match outcome {
+                Ok(true) => return Ok(()),
+                Ok(false) => last = Error::Storage("the failure state changed concurrently".into()),
                 Err(Failed::Retry(e)) => {
                     last = e;
                     std::thread::sleep(Duration::from_micros(100 << attempt.min(6)));
