@@ -603,6 +603,12 @@ typedef struct authward_account_policy {
    * Lockout after failures.
    */
   struct authward_lockout_policy lockout;
+  /**
+   * When 2FA enforcement starts (unix seconds; the grace days count from then); 0 (the default):
+   * from the moment `enforce_two_factor` is switched on. Last, so the fields before keep their
+   * offsets.
+   */
+  uint64_t enforce_two_factor_from;
 } authward_account_policy;
 
 /**

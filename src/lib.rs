@@ -30,6 +30,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use password::hash::HashParams;
 pub use password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
+pub use service::report::{AccountReport, Attention, ReportQuery, ReportSort, UserReport};
 pub use service::{
     Authward, AuthwardOptions, Enrollment, Event, EventKind, RekeyProgress, RequiredAction, SecurityStatus,
     SignIn, SignInStatus,

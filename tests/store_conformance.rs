@@ -393,6 +393,12 @@ fn joined_reads_match_the_single_reads() {
         assert_eq!(user.account_id, "solo");
         assert_eq!(account, None);
         assert!(s.user_with_account("nobody").unwrap().is_none());
+        // The account's users in one read, as the single reads give them, in id order.
+        s.insert_user(&plain_user("aaron", "acme"), &[]).unwrap();
+        let users = s.account_users("acme").unwrap();
+        assert_eq!(users.iter().map(|u| u.user_id.as_str()).collect::<Vec<_>>(), vec!["aaron", "alice"]);
+        assert_eq!(Some(users[1].clone()), s.get_user("alice").unwrap());
+        assert!(s.account_users("none").unwrap().is_empty());
 
         s.update_user("alice", &mut |_, c| {
             c.new_challenge = Some(challenge(7, "alice", T0 + 300));

@@ -90,6 +90,8 @@ fuzz_target!(|input: Input| {
             // 0 (no growth) half of the time, otherwise any value near the valid range
             max_lockout_seconds: if input.lockout.1 % 2 == 0 { 0 } else { input.lockout.1 % 3_000_000 },
         },
+        // 0 (from switching on) half of the time, otherwise around the largest valid time
+        enforce_two_factor_from: if input.lockout.1 % 3 == 0 { 0 } else { 253_402_300_000 + input.lockout.1 % 1_600 },
     };
 
     // Each nested value: C validation agrees with the core.

@@ -38,17 +38,20 @@ pub fn expiry(password_changed_at: u64, policy: &AccountPolicy, now: u64) -> Exp
     }
 }
 
-/// The moment a user without 2FA must have enrolled, when the policy enforces 2FA: the later of the
-/// user's creation and the start of enforcement, plus the grace days. `None` when 2FA is not enforced.
+/// The moment a user without 2FA must have enrolled, when the policy enforces 2FA: the latest of the
+/// user's creation, the moment enforcement was switched on and the policy's start date
+/// (`enforce_two_factor_from`), plus the grace days. `None` when 2FA is not enforced or the user is
+/// exempt.
 pub fn enrollment_deadline(
     created_at: u64,
     enforced_since: Option<u64>,
+    exempt: bool,
     policy: &AccountPolicy,
 ) -> Option<u64> {
-    if !policy.enforce_two_factor {
+    if !policy.enforce_two_factor || exempt {
         return None;
     }
-    let start = created_at.max(enforced_since.unwrap_or(0));
+    let start = created_at.max(enforced_since.unwrap_or(0)).max(policy.enforce_two_factor_from.unwrap_or(0));
     Some(start.saturating_add(u64::from(policy.two_factor_grace_days) * DAY))
 }
 
@@ -86,13 +89,20 @@ mod tests {
     }
 
     #[test]
-    fn enrollment_deadline_starts_at_the_later_of_creation_and_enforcement() {
+    fn enrollment_deadline_starts_at_the_latest_of_creation_enforcement_and_start_date() {
         let mut p =
             AccountPolicy { enforce_two_factor: true, two_factor_grace_days: 7, ..AccountPolicy::new() };
-        assert_eq!(enrollment_deadline(100, Some(50), &p), Some(100 + 7 * DAY));
-        assert_eq!(enrollment_deadline(100, Some(500), &p), Some(500 + 7 * DAY));
-        assert_eq!(enrollment_deadline(100, None, &p), Some(100 + 7 * DAY));
+        assert_eq!(enrollment_deadline(100, Some(50), false, &p), Some(100 + 7 * DAY));
+        assert_eq!(enrollment_deadline(100, Some(500), false, &p), Some(500 + 7 * DAY));
+        assert_eq!(enrollment_deadline(100, None, false, &p), Some(100 + 7 * DAY));
+        // An exempt user has no deadline.
+        assert_eq!(enrollment_deadline(100, Some(50), true, &p), None);
+        // A start date later than both moves the deadline; an earlier one does not.
+        p.enforce_two_factor_from = Some(10 * DAY);
+        assert_eq!(enrollment_deadline(100, Some(500), false, &p), Some(10 * DAY + 7 * DAY));
+        p.enforce_two_factor_from = Some(200);
+        assert_eq!(enrollment_deadline(100, Some(500), false, &p), Some(500 + 7 * DAY));
         p.enforce_two_factor = false;
-        assert_eq!(enrollment_deadline(100, Some(50), &p), None);
+        assert_eq!(enrollment_deadline(100, Some(50), false, &p), None);
     }
 }

@@ -241,6 +241,14 @@ pub struct LockoutState {
     /// the row's integrity tag.
     #[serde(rename = "set_for_user", default, skip_serializing_if = "is_false")]
     pub password_set_for_user: bool,
+    /// When the user last completed a sign-in (every factor given; 0: never), for the admin's report.
+    /// Kept here for the same reasons as `password_set_for_user`.
+    #[serde(rename = "signed_in", default, skip_serializing_if = "is_zero")]
+    pub signed_in_at: u64,
+    /// An admin exempted the user from the account's *Enforce 2FA* (a service account, a user who
+    /// signs in through the company's SSO): no enrolment deadline, and 2FA may be turned off.
+    #[serde(rename = "exempt_2fa", default, skip_serializing_if = "is_false")]
+    pub two_factor_exempt: bool,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -23,6 +23,10 @@ pub struct AccountPolicy {
     /// Days users may still sign in without 2FA after enforcement starts (or after their creation, if
     /// later). Default 0.
     pub two_factor_grace_days: u32,
+    /// When enforcement starts (unix seconds), for "on from a date" as in Google Workspace: until then
+    /// (plus the grace days) users are only told to enrol, with the deadline. `None` (default): from
+    /// the moment `enforce_two_factor` is switched on.
+    pub enforce_two_factor_from: Option<u64>,
     /// Days after which a password must be changed; `None` (default) never.
     pub password_expiration_days: Option<u32>,
     /// Days before expiry during which sign-ins report the days left. Default 14.
@@ -40,12 +44,15 @@ impl AccountPolicy {
     pub const DEFAULT_EXPIRY_WARNING_DAYS: u32 = 14;
     /// Largest number of days accepted for grace, expiration and warning (100 years).
     pub const MAX_DAYS: u32 = 36_500;
+    /// Latest time accepted for `enforce_two_factor_from` (9999-12-31, unix seconds).
+    pub const MAX_TIME: u64 = 253_402_300_799;
 
     /// A policy with every default.
     pub fn new() -> AccountPolicy {
         AccountPolicy {
             enforce_two_factor: false,
             two_factor_grace_days: 0,
+            enforce_two_factor_from: None,
             password_expiration_days: None,
             password_expiry_warning_days: Self::DEFAULT_EXPIRY_WARNING_DAYS,
             password: PasswordPolicy::default(),
@@ -58,6 +65,9 @@ impl AccountPolicy {
     pub fn validate(&self) -> Result<()> {
         if self.two_factor_grace_days > Self::MAX_DAYS {
             return Err(Error::invalid("two_factor_grace_days must be 0..=36500"));
+        }
+        if self.enforce_two_factor_from.is_some_and(|t| t > Self::MAX_TIME) {
+            return Err(Error::invalid("enforce_two_factor_from must be a unix time before the year 9999"));
         }
         if let Some(days) = self.password_expiration_days
             && (days == 0 || days > Self::MAX_DAYS)

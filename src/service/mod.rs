@@ -31,6 +31,7 @@
 mod accounts;
 pub mod keys;
 mod passwords;
+pub mod report;
 mod retention;
 pub(crate) mod sealing;
 mod sign_in;
@@ -213,7 +214,8 @@ fn required_actions(rec: &UserRecord, account: &AccountRecord, now: u64) -> Vec<
     let policy = &account.policy;
     let mut out = Vec::new();
     if rec.totp.is_none()
-        && enrollment_deadline(rec.created_at, account.enforced_since, policy).is_some_and(|d| now >= d)
+        && enrollment_deadline(rec.created_at, account.enforced_since, rec.lockout.two_factor_exempt, policy)
+            .is_some_and(|d| now >= d)
     {
         out.push(RequiredAction::EnrollTwoFactor);
     }
@@ -228,7 +230,12 @@ fn two_factor_deadline(rec: &UserRecord, account: &AccountRecord) -> Option<u64>
     if rec.totp.is_some() {
         return None;
     }
-    enrollment_deadline(rec.created_at, account.enforced_since, &account.policy)
+    enrollment_deadline(
+        rec.created_at,
+        account.enforced_since,
+        rec.lockout.two_factor_exempt,
+        &account.policy,
+    )
 }
 
 /// The answer to a sign-in whose credentials were all right: `ActionRequired` when something is due

@@ -141,6 +141,7 @@ impl Authward {
                 challenge_issued = true;
             } else {
                 rec.lockout.complete(&client);
+                rec.lockout.signed_in_at = now;
                 changes.events.push(event(rec, EventKind::SignIn, now, "password"));
             }
             Ok(())
@@ -285,6 +286,7 @@ impl Authward {
                         t.last_step = Some(step);
                     }
                     rec.lockout.complete(&client);
+                    rec.lockout.signed_in_at = now;
                     rec.lockout.close_challenge(&cid);
                     rec.lockout.last_code = Some(LastCode { step, client: client.clone() });
                     changes.consume_challenge = Some(token_hash);
@@ -316,6 +318,7 @@ impl Authward {
                     Some(i) => {
                         rec.recovery_codes.remove(i);
                         rec.lockout.complete(&client);
+                        rec.lockout.signed_in_at = now;
                         rec.lockout.close_challenge(&cid);
                         changes.consume_challenge = Some(token_hash);
                         let left = rec.recovery_codes.len();

@@ -193,12 +193,13 @@ impl Authward {
     }
 
     /// The user turns 2FA off (password required). Errors: `TWO_FACTOR_ENFORCED` while the account
-    /// enforces 2FA, `WRONG_PASSWORD`, `LOCKED_OUT`, `INVALID_STATE` if 2FA is off.
+    /// enforces 2FA (from the moment it is switched on, a start date ahead included) and the user is
+    /// not [exempt](Authward::set_two_factor_exempt), `WRONG_PASSWORD`, `LOCKED_OUT`, `INVALID_STATE` if 2FA is off.
     pub fn disable_totp(&self, user_id: &str, password: &str) -> Result<()> {
         check_password_arg("password", password)?;
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
-        if account.policy.enforce_two_factor {
+        if account.policy.enforce_two_factor && !snapshot.lockout.two_factor_exempt {
             return Err(Error::TwoFactorEnforced);
         }
         self.verify_for_flow(&snapshot, &account.policy, password, EventKind::ReauthenticationFailed)?;

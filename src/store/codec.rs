@@ -53,6 +53,7 @@ pub(crate) fn policy_json(p: &AccountPolicy) -> String {
     json!({
         "enforce_two_factor": p.enforce_two_factor,
         "two_factor_grace_days": p.two_factor_grace_days,
+        "enforce_two_factor_from": p.enforce_two_factor_from,
         "password_expiration_days": p.password_expiration_days,
         "password_expiry_warning_days": p.password_expiry_warning_days,
         "password": {
@@ -82,6 +83,8 @@ pub(crate) fn parse_policy(text: &str) -> Result<AccountPolicy> {
     Ok(AccountPolicy {
         enforce_two_factor: get_bool(&v, "enforce_two_factor")?,
         two_factor_grace_days: narrow(get_u64(&v, "two_factor_grace_days")?, "two_factor_grace_days")?,
+        // absent in policies stored before 0.2: from the moment enforcement was switched on
+        enforce_two_factor_from: v.get("enforce_two_factor_from").and_then(Value::as_u64),
         password_expiration_days: match v.get("password_expiration_days").and_then(Value::as_u64) {
             Some(d) => Some(narrow(d, "password_expiration_days")?),
             None => None,

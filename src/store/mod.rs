@@ -239,6 +239,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn delete_user(&self, user_id: &str) -> Result<bool>;
     /// Ids of the account's users, sorted.
     fn list_users(&self, account_id: &str) -> Result<Vec<String>>;
+    /// Every user of the account, in id order (for the admin's report): one statement where the store
+    /// has them. The default reads them one by one (a user deleted meanwhile is left out).
+    fn account_users(&self, account_id: &str) -> Result<Vec<UserRecord>> {
+        let mut out = Vec::new();
+        for id in self.list_users(account_id)? {
+            out.extend(self.get_user(&id)?);
+        }
+        Ok(out)
+    }
     /// A page of every user id in the store (all accounts), for work over all rows (key rotation, the
     /// integrity migration): up to `limit` ids greater than `after` (from the first id when `None`),
     /// ascending in byte order of their UTF-8 (SQLite's `BINARY` collation; PostgreSQL needs

@@ -672,6 +672,17 @@ impl Store for PostgresStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    fn account_users(&self, account_id: &str) -> Result<Vec<UserRecord>> {
+        let rows = self.run(|c| {
+            c.query_typed(
+                "SELECT user_id, account_id, created_at, revision, body::text FROM users
+                 WHERE account_id = $1 ORDER BY user_id",
+                &[(&account_id, Type::TEXT)],
+            )
+        })?;
+        rows.iter().map(parse_user).collect()
+    }
+
     fn update_user(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
         // First optimistically (two round trips); if another server wrote the user in between, with the
         // row locked (which cannot lose again). A failure after the write was sent (the commit's answer

@@ -44,6 +44,10 @@ pub struct authward_account_policy {
     pub totp: authward_totp_config,
     /// Lockout after failures.
     pub lockout: authward_lockout_policy,
+    /// When 2FA enforcement starts (unix seconds; the grace days count from then); 0 (the default):
+    /// from the moment `enforce_two_factor` is switched on. Last, so the fields before keep their
+    /// offsets.
+    pub enforce_two_factor_from: u64,
 }
 
 impl From<&AccountPolicy> for authward_account_policy {
@@ -60,6 +64,7 @@ impl From<&AccountPolicy> for authward_account_policy {
                 lockout_seconds: p.lockout.lockout_seconds,
                 max_lockout_seconds: p.lockout.max_lockout_seconds,
             },
+            enforce_two_factor_from: p.enforce_two_factor_from.unwrap_or(0),
         }
     }
 }
@@ -70,6 +75,7 @@ impl TryFrom<authward_account_policy> for AccountPolicy {
         let policy = AccountPolicy {
             enforce_two_factor: p.enforce_two_factor,
             two_factor_grace_days: p.two_factor_grace_days,
+            enforce_two_factor_from: (p.enforce_two_factor_from != 0).then_some(p.enforce_two_factor_from),
             password_expiration_days: (p.password_expiration_days != 0).then_some(p.password_expiration_days),
             password_expiry_warning_days: p.password_expiry_warning_days,
             password: p.password.into(),

@@ -227,6 +227,10 @@ pub struct AccountPolicy {
     pub totp: Option<TotpConfig>,
     /// Lockout after failures.
     pub lockout: Option<LockoutPolicy>,
+    /// When enforcement starts (unix seconds; the grace days count from then); `null`/absent
+    /// (default): from the moment `enforceTwoFactor` is switched on.
+    #[napi(ts_type = "number | null")]
+    pub enforce_two_factor_from: Option<f64>,
 }
 
 impl AccountPolicy {
@@ -248,6 +252,10 @@ impl AccountPolicy {
             password: PasswordPolicyOptions::to_core(p.password.as_ref())?,
             totp: TotpConfig::to_core(p.totp.as_ref())?,
             lockout: LockoutPolicy::to_core(p.lockout.as_ref())?,
+            enforce_two_factor_from: p
+                .enforce_two_factor_from
+                .map(|v| whole("enforceTwoFactorFrom", v, authward::AccountPolicy::MAX_TIME))
+                .transpose()?,
         };
         out.validate()?;
         Ok(out)
@@ -267,6 +275,7 @@ impl AccountPolicy {
                 lockout_seconds: Some(number(p.lockout.lockout_seconds)),
                 max_lockout_seconds: Some(number(p.lockout.max_lockout_seconds)),
             }),
+            enforce_two_factor_from: p.enforce_two_factor_from.map(number),
         }
     }
 }

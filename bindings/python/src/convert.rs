@@ -93,6 +93,11 @@ pub fn opt_u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
     if obj.is_none() { Ok(None) } else { u32_arg(obj).map(Some) }
 }
 
+/// An optional `u64` argument: `None` or [`u64_arg`].
+pub fn opt_u64_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+    if obj.is_none() { Ok(None) } else { u64_arg(obj).map(Some) }
+}
+
 /// An owned copy of a secret string argument (password, code, challenge), wiped when dropped, so it can
 /// move into a closure that runs without the GIL. Non-`str` arguments are a `TypeError`; strings with
 /// lone surrogates (not encodable as UTF-8) are a `UnicodeEncodeError` (a `ValueError`).

@@ -7,7 +7,7 @@ use authward::{
 };
 use pyo3::prelude::*;
 
-use crate::convert::{bool_repr, opt_repr, opt_u32_arg, py_repr, u8_arg, u32_arg, u64_arg};
+use crate::convert::{bool_repr, opt_repr, opt_u32_arg, opt_u64_arg, py_repr, u8_arg, u32_arg, u64_arg};
 use crate::errors::CoreError;
 
 /// Argon2id cost parameters: `HashParams(memory_kib=19456, iterations=2, parallelism=1)`.
@@ -460,7 +460,9 @@ fn lockout_repr(l: &LockoutPolicy) -> String {
 /// The policies an admin sets for all users of an account (tenant).
 ///
 /// `AccountPolicy(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None,
-/// password_expiry_warning_days=14, password=PasswordPolicy(), totp=TotpConfig(), lockout=LockoutPolicy())`.
+/// password_expiry_warning_days=14, password=PasswordPolicy(), totp=TotpConfig(), lockout=LockoutPolicy(),
+/// enforce_two_factor_from=None)`. `enforce_two_factor_from` (unix seconds) starts enforcement on a
+/// date: the grace days count from then.
 /// With `enforce_two_factor`, users without 2FA get the required action `"enroll_two_factor"` once the
 /// grace days are over; with `password_expiration_days`, an expired password gets `"change_password"`.
 #[pyclass(frozen, eq, from_py_object, name = "AccountPolicy", module = "authward")]
@@ -478,8 +480,9 @@ impl PyAccountPolicy {
         password = None,
         totp = None,
         lockout = None,
+        enforce_two_factor_from = None,
     ),
-    text_signature = "(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None, password_expiry_warning_days=14, password=None, totp=None, lockout=None)"
+    text_signature = "(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None, password_expiry_warning_days=14, password=None, totp=None, lockout=None, enforce_two_factor_from=None)"
     )]
     fn new(
         enforce_two_factor: bool,
@@ -489,10 +492,12 @@ impl PyAccountPolicy {
         password: Option<PyPasswordPolicy>,
         totp: Option<PyTotpConfig>,
         lockout: Option<PyLockoutPolicy>,
+        #[pyo3(from_py_with = opt_u64_arg)] enforce_two_factor_from: Option<u64>,
     ) -> PyResult<Self> {
         let policy = AccountPolicy {
             enforce_two_factor,
             two_factor_grace_days,
+            enforce_two_factor_from,
             password_expiration_days,
             password_expiry_warning_days,
             password: password.map(|p| p.0).unwrap_or_default(),
@@ -512,6 +517,11 @@ impl PyAccountPolicy {
     #[getter]
     fn two_factor_grace_days(&self) -> u32 {
         self.0.two_factor_grace_days
+    }
+    /// When enforcement starts (unix seconds), or `None`: from the moment it was switched on.
+    #[getter]
+    fn enforce_two_factor_from(&self) -> Option<u64> {
+        self.0.enforce_two_factor_from
     }
     /// Days after which a password must be changed, or `None` (never).
     #[getter]
@@ -543,14 +553,15 @@ impl PyAccountPolicy {
         let p = &self.0;
         format!(
             "AccountPolicy(enforce_two_factor={}, two_factor_grace_days={}, password_expiration_days={}, \
-             password_expiry_warning_days={}, password={}, totp={}, lockout={})",
+             password_expiry_warning_days={}, password={}, totp={}, lockout={}, enforce_two_factor_from={})",
             bool_repr(p.enforce_two_factor),
             p.two_factor_grace_days,
             opt_repr(p.password_expiration_days),
             p.password_expiry_warning_days,
             PyPasswordPolicy(p.password.clone()).__repr__(),
             config_repr(&p.totp),
-            lockout_repr(&p.lockout)
+            lockout_repr(&p.lockout),
+            opt_repr(p.enforce_two_factor_from)
         )
     }
 }

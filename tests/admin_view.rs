@@ -1,0 +1,212 @@
+//! The admin's view (issue 17): exemptions from *Enforce 2FA*, an enforcement start date, the last
+//! complete sign-in and the account report, each against the memory store and the SQLite store.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::sync::Arc;
+
+use authward::totp::{self, TotpConfig};
+use authward::{
+    AccountPolicy, Attention, Authward, AuthwardOptions, ErrorCode, EventKind, HashParams, LockoutPolicy,
+    ManualClock, ReportQuery, ReportSort, RequiredAction, SignInStatus,
+};
+
+const CHEAP: HashParams = HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+const T0: u64 = 1_800_000_000;
+const DAY: u64 = 86_400;
+const PW: &str = "correct horse battery staple";
+
+struct Env {
+    aw: Authward,
+    clock: ManualClock,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn options(clock: &ManualClock) -> AuthwardOptions {
+    AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, ..AuthwardOptions::default() }
+}
+
+fn memory() -> Env {
+    let clock = ManualClock::new(T0);
+    Env { aw: Authward::in_memory(options(&clock)).unwrap(), clock, _dir: None }
+}
+
+fn sqlite() -> Env {
+    let clock = ManualClock::new(T0);
+    let dir = tempfile::tempdir().unwrap();
+    let aw = Authward::open(dir.path().join("aw.db"), &[9u8; 32], options(&clock)).unwrap();
+    Env { aw, clock, _dir: Some(dir) }
+}
+
+macro_rules! both_stores {
+    ($($name:ident($env:ident) $body:block)*) => {
+        mod memory_store { use super::*; $( #[test] fn $name() { let $env = memory(); $body } )* }
+        mod sqlite_store { use super::*; $( #[test] fn $name() { let $env = sqlite(); $body } )* }
+    };
+}
+
+fn enroll(env: &Env, user: &str) -> String {
+    let e = env.aw.begin_totp_enrollment(user, "ACME").unwrap();
+    let code = totp::code(&e.secret, env.clock.now(), &TotpConfig::default()).unwrap();
+    env.aw.confirm_totp_enrollment(user, &code).unwrap();
+    env.clock.advance(30);
+    e.secret.to_string()
+}
+
+fn enforced(grace_days: u32) -> AccountPolicy {
+    AccountPolicy { enforce_two_factor: true, two_factor_grace_days: grace_days, ..AccountPolicy::default() }
+}
+
+fn report(env: &Env, sort: ReportSort) -> Vec<String> {
+    let q = ReportQuery { sort, ..ReportQuery::default() };
+    env.aw.account_report("acme", &q).unwrap().users.into_iter().map(|u| u.user_id).collect()
+}
+
+both_stores! {
+    an_exempt_user_is_not_held_to_enforced_two_factor(env) {
+        env.aw.create_user("svc", "acme", PW, None).unwrap();
+        env.aw.set_account_policy("acme", &enforced(0)).unwrap();
+        let s = env.aw.sign_in("svc", PW).unwrap();
+        assert_eq!(s.status, SignInStatus::ActionRequired);
+        assert_eq!(s.required_actions, vec![RequiredAction::EnrollTwoFactor]);
+
+        env.aw.set_two_factor_exempt("svc", true).unwrap();
+        env.aw.set_two_factor_exempt("svc", true).unwrap(); // already set: nothing logged
+        let s = env.aw.sign_in("svc", PW).unwrap();
+        assert_eq!(s.status, SignInStatus::Complete);
+        assert!(s.required_actions.is_empty());
+        assert_eq!(s.two_factor_deadline, None);
+        let st = env.aw.status("svc").unwrap();
+        assert_eq!((st.two_factor_deadline, st.required_actions.len()), (None, 0));
+        let logged: Vec<_> = env.aw.events("svc", 100).unwrap().into_iter()
+            .filter(|e| e.kind == EventKind::PolicyChanged && e.detail.contains("exempted"))
+            .collect();
+        assert_eq!(logged.len(), 1);
+
+        // An exempt user who enrolled anyway may turn it off under enforcement; others may not.
+        enroll(&env, "svc");
+        env.aw.disable_totp("svc", PW).unwrap();
+        env.aw.create_user("bob", "acme", PW, None).unwrap();
+        enroll(&env, "bob");
+        assert_eq!(env.aw.disable_totp("bob", PW).unwrap_err().code(), ErrorCode::TwoFactorEnforced);
+
+        // The exemption ends: the deadline (creation / enforcement + 0 grace days) is long past.
+        env.aw.set_two_factor_exempt("svc", false).unwrap();
+        let s = env.aw.sign_in("svc", PW).unwrap();
+        assert_eq!(s.status, SignInStatus::ActionRequired);
+        assert!(env.aw.events("svc", 100).unwrap().iter().any(|e| e.detail.contains("exemption") && e.detail.contains("ended")));
+        assert_eq!(env.aw.set_two_factor_exempt("nobody", true).unwrap_err().code(), ErrorCode::NotFound);
+    }
+
+    enforcement_can_start_on_a_date(env) {
+        env.aw.create_user("alice", "acme", PW, None).unwrap();
+        let start = T0 + 10 * DAY;
+        let policy = AccountPolicy { enforce_two_factor_from: Some(start), ..enforced(3) };
+        env.aw.set_account_policy("acme", &policy).unwrap();
+        assert_eq!(env.aw.account_policy("acme").unwrap().enforce_two_factor_from, Some(start));
+        // Before the start (and its grace): told to enrol, with the deadline, but let in.
+        let s = env.aw.sign_in("alice", PW).unwrap();
+        assert_eq!(s.status, SignInStatus::Complete);
+        assert_eq!(s.required_actions, vec![RequiredAction::EnrollTwoFactor]);
+        assert_eq!(s.two_factor_deadline, Some(start + 3 * DAY));
+        env.clock.set(start + 2 * DAY);
+        assert_eq!(env.aw.sign_in("alice", PW).unwrap().status, SignInStatus::Complete);
+        env.clock.set(start + 3 * DAY);
+        assert_eq!(env.aw.sign_in("alice", PW).unwrap().status, SignInStatus::ActionRequired);
+        // Out of range is refused.
+        let bad = AccountPolicy { enforce_two_factor_from: Some(u64::MAX), ..enforced(0) };
+        assert_eq!(env.aw.set_account_policy("acme", &bad).unwrap_err().code(), ErrorCode::InvalidArgument);
+    }
+
+    the_last_complete_sign_in_is_recorded(env) {
+        env.aw.create_user("alice", "acme", PW, None).unwrap();
+        env.aw.create_user("bob", "acme", PW, None).unwrap();
+        let last = |u: &str| {
+            let r = env.aw.account_report("acme", &ReportQuery::default()).unwrap();
+            r.users.into_iter().find(|x| x.user_id == u).unwrap().last_sign_in_at
+        };
+        assert_eq!(last("alice"), None);
+        env.clock.advance(100);
+        env.aw.sign_in("alice", PW).unwrap();
+        assert_eq!(last("alice"), Some(T0 + 100));
+        // A wrong password is no sign-in.
+        env.clock.advance(100);
+        assert!(env.aw.sign_in("alice", "wrong password here").is_err());
+        assert_eq!(last("alice"), Some(T0 + 100));
+        // With 2FA the password alone is not complete; the code is.
+        let secret = enroll(&env, "bob");
+        let s = env.aw.sign_in("bob", PW).unwrap();
+        assert_eq!(last("bob"), None);
+        let code = totp::code(&secret, env.clock.now(), &TotpConfig::default()).unwrap();
+        env.aw.verify_second_factor(s.challenge.as_ref().unwrap(), &code).unwrap();
+        assert_eq!(last("bob"), Some(env.clock.now()));
+    }
+
+    the_report_puts_what_the_admin_acts_on_first(env) {
+        let lockout = LockoutPolicy { max_failures: 3, ..LockoutPolicy::default() };
+        let policy = AccountPolicy { password_expiration_days: Some(90), lockout, ..enforced(14) };
+        for u in ["ann", "ben", "cat", "dan", "eve", "fay"] {
+            env.aw.create_user(u, "acme", PW, None).unwrap();
+        }
+        env.aw.create_user("zed", "other", PW, None).unwrap();
+        env.aw.set_account_policy("acme", &policy).unwrap();
+        enroll(&env, "ann"); // fine
+        enroll(&env, "cat");
+        env.aw.set_two_factor_exempt("dan", true).unwrap(); // fine (exempt)
+        env.clock.advance(DAY);
+        enroll(&env, "eve");
+        for i in 0..3 {
+            // (different wrong passwords: the same one typed again is not counted again)
+            let _ = env.aw.sign_in("eve", &format!("wrong password number {i}"));
+        }
+        env.aw.require_password_change("fay").unwrap(); // overdue (change required)
+        enroll(&env, "fay");
+        // ben has no 2FA: due (deadline ahead); eve is locked: overdue.
+        let r = env.aw.account_report("acme", &ReportQuery::default()).unwrap();
+        assert_eq!((r.total, r.overdue, r.due), (6, 2, 1), "{:#?}", r.users);
+        let order: Vec<_> = r.users.iter().map(|u| (u.user_id.as_str(), u.attention)).collect();
+        assert_eq!(&order[..3], &[("eve", Attention::Overdue), ("fay", Attention::Overdue), ("ben", Attention::Due)]);
+        let ben = r.users.iter().find(|u| u.user_id == "ben").unwrap();
+        assert_eq!(ben.two_factor_deadline, Some(T0 + 14 * DAY));
+        assert!(!ben.two_factor_enabled);
+        assert_eq!(ben.password_expires_at, Some(T0 + 90 * DAY));
+        assert_eq!(ben.password_age_days, 1);
+        let dan = r.users.iter().find(|u| u.user_id == "dan").unwrap();
+        assert!(dan.two_factor_exempt && dan.two_factor_deadline.is_none());
+        assert_eq!(dan.attention, Attention::Fine);
+        let eve = r.users.iter().find(|u| u.user_id == "eve").unwrap();
+        assert!(eve.locked_until.is_some_and(|t| t > env.clock.now()));
+        let fay = r.users.iter().find(|u| u.user_id == "fay").unwrap();
+        assert_eq!(fay.required_actions, vec![RequiredAction::ChangePassword]);
+
+        // 80 days on, everyone's password is in its warning window and ben is overdue for 2FA.
+        env.clock.advance(80 * DAY);
+        let r = env.aw.account_report("acme", &ReportQuery::default()).unwrap();
+        assert_eq!(r.users[0].user_id, "ben");
+        assert_eq!(r.overdue, 2); // ben, fay (eve's lock is over)
+        assert_eq!(r.due, 4);
+
+        assert_eq!(report(&env, ReportSort::UserId), vec!["ann", "ben", "cat", "dan", "eve", "fay"]);
+        env.aw.sign_in("dan", PW).unwrap();
+        let by_sign_in = report(&env, ReportSort::LastSignIn);
+        assert_eq!(by_sign_in.last().unwrap(), "dan");
+        env.aw.set_password("cat", "a brand new admin set password").unwrap();
+        assert_eq!(report(&env, ReportSort::PasswordAge).last().unwrap(), "cat");
+
+        // Pages.
+        let page = |offset, limit| {
+            let q = ReportQuery { sort: ReportSort::UserId, offset, limit };
+            env.aw.account_report("acme", &q).unwrap().users.into_iter().map(|u| u.user_id).collect::<Vec<_>>()
+        };
+        assert_eq!(page(2, 2), vec!["cat", "dan"]);
+        assert_eq!(page(5, 10), vec!["fay"]);
+        assert!(page(6, 10).is_empty());
+        let q = ReportQuery { limit: 0, ..ReportQuery::default() };
+        assert_eq!(env.aw.account_report("acme", &q).unwrap_err().code(), ErrorCode::InvalidArgument);
+        let q = ReportQuery { limit: 1001, ..ReportQuery::default() };
+        assert_eq!(env.aw.account_report("acme", &q).unwrap_err().code(), ErrorCode::InvalidArgument);
+        let none = env.aw.account_report("nobody", &ReportQuery::default()).unwrap();
+        assert_eq!((none.total, none.users.len()), (0, 0));
+        assert_eq!(ReportSort::parse("last_sign_in").unwrap(), ReportSort::LastSignIn);
+        assert_eq!(ReportSort::parse("oldest").unwrap_err().code(), ErrorCode::InvalidArgument);
+    }
+}
