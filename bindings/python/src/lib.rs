@@ -6,6 +6,7 @@ mod convert;
 mod errors;
 mod maintenance;
 mod primitives;
+mod report;
 mod service;
 mod types;
 

@@ -14,6 +14,7 @@ use crate::PyManualClock;
 use crate::convert::{Bytes, Secret, Text, bool_repr, opt_repr, py_repr, u32_arg, usize_arg};
 use crate::errors::{CoreError, InvalidStateError};
 use crate::maintenance::{PyRekeyProgress, PyStoreInfo};
+use crate::report::PyAccountReport;
 use crate::types::{PyAccountPolicy, PyHashParams};
 
 /// Adds the service's classes to the module.
@@ -25,6 +26,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEvent>()?;
     m.add_class::<PyRekeyProgress>()?;
     m.add_class::<PyStoreInfo>()?;
+    crate::report::register(m)?;
     Ok(())
 }
 
@@ -315,6 +317,37 @@ impl PyAuthward {
         Ok(py.detach(|| aw.unlock_user(&user_id)).map_err(CoreError)?)
     }
 
+    /// Admin: exempts `user_id` from the account's enforced 2FA (`True`: no enrolment deadline, and
+    /// they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption (`False`).
+    /// Logged as `policy_changed`. Raises `NotFoundError`, `StorageError`.
+    fn set_two_factor_exempt(&self, py: Python<'_>, user_id: Text, exempt: bool) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.set_two_factor_exempt(&user_id, exempt)).map_err(CoreError)?)
+    }
+
+    /// Admin: every user of `account_id` judged against its policy now, one page in the order `sort`
+    /// (`"attention"`: overdue first, then due, nearest deadline first; `"user_id"`; `"password_age"`:
+    /// oldest first; `"last_sign_in"`: longest ago first), skipping `offset` rows, at most `limit`
+    /// (1–1000). Raises `InvalidArgumentError`, `CryptoError` (a row changed outside authward),
+    /// `StorageError`.
+    #[pyo3(signature = (account_id, sort = "attention", offset = 0, limit = 100))]
+    fn account_report(
+        &self,
+        py: Python<'_>,
+        account_id: Text,
+        sort: &str,
+        #[pyo3(from_py_with = usize_arg)] offset: usize,
+        #[pyo3(from_py_with = usize_arg)] limit: usize,
+    ) -> PyResult<PyAccountReport> {
+        let aw = self.service()?;
+        let query = authward::ReportQuery {
+            sort: authward::ReportSort::parse(sort).map_err(CoreError)?,
+            offset,
+            limit,
+        };
+        Ok(PyAccountReport(py.detach(|| aw.account_report(&account_id, &query)).map_err(CoreError)?))
+    }
+
     /// Admin (lost phone): turns 2FA off for `user_id` and deletes their recovery codes.
     /// Raises `NotFoundError`, `StorageError`.
     fn reset_two_factor(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
@@ -420,7 +453,7 @@ impl PyAuthward {
     }
 }
 
-fn actions_repr(actions: &[&'static str]) -> String {
+pub(crate) fn actions_repr(actions: &[&'static str]) -> String {
     let items: Vec<String> = actions.iter().map(|a| py_repr(a)).collect();
     format!("[{}]", items.join(", "))
 }

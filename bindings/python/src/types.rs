@@ -484,6 +484,7 @@ impl PyAccountPolicy {
     ),
     text_signature = "(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None, password_expiry_warning_days=14, password=None, totp=None, lockout=None, enforce_two_factor_from=None)"
     )]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments, one per field
     fn new(
         enforce_two_factor: bool,
         #[pyo3(from_py_with = u32_arg)] two_factor_grace_days: u32,

@@ -1,0 +1,83 @@
+"""The admin's view through Python: exemption from enforced 2FA, an enforcement start date, and the
+account report (sorted, paged, with the last complete sign-in)."""
+
+from __future__ import annotations
+
+import pytest
+
+import authward
+from conftest import CHEAP
+
+PW = "correct horse battery staple"
+T0 = 1_800_000_000
+DAY = 86_400
+
+
+def service() -> tuple[authward.Authward, authward.ManualClock]:
+    clock = authward.ManualClock(T0)
+    return authward.Authward.in_memory(clock=clock, hash_params=CHEAP), clock
+
+
+def test_an_exempt_user_is_let_in_without_two_factor() -> None:
+    aw, _ = service()
+    aw.create_user("svc", "acme", PW)
+    aw.set_account_policy("acme", authward.AccountPolicy(enforce_two_factor=True))
+    assert aw.sign_in("svc", PW).status == "action_required"
+    aw.set_two_factor_exempt("svc", True)
+    s = aw.sign_in("svc", PW)
+    assert (s.status, s.required_actions) == ("complete", [])
+    assert any(e.kind == "policy_changed" and "exempted" in e.detail for e in aw.events("svc"))
+    aw.set_two_factor_exempt("svc", False)
+    assert aw.sign_in("svc", PW).status == "action_required"
+    with pytest.raises(authward.NotFoundError):
+        aw.set_two_factor_exempt("nobody", True)
+    with pytest.raises(TypeError):
+        aw.set_two_factor_exempt("svc", "yes")  # type: ignore[arg-type]
+
+
+def test_enforcement_starts_on_a_date() -> None:
+    aw, clock = service()
+    aw.create_user("ada", "acme", PW)
+    start = T0 + 10 * DAY
+    policy = authward.AccountPolicy(enforce_two_factor=True, two_factor_grace_days=3, enforce_two_factor_from=start)
+    assert policy.enforce_two_factor_from == start
+    assert repr(policy).endswith(f"enforce_two_factor_from={start})")
+    aw.set_account_policy("acme", policy)
+    assert aw.account_policy("acme").enforce_two_factor_from == start
+    s = aw.sign_in("ada", PW)
+    assert (s.status, s.required_actions) == ("complete", ["enroll_two_factor"])
+    clock.set(start + 3 * DAY)
+    assert aw.sign_in("ada", PW).status == "action_required"
+    with pytest.raises(authward.InvalidArgumentError):
+        authward.AccountPolicy(enforce_two_factor_from=2**63)
+    with pytest.raises(ValueError):
+        authward.AccountPolicy(enforce_two_factor_from=-1)
+
+
+def test_the_report_sorts_pages_and_counts() -> None:
+    aw, clock = service()
+    for u in ("ann", "ben", "cat"):
+        aw.create_user(u, "acme", PW)
+    aw.set_account_policy("acme", authward.AccountPolicy(enforce_two_factor=True, two_factor_grace_days=7))
+    aw.set_two_factor_exempt("cat", True)
+    e = aw.begin_totp_enrollment("ann", "ACME")
+    aw.confirm_totp_enrollment("ann", authward.totp_code(e.secret, clock.now()))
+    clock.advance(8 * DAY)  # ben's deadline has passed
+    aw.sign_in("cat", PW)
+    r = aw.account_report("acme")
+    assert (r.total, r.overdue, r.due, r.at) == (3, 1, 0, clock.now())
+    first = r.users[0]
+    assert (first.user_id, first.attention, first.two_factor_enabled) == ("ben", "overdue", False)
+    assert first.two_factor_deadline == T0 + 7 * DAY
+    assert first.required_actions == ["enroll_two_factor"]
+    assert first.password_age_days == 8
+    cat = next(u for u in r.users if u.user_id == "cat")
+    assert cat.two_factor_exempt and cat.last_sign_in_at == clock.now() and cat.attention == "fine"
+    assert "cat" in repr(cat) and "AccountReport(total=3" in repr(r)
+    assert [u.user_id for u in aw.account_report("acme", sort="user_id", offset=1, limit=1).users] == ["ben"]
+    assert [u.user_id for u in aw.account_report("acme", sort="last_sign_in").users][-1] == "cat"
+    with pytest.raises(authward.InvalidArgumentError):
+        aw.account_report("acme", sort="oldest")  # type: ignore[arg-type]
+    with pytest.raises(authward.InvalidArgumentError):
+        aw.account_report("acme", limit=0)
+    assert aw.account_report("nobody").total == 0
