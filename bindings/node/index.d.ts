@@ -11,6 +11,12 @@ export type SignInStatus = 'complete' | 'second_factor_required' | 'action_requi
 /** What a user must do before (or soon after) getting in. */
 export type RequiredAction = 'enroll_two_factor' | 'change_password'
 
+/** How `accountReport` orders its rows. */
+export type ReportSort = 'attention' | 'user_id' | 'password_age' | 'last_sign_in'
+
+/** How much a user of `accountReport` needs the admin's attention. */
+export type Attention = 'overdue' | 'due' | 'fine'
+
 /** The kinds of security-log entries. */
 export type EventKind =
   | 'sign_in'
@@ -173,6 +179,21 @@ export declare class Authward {
   beginTotpEnrollment(userId: string, issuer: string, options?: EnrollmentOptions | undefined | null): Promise<Enrollment>
   /** `beginTotpEnrollment` on the calling thread (blocks the event loop). */
   beginTotpEnrollmentSync(userId: string, issuer: string, options?: EnrollmentOptions | undefined | null): Enrollment
+  /**
+   * Admin: exempts the user from the account's enforced 2FA (`true`: no enrolment deadline, and
+   * they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption (`false`).
+   * Logged as `policy_changed`.
+   */
+  setTwoFactorExempt(userId: string, exempt: boolean): Promise<void>
+  /** `setTwoFactorExempt` on the calling thread (blocks the event loop). */
+  setTwoFactorExemptSync(userId: string, exempt: boolean): void
+  /**
+   * Admin: every user of the account judged against its policy now, one page (default: 100 rows,
+   * overdue first) with the counts of the whole account.
+   */
+  accountReport(accountId: string, options?: ReportOptions | undefined | null): Promise<AccountReport>
+  /** `accountReport` on the calling thread (blocks the event loop). */
+  accountReportSync(accountId: string, options?: ReportOptions | undefined | null): AccountReport
   /** Admin: lifts every lockout of the user. */
   unlockUser(userId: string): Promise<void>
   /** `unlockUser` on the calling thread (blocks the event loop). */
@@ -372,6 +393,25 @@ export interface AccountPolicy {
   totp?: TotpConfig
   /** Lockout after failures. */
   lockout?: LockoutPolicy
+  /**
+   * When enforcement starts (unix seconds; the grace days count from then); `null`/absent
+   * (default): from the moment `enforceTwoFactor` is switched on.
+   */
+  enforceTwoFactorFrom?: number | null
+}
+
+/** A page of `accountReport`: the rows asked for and the counts of the whole account. */
+export interface AccountReport {
+  /** The rows of this page, in the order asked for. */
+  users: Array<UserReport>
+  /** Users in the account. */
+  total: number
+  /** Of them, overdue. */
+  overdue: number
+  /** Of them, with something due. */
+  due: number
+  /** When the report judged (unix seconds). */
+  at: number
 }
 
 /**
@@ -617,6 +657,19 @@ export interface RekeyProgress {
   finished: boolean
 }
 
+/** Options of `accountReport`. */
+export interface ReportOptions {
+  /**
+   * `"attention"` (default: overdue first, then due, nearest deadline first), `"user_id"`,
+   * `"password_age"` (oldest first) or `"last_sign_in"` (longest ago first).
+   */
+  sort?: ReportSort
+  /** Rows to skip. Default 0. */
+  offset?: number
+  /** Rows to return, 1–1000. Default 100. */
+  limit?: number
+}
+
 /** One active rule of a policy, for a UI checklist. */
 export interface Rule {
   /** The violation code this rule produces when broken (`"TOO_SHORT"`, …). */
@@ -718,6 +771,35 @@ export interface TotpUri {
 export interface TotpUriOptions {
   /** Algorithm, digits, period written into the URI; default SHA1, 6 digits, 30 s. */
   config?: TotpConfig
+}
+
+/** One user of an `AccountReport` (times in unix seconds). */
+export interface UserReport {
+  /** The user's id. */
+  userId: string
+  /**
+   * `"overdue"` (deadline passed, password expired or change required, locked), `"due"` (a deadline
+   * ahead, the expiry warning) or `"fine"`.
+   */
+  attention: Attention
+  /** Whether 2FA is on. */
+  twoFactorEnabled: boolean
+  /** Whether an admin exempted the user from enforced 2FA. */
+  twoFactorExempt: boolean
+  /** When the user must have enrolled (enforced, not exempt, 2FA off); may be past. */
+  twoFactorDeadline?: number
+  /** Last password change. */
+  passwordChangedAt: number
+  /** Whole days since then. */
+  passwordAgeDays: number
+  /** When the password expires, if the account sets expiration. */
+  passwordExpiresAt?: number
+  /** What the next sign-in will require. */
+  requiredActions: Array<RequiredAction>
+  /** End of the longest current lockout, if one holds. */
+  lockedUntil?: number
+  /** The last complete sign-in (every factor given), if any was recorded. */
+  lastSignInAt?: number
 }
 
 /** Options of `verifyPassword`. */

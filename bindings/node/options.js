@@ -11,7 +11,15 @@ module.exports = {
       "passwordExpiryWarningDays": "number",
       "password": "PasswordPolicyOptions",
       "totp": "TotpConfig",
-      "lockout": "LockoutPolicy"
+      "lockout": "LockoutPolicy",
+      "enforceTwoFactorFrom": "number | null"
+    },
+    "AccountReport": {
+      "users": "Array<UserReport>",
+      "total": "number",
+      "overdue": "number",
+      "due": "number",
+      "at": "number"
     },
     "AuthwardOptions": {
       "clock": "ManualClock",
@@ -96,6 +104,11 @@ module.exports = {
       "total": "number",
       "finished": "boolean"
     },
+    "ReportOptions": {
+      "sort": "ReportSort",
+      "offset": "number",
+      "limit": "number"
+    },
     "Rule": {
       "code": "ViolationCode",
       "description": "string"
@@ -140,6 +153,19 @@ module.exports = {
     },
     "TotpUriOptions": {
       "config": "TotpConfig"
+    },
+    "UserReport": {
+      "userId": "string",
+      "attention": "Attention",
+      "twoFactorEnabled": "boolean",
+      "twoFactorExempt": "boolean",
+      "twoFactorDeadline": "number",
+      "passwordChangedAt": "number",
+      "passwordAgeDays": "number",
+      "passwordExpiresAt": "number",
+      "requiredActions": "Array<RequiredAction>",
+      "lockedUntil": "number",
+      "lastSignInAt": "number"
     },
     "VerifyOptions": {
       "pepper": "Buffer"
@@ -269,6 +295,22 @@ module.exports = {
       "string",
       "string",
       "EnrollmentOptions | null"
+    ],
+    "Authward#setTwoFactorExempt": [
+      "string",
+      "boolean"
+    ],
+    "Authward#setTwoFactorExemptSync": [
+      "string",
+      "boolean"
+    ],
+    "Authward#accountReport": [
+      "string",
+      "ReportOptions | null"
+    ],
+    "Authward#accountReportSync": [
+      "string",
+      "ReportOptions | null"
     ],
     "Authward#unlockUser": [
       "string"

@@ -292,6 +292,96 @@ pub struct CreateUserOptions {
     pub email: Option<String>,
 }
 
+/// Options of `accountReport`.
+#[napi(object)]
+pub struct ReportOptions {
+    /// `"attention"` (default: overdue first, then due, nearest deadline first), `"user_id"`,
+    /// `"password_age"` (oldest first) or `"last_sign_in"` (longest ago first).
+    #[napi(ts_type = "ReportSort")]
+    pub sort: Option<String>,
+    /// Rows to skip. Default 0.
+    pub offset: Option<f64>,
+    /// Rows to return, 1–1000. Default 100.
+    pub limit: Option<f64>,
+}
+
+/// One user of an `AccountReport` (times in unix seconds).
+#[napi(object, object_from_js = false)]
+pub struct UserReport {
+    /// The user's id.
+    pub user_id: String,
+    /// `"overdue"` (deadline passed, password expired or change required, locked), `"due"` (a deadline
+    /// ahead, the expiry warning) or `"fine"`.
+    #[napi(ts_type = "Attention")]
+    pub attention: String,
+    /// Whether 2FA is on.
+    pub two_factor_enabled: bool,
+    /// Whether an admin exempted the user from enforced 2FA.
+    pub two_factor_exempt: bool,
+    /// When the user must have enrolled (enforced, not exempt, 2FA off); may be past.
+    pub two_factor_deadline: Option<f64>,
+    /// Last password change.
+    pub password_changed_at: f64,
+    /// Whole days since then.
+    pub password_age_days: f64,
+    /// When the password expires, if the account sets expiration.
+    pub password_expires_at: Option<f64>,
+    /// What the next sign-in will require.
+    #[napi(ts_type = "Array<RequiredAction>")]
+    pub required_actions: Vec<String>,
+    /// End of the longest current lockout, if one holds.
+    pub locked_until: Option<f64>,
+    /// The last complete sign-in (every factor given), if any was recorded.
+    pub last_sign_in_at: Option<f64>,
+}
+
+/// A page of `accountReport`: the rows asked for and the counts of the whole account.
+#[napi(object, object_from_js = false)]
+pub struct AccountReport {
+    /// The rows of this page, in the order asked for.
+    pub users: Vec<UserReport>,
+    /// Users in the account.
+    pub total: u32,
+    /// Of them, overdue.
+    pub overdue: u32,
+    /// Of them, with something due.
+    pub due: u32,
+    /// When the report judged (unix seconds).
+    pub at: f64,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl From<authward::AccountReport> for AccountReport {
+    fn from(r: authward::AccountReport) -> Self {
+        AccountReport {
+            users: r
+                .users
+                .into_iter()
+                .map(|u| UserReport {
+                    attention: u.attention.as_str().to_string(),
+                    two_factor_enabled: u.two_factor_enabled,
+                    two_factor_exempt: u.two_factor_exempt,
+                    two_factor_deadline: u.two_factor_deadline.map(number),
+                    password_changed_at: number(u.password_changed_at),
+                    password_age_days: number(u.password_age_days),
+                    password_expires_at: u.password_expires_at.map(number),
+                    required_actions: u.required_actions.iter().map(|a| a.as_str().to_string()).collect(),
+                    locked_until: u.locked_until.map(number),
+                    last_sign_in_at: u.last_sign_in_at.map(number),
+                    user_id: u.user_id,
+                })
+                .collect(),
+            total: count(r.total),
+            overdue: count(r.overdue),
+            due: count(r.due),
+            at: number(r.at),
+        }
+    }
+}
+
 /// Options of `events`.
 #[napi(object)]
 pub struct EventsOptions {

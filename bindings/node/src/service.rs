@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 use crate::clock::ManualClock;
 use crate::convert::{AccountPolicy, HashParams, number, unwrap_secret, whole, whole_u32};
 use crate::records::{
-    CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, RekeyProgress, SecurityStatus,
-    SignIn, SignInOptions, StoreInfo,
+    AccountReport, CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, RekeyProgress,
+    ReportOptions, SecurityStatus, SignIn, SignInOptions, StoreInfo,
 };
 use crate::task::{Job, call};
 
@@ -325,6 +325,44 @@ impl Authward {
         options: Option<EnrollmentOptions>,
     ) -> napi::Result<Enrollment> {
         call(&env, self.begin_totp_enrollment_work(user_id, issuer, options.unwrap_or_default()))
+    }
+
+    /// Admin: exempts the user from the account's enforced 2FA (`true`: no enrolment deadline, and
+    /// they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption (`false`).
+    /// Logged as `policy_changed`.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn set_two_factor_exempt(&self, user_id: String, exempt: bool) -> AsyncTask<Job<()>> {
+        let svc = Arc::clone(&self.inner);
+        Job::spawn(move || svc.set_two_factor_exempt(&user_id, exempt))
+    }
+
+    /// `setTwoFactorExempt` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn set_two_factor_exempt_sync(&self, env: Env, user_id: String, exempt: bool) -> napi::Result<()> {
+        let svc = Arc::clone(&self.inner);
+        call(&env, move || svc.set_two_factor_exempt(&user_id, exempt))
+    }
+
+    /// Admin: every user of the account judged against its policy now, one page (default: 100 rows,
+    /// overdue first) with the counts of the whole account.
+    #[napi(strict, ts_return_type = "Promise<AccountReport>")]
+    pub fn account_report(
+        &self,
+        account_id: String,
+        options: Option<ReportOptions>,
+    ) -> AsyncTask<Job<AccountReport>> {
+        Job::spawn(self.account_report_work(account_id, options))
+    }
+
+    /// `accountReport` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn account_report_sync(
+        &self,
+        env: Env,
+        account_id: String,
+        options: Option<ReportOptions>,
+    ) -> napi::Result<AccountReport> {
+        call(&env, self.account_report_work(account_id, options))
     }
 
     /// Admin: lifts every lockout of the user.
@@ -667,6 +705,24 @@ impl Authward {
     ) -> impl FnOnce() -> authward::Result<Vec<Event>> + Send + 'static {
         let svc = Arc::clone(&self.inner);
         move || events(&svc, &user_id, options)
+    }
+
+    fn account_report_work(
+        &self,
+        account_id: String,
+        options: Option<ReportOptions>,
+    ) -> impl FnOnce() -> authward::Result<AccountReport> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || {
+            let d = authward::ReportQuery::default();
+            let o = options.unwrap_or(ReportOptions { sort: None, offset: None, limit: None });
+            let query = authward::ReportQuery {
+                sort: o.sort.as_deref().map_or(Ok(d.sort), authward::ReportSort::parse)?,
+                offset: o.offset.map_or(Ok(0), |v| whole("offset", v, u64::from(u32::MAX)))? as usize,
+                limit: o.limit.map_or(Ok(d.limit as u64), |v| whole("limit", v, 1_000_000))? as usize,
+            };
+            svc.account_report(&account_id, &query).map(AccountReport::from)
+        }
     }
 
     fn status_work(

@@ -11,6 +11,12 @@ export type SignInStatus = 'complete' | 'second_factor_required' | 'action_requi
 /** What a user must do before (or soon after) getting in. */
 export type RequiredAction = 'enroll_two_factor' | 'change_password'
 
+/** How `accountReport` orders its rows. */
+export type ReportSort = 'attention' | 'user_id' | 'password_age' | 'last_sign_in'
+
+/** How much a user of `accountReport` needs the admin's attention. */
+export type Attention = 'overdue' | 'due' | 'fine'
+
 /** The kinds of security-log entries. */
 export type EventKind =
   | 'sign_in'
