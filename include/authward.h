@@ -62,6 +62,28 @@
 #define AUTHWARD_QR_DEFAULT_SCALE 8
 
 /**
+ * `authward_account_report()` order: what the admin acts on first (overdue, then due, then the rest;
+ * nearest deadline first).
+ */
+#define AUTHWARD_REPORT_SORT_ATTENTION 0
+
+/**
+ * `authward_account_report()` order: by user id.
+ */
+#define AUTHWARD_REPORT_SORT_USER_ID 1
+
+/**
+ * `authward_account_report()` order: oldest password first.
+ */
+#define AUTHWARD_REPORT_SORT_PASSWORD_AGE 2
+
+/**
+ * `authward_account_report()` order: longest since the last complete sign-in first (never signed in
+ * before all).
+ */
+#define AUTHWARD_REPORT_SORT_LAST_SIGN_IN 3
+
+/**
  * The library's major version (semver); compare with `authward_version()` at run time.
  */
 #define AUTHWARD_VERSION_MAJOR 0
@@ -361,6 +383,36 @@ typedef uint32_t authward_violation_code;
 #endif // __cplusplus
 
 /**
+ * How much a user of a report needs the admin's attention.
+ */
+enum authward_attention
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Something is overdue now: enrolment deadline passed, password expired or a change required,
+   * locked.
+   */
+  AUTHWARD_ATTENTION_OVERDUE = 0,
+  /**
+   * Something is due: an enrolment deadline ahead, or inside the password's expiry warning.
+   */
+  AUTHWARD_ATTENTION_DUE = 1,
+  /**
+   * Nothing to do.
+   */
+  AUTHWARD_ATTENTION_FINE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum authward_attention authward_attention;
+#else
+typedef uint32_t authward_attention;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Why a user is locked.
  */
 enum authward_lock_reason
@@ -448,6 +500,12 @@ typedef struct authward_event_list authward_event_list;
  * Free it with `authward_totp_uri_free()`, which wipes the secret.
  */
 typedef struct authward_parsed_totp_uri authward_parsed_totp_uri;
+
+/**
+ * A page of the account report from `authward_account_report()`. Immutable; readable from several
+ * threads. Free with `authward_report_free()`.
+ */
+typedef struct authward_report authward_report;
 
 /**
  * The account-security service. **Thread-safe**: share one handle across threads and call any
@@ -630,6 +688,57 @@ typedef struct authward_hash_params {
    */
   uint32_t parallelism;
 } authward_hash_params;
+
+/**
+ * One user of a report (times in unix seconds; 0 where a time does not apply). `user_id` is lent:
+ * valid while the report lives.
+ */
+typedef struct authward_user_report {
+  /**
+   * The user's id (lent).
+   */
+  const char *user_id;
+  /**
+   * `AUTHWARD_ATTENTION_*`.
+   */
+  authward_attention attention;
+  /**
+   * Whether 2FA is on.
+   */
+  bool two_factor_enabled;
+  /**
+   * Whether an admin exempted the user from enforced 2FA.
+   */
+  bool two_factor_exempt;
+  /**
+   * When the user must have enrolled (enforced, not exempt, 2FA off; may be past); 0 when none.
+   */
+  uint64_t two_factor_deadline;
+  /**
+   * Last password change.
+   */
+  uint64_t password_changed_at;
+  /**
+   * Whole days since then.
+   */
+  uint64_t password_age_days;
+  /**
+   * When the password expires; 0 when the account sets no expiration.
+   */
+  uint64_t password_expires_at;
+  /**
+   * Mask of `AUTHWARD_REQUIRED_ACTION_*` bits the next sign-in will require.
+   */
+  uint32_t required_actions;
+  /**
+   * End of the longest current lockout; 0 when not locked.
+   */
+  uint64_t locked_until;
+  /**
+   * The last complete sign-in (every factor given); 0 when none was recorded.
+   */
+  uint64_t last_sign_in_at;
+} authward_user_report;
 
 /**
  * How to build a service (a plain struct of borrowed pointers; every field may be NULL/0). Start from
@@ -1091,6 +1200,70 @@ authward_result authward_qr_png(const char *text,
  * `authward_string_free()`).
  */
 AUTHWARD_MUST_USE authward_result authward_qr_terminal(const char *text, char **out_text);
+
+/**
+ * Admin: exempts a user from the account's enforced 2FA (`exempt` true: no enrolment deadline, and
+ * they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption. Logged as
+ * `policy_changed`. `AUTHWARD_NOT_FOUND` if there is no such user.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_set_two_factor_exempt(const struct authward_service *service,
+                                               const char *user_id,
+                                               bool exempt);
+
+/**
+ * Admin: every user of `account_id` judged against its policy now, one page (`sort`: an
+ * `AUTHWARD_REPORT_SORT_*` value; skip `offset` rows; at most `limit`, 1–1000), with the counts of
+ * the whole account, to `*out_report` (free with `authward_report_free()`).
+ * `AUTHWARD_INVALID_ARGUMENT` for another `sort` or `limit`; `AUTHWARD_CRYPTO` when a row was
+ * changed outside authward.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_account_report(const struct authward_service *service,
+                                        const char *account_id,
+                                        uint32_t sort,
+                                        size_t offset,
+                                        size_t limit,
+                                        struct authward_report **out_report);
+
+/**
+ * The number of rows on this page; 0 for NULL.
+ */
+size_t authward_report_len(const struct authward_report *report);
+
+/**
+ * Users in the account (all pages); 0 for NULL.
+ */
+size_t authward_report_total(const struct authward_report *report);
+
+/**
+ * Of them, overdue; 0 for NULL.
+ */
+size_t authward_report_overdue(const struct authward_report *report);
+
+/**
+ * Of them, with something due; 0 for NULL.
+ */
+size_t authward_report_due(const struct authward_report *report);
+
+/**
+ * When the report judged (unix seconds); 0 for NULL.
+ */
+uint64_t authward_report_at(const struct authward_report *report);
+
+/**
+ * Fills `*out_user` with row `index` of the page (its `user_id` lent while the report lives).
+ * `AUTHWARD_INVALID_ARGUMENT` for NULL or an index out of range.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_report_user(const struct authward_report *report,
+                                     size_t index,
+                                     struct authward_user_report *out_user);
+
+/**
+ * Frees a report. NULL is a no-op.
+ */
+void authward_report_free(struct authward_report *report);
 
 /**
  * The library version, e.g. `"0.1.0"`: a static string, never freed.

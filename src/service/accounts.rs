@@ -14,12 +14,12 @@ impl Authward {
         check_id("account id", account_id)?;
         policy.validate()?;
         let now = self.now();
-        let old = self.store.get_account(account_id)?;
-        let enforced_since = match (&old, policy.enforce_two_factor) {
-            (_, false) => None,
-            (Some(o), true) if o.policy.enforce_two_factor => o.enforced_since.or(Some(now)),
-            (_, true) => Some(now),
+        // Enforcement kept on keeps its start; switched on, it starts now.
+        let was_enforced_since = match self.store.get_account(account_id)? {
+            Some(old) if old.policy.enforce_two_factor => old.enforced_since,
+            _ => None,
         };
+        let enforced_since = policy.enforce_two_factor.then(|| was_enforced_since.unwrap_or(now));
         let record =
             AccountRecord { account_id: account_id.to_string(), policy: policy.clone(), enforced_since };
         let detail = format!(

@@ -120,7 +120,8 @@ pub struct UserReport {
     pub required_actions: Vec<RequiredAction>,
     /// Locked (any client) until then.
     pub locked_until: Option<u64>,
-    /// The last complete sign-in (every factor given); `None`: none since this was recorded (0.2).
+    /// The last sign-in that gave every factor (answered `complete` or `action_required`); `None`:
+    /// none since authward started recording it (0.2).
     pub last_sign_in_at: Option<u64>,
 }
 

@@ -26,6 +26,7 @@ pub mod memory;
 pub mod outcome;
 pub mod password;
 pub mod qr;
+pub mod report;
 pub mod result;
 pub mod service;
 pub mod store;

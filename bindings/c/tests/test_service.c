@@ -798,6 +798,100 @@ static void test_rotation_backup_and_retention(void) {
     authward_clock_free(clock);
 }
 
+static void test_admin_view(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    const char *users[] = {"ann", "ben", "cat"};
+    for (int i = 0; i < 3; i++) CHECK_OK(authward_create_user(svc, users[i], "acme", PW(PASSWORD), NULL));
+    authward_account_policy p = authward_account_policy_default();
+    CHECK(p.enforce_two_factor_from == 0);
+    p.enforce_two_factor = true;
+    p.two_factor_grace_days = 7;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    /* exemption */
+    CHECK_OK(authward_set_two_factor_exempt(svc, "cat", true));
+    CHECK_RC(authward_set_two_factor_exempt(svc, "nobody", true), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK_RC(authward_set_two_factor_exempt(NULL, "cat", true), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_set_two_factor_exempt(svc, NULL, true), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    authward_enrollment *e = NULL;
+    CHECK_OK(authward_begin_totp_enrollment(svc, "ann", "ACME", &e));
+    char *code = code_at(authward_enrollment_secret(e), T0);
+    authward_strings *codes = NULL;
+    CHECK_OK(authward_confirm_totp_enrollment(svc, "ann", code, &codes));
+    authward_string_free(code);
+    authward_strings_free(codes);
+    authward_enrollment_free(e);
+    CHECK_OK(authward_clock_advance(clock, 8 * 86400));
+    authward_sign_in_result *r = NULL;
+    CHECK_OK(authward_sign_in(svc, "cat", PW(PASSWORD), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    authward_sign_in_result_free(r);
+    r = NULL;
+    CHECK_OK(authward_sign_in(svc, "ben", PW(PASSWORD), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_ACTION_REQUIRED);
+    authward_sign_in_result_free(r);
+
+    /* the report: overdue first, counts, rows, pages */
+    authward_report *rep = NULL;
+    CHECK_OK(authward_account_report(svc, "acme", AUTHWARD_REPORT_SORT_ATTENTION, 0, 100, &rep));
+    CHECK(authward_report_len(rep) == 3 && authward_report_total(rep) == 3);
+    CHECK(authward_report_overdue(rep) == 1 && authward_report_due(rep) == 0);
+    CHECK(authward_report_at(rep) == T0 + 8 * 86400ULL);
+    authward_user_report u;
+    CHECK_OK(authward_report_user(rep, 0, &u));
+    CHECK(strcmp(u.user_id, "ben") == 0 && u.attention == AUTHWARD_ATTENTION_OVERDUE && !u.two_factor_enabled);
+    CHECK(u.two_factor_deadline == T0 + 7 * 86400ULL && u.password_age_days == 8);
+    /* ben signed in (action_required): every factor was given, so it is recorded */
+    CHECK(u.required_actions == AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR && u.last_sign_in_at == T0 + 8 * 86400ULL);
+    int seen_cat = 0;
+    for (size_t i = 0; i < authward_report_len(rep); i++) {
+        CHECK_OK(authward_report_user(rep, i, &u));
+        if (strcmp(u.user_id, "cat") == 0) {
+            seen_cat = 1;
+            CHECK(u.two_factor_exempt && u.two_factor_deadline == 0 && u.attention == AUTHWARD_ATTENTION_FINE);
+            CHECK(u.last_sign_in_at == T0 + 8 * 86400ULL);
+        }
+    }
+    CHECK(seen_cat);
+    CHECK_RC(authward_report_user(rep, 3, &u), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_report_user(rep, 0, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_report_user(NULL, 0, &u), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    authward_report_free(rep);
+    rep = NULL;
+    CHECK_OK(authward_account_report(svc, "acme", AUTHWARD_REPORT_SORT_USER_ID, 1, 1, &rep));
+    CHECK(authward_report_len(rep) == 1 && authward_report_total(rep) == 3);
+    CHECK_OK(authward_report_user(rep, 0, &u));
+    CHECK(strcmp(u.user_id, "ben") == 0);
+    authward_report_free(rep);
+    authward_report *untouched = SENTINEL;
+    CHECK_RC(authward_account_report(svc, "acme", 9, 0, 10, &untouched), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_account_report(svc, "acme", AUTHWARD_REPORT_SORT_ATTENTION, 0, 0, &untouched),
+             AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_account_report(svc, NULL, AUTHWARD_REPORT_SORT_ATTENTION, 0, 10, &untouched),
+             AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_account_report(svc, "acme", AUTHWARD_REPORT_SORT_ATTENTION, 0, 10, NULL),
+             AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK(untouched == SENTINEL);
+    CHECK(authward_report_len(NULL) == 0 && authward_report_total(NULL) == 0 && authward_report_at(NULL) == 0);
+    authward_report_free(NULL);
+
+    /* an enforcement start date moves the deadline */
+    p.enforce_two_factor_from = T0 + 30 * 86400ULL;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    authward_account_policy got;
+    CHECK_OK(authward_get_account_policy(svc, "acme", &got));
+    CHECK(got.enforce_two_factor_from == T0 + 30 * 86400ULL);
+    authward_security_status st;
+    CHECK_OK(authward_status(svc, "ben", &st));
+    CHECK(st.two_factor_deadline == T0 + 37 * 86400ULL && st.required_actions == 0);
+    p.enforce_two_factor_from = UINT64_MAX;
+    CHECK_RC(authward_set_account_policy(svc, "acme", &p), AUTHWARD_RESULT_INVALID_ARGUMENT);
+
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
 int main(void) {
     test_accounts_and_users();
     test_two_factor();
@@ -806,5 +900,6 @@ int main(void) {
     test_service_errors();
     test_lockout_and_proof();
     test_rotation_backup_and_retention();
+    test_admin_view();
     return tl_finish("test_service");
 }
