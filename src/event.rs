@@ -131,6 +131,25 @@ pub struct Event {
     pub at: u64,
     /// A short English detail (e.g. "wrong password", "admin reset").
     pub detail: String,
+    /// Who did it, for admin actions: the name the app passed as `actor` (e.g. the admin's email), or
+    /// `"admin"` when it gave none; `None` for what the user did or what happened to them.
+    pub actor: Option<String>,
+}
+
+/// One entry of an account's audit log ([`crate::Authward::audit_log`]): policy changes and admin
+/// actions, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The user it concerned, or `None` for account-wide entries (policy changes).
+    pub user_id: Option<String>,
+    /// What happened.
+    pub kind: EventKind,
+    /// When (unix seconds).
+    pub at: u64,
+    /// A short English detail.
+    pub detail: String,
+    /// Who did it (see [`Event::actor`]); `None` only for policy changes logged before authward 0.2.
+    pub actor: Option<String>,
 }
 
 /// An event to append to the security log.
@@ -146,6 +165,8 @@ pub struct NewEvent {
     pub at: u64,
     /// Detail without secrets.
     pub detail: String,
+    /// Who did it, for admin actions (see [`Event::actor`]).
+    pub actor: Option<String>,
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ mod violation;
 pub use account::{AccountPolicy, LockoutPolicy};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
+pub use event::AuditEntry;
 pub use password::hash::HashParams;
 pub use password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
 pub use service::report::{AccountReport, Attention, ReportQuery, ReportSort, UserReport};

@@ -209,4 +209,60 @@ both_stores! {
         assert_eq!(ReportSort::parse("last_sign_in").unwrap(), ReportSort::LastSignIn);
         assert_eq!(ReportSort::parse("oldest").unwrap_err().code(), ErrorCode::InvalidArgument);
     }
+    admin_calls_name_their_actor_and_fill_the_audit_log(env) {
+        env.aw.create_user("ann", "acme", PW, None).unwrap();
+        env.aw.create_user("ben", "acme", PW, None).unwrap();
+        env.aw.create_user("zed", "other", PW, None).unwrap();
+        let policy = AccountPolicy { password_expiration_days: Some(90), ..AccountPolicy::default() };
+        env.aw.set_account_policy_by("acme", &policy, Some("root@acme.example")).unwrap();
+        env.clock.advance(1);
+        env.aw.set_account_policy("other", &policy).unwrap();
+        env.aw.set_password_by("ann", "a brand new admin set password", Some("helpdesk@acme.example")).unwrap();
+        env.clock.advance(1);
+        env.aw.require_password_change_by("ben", Some("helpdesk@acme.example")).unwrap();
+        env.aw.unlock_user("ben").unwrap();
+        env.aw.set_two_factor_exempt_by("ben", true, Some("root@acme.example")).unwrap();
+        env.aw.reset_two_factor_by("zed", Some("root@other.example")).unwrap(); // no 2FA: nothing logged
+        // What users do themselves is not in the audit log.
+        env.aw.sign_in("ann", "a brand new admin set password").unwrap();
+        assert!(env.aw.sign_in("ben", "wrong password here").is_err());
+
+        let log = env.aw.audit_log("acme", 100).unwrap();
+        let got: Vec<_> = log
+            .iter()
+            .map(|e| (e.user_id.as_deref(), e.kind, e.actor.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("ben"), EventKind::PolicyChanged, Some("root@acme.example")),
+                (Some("ben"), EventKind::Unlocked, Some("admin")),
+                (Some("ben"), EventKind::PolicyChanged, Some("helpdesk@acme.example")),
+                (Some("ann"), EventKind::PasswordChanged, Some("helpdesk@acme.example")),
+                (None, EventKind::PolicyChanged, Some("root@acme.example")),
+            ]
+        );
+        assert!(log[2].detail.contains("password change required"));
+        assert_eq!(env.aw.audit_log("acme", 2).unwrap().len(), 2);
+        let other = env.aw.audit_log("other", 100).unwrap();
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].actor.as_deref(), Some("admin"));
+        assert!(env.aw.audit_log("nobody", 100).unwrap().is_empty());
+
+        // The user's own log shows the actor of admin entries, none on their own.
+        let ann = env.aw.events("ann", 100).unwrap();
+        assert!(ann.iter().any(|e| e.kind == EventKind::PasswordChanged
+            && e.actor.as_deref() == Some("helpdesk@acme.example")));
+        assert!(ann.iter().filter(|e| e.kind == EventKind::SignIn).all(|e| e.actor.is_none()));
+
+        // A bad actor is refused before anything happens.
+        for bad in ["", "line\nbreak", &"x".repeat(300)] {
+            let e = env.aw.unlock_user_by("ben", Some(bad)).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad:?}");
+        }
+        assert_eq!(env.aw.audit_log("acme", 100).unwrap().len(), 5);
+        // A deleted user's entries go with them.
+        env.aw.delete_user("ben").unwrap();
+        assert_eq!(env.aw.audit_log("acme", 100).unwrap().len(), 2);
+    }
 }

@@ -70,10 +70,19 @@ fn a_0_1_store_migrates_and_its_users_sign_in() {
     let clock = ManualClock::new(t0 + 3600);
     let aw = open(&path, &facts, &clock);
 
-    // Schema: version 4 (3 + the events time index), the failure counters became bob's lockout JSON, every row carries a tag.
+    // Schema: version 6 (3 + the events time index, devices, the events' actor), the failure counters
+    // became bob's lockout JSON, every row carries a tag.
     {
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(user_version(&path), 4);
+        assert_eq!(user_version(&path), 6);
+        let event_columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('events')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(event_columns.iter().any(|c| c == "actor"), "{event_columns:?}");
         let columns: Vec<String> = conn
             .prepare("SELECT name FROM pragma_table_info('users')")
             .unwrap()

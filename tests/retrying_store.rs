@@ -54,6 +54,9 @@ impl Store for RetryingStore {
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>> {
         self.inner.events(user_id, limit)
     }
+    fn account_events(&self, account_id: &str, limit: usize) -> Result<Vec<authward::event::AuditEntry>> {
+        self.inner.account_events(account_id, limit)
+    }
     fn purge_events(&self, before: u64) -> Result<u64> {
         self.inner.purge_events(before)
     }

@@ -528,6 +528,54 @@ fn unknown_ids_reserve_atomically_and_are_forgotten_when_idle() {
 }
 
 #[test]
+fn the_audit_log_holds_account_events_and_events_with_an_actor() {
+    each(|s: Arc<dyn Store>| {
+        let admin = |mut e: authward::event::NewEvent, actor: &str| {
+            e.actor = Some(actor.into());
+            e
+        };
+        s.insert_user(
+            &plain_user("alice", "acme"),
+            &[ev(Some("alice"), "acme", EventKind::SignIn, T0, "own")],
+        )
+        .unwrap();
+        let acme = AccountRecord {
+            account_id: "acme".into(),
+            policy: AccountPolicy::default(),
+            enforced_since: None,
+        };
+        s.put_account(&acme, &admin(ev(None, "acme", EventKind::PolicyChanged, T0 + 1, "p"), "root"))
+            .unwrap();
+        s.update_user("alice", &mut |_, c| {
+            c.events.push(admin(ev(Some("alice"), "acme", EventKind::Unlocked, T0 + 2, "u"), "help desk"));
+            c.events.push(ev(Some("alice"), "acme", EventKind::SignInFailed, T0 + 2, "own"));
+            Ok(())
+        })
+        .unwrap();
+        s.append_event(&admin(ev(Some("alice"), "other", EventKind::Unlocked, T0 + 3, "elsewhere"), "x"))
+            .unwrap();
+        let log = s.account_events("acme", 10).unwrap();
+        let got: Vec<_> = log
+            .iter()
+            .map(|e| (e.user_id.as_deref(), e.kind, e.detail.as_str(), e.actor.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("alice"), EventKind::Unlocked, "u", Some("help desk")),
+                (None, EventKind::PolicyChanged, "p", Some("root")),
+            ]
+        );
+        assert_eq!(log[0].at, T0 + 2);
+        assert_eq!(s.account_events("acme", 1).unwrap().len(), 1);
+        // The user's log carries the actor too.
+        let mine = s.events("alice", 10).unwrap();
+        assert_eq!(mine.iter().filter(|e| e.actor.as_deref() == Some("help desk")).count(), 1);
+        assert!(mine.iter().filter(|e| e.detail == "own").all(|e| e.actor.is_none()));
+    });
+}
+
+#[test]
 fn the_service_runs_its_flows_over_every_store() {
     each(|s: Arc<dyn Store>| {
         let clock = ManualClock::new(T0);
@@ -566,5 +614,34 @@ fn the_service_runs_its_flows_over_every_store() {
         assert!(aw.purge_events(30).unwrap() >= 3);
         let kinds: Vec<_> = aw.events("alice", 100).unwrap().into_iter().map(|e| e.kind).collect();
         assert_eq!(kinds, vec![EventKind::SignInFailed]);
+    });
+}
+
+/// A sign-in still in flight on one server holds a snapshot of a user that an admin deletes and
+/// creates again under the same id: its write must never land on the new user, whose revisions must
+/// never repeat the old one's (found by review: without random first revisions, PostgreSQL wrote the
+/// old row back once the new one had made as many writes).
+#[test]
+fn a_snapshot_of_a_deleted_user_never_lands_on_its_successor() {
+    each(|s: Arc<dyn Store>| {
+        let clock = ManualClock::new(T0);
+        let options = AuthwardOptions {
+            clock: Some(Arc::new(clock.clone())),
+            hash_params: HashParams { memory_kib: 256, iterations: 1, parallelism: 1 },
+            ..AuthwardOptions::default()
+        };
+        let aw = Authward::with_store(Arc::clone(&s), &[3u8; 32], options).unwrap();
+        let pw = "correct horse battery staple";
+        aw.create_user("alice", "acme", pw, None).unwrap();
+        assert!(aw.sign_in("alice", "wrong password one").is_err());
+        let stale = s.get_user("alice").unwrap().unwrap();
+        aw.delete_user("alice").unwrap();
+        aw.create_user("alice", "other", pw, None).unwrap();
+        assert!(aw.sign_in("alice", "wrong password one").is_err()); // as many writes as the old one
+        let fresh = s.get_user("alice").unwrap().unwrap();
+        assert_ne!(fresh.revision, stale.revision, "a deleted user's revision came back");
+        let after = s.update_user_from(&stale, &mut |_, _| Ok(())).unwrap();
+        assert_eq!(after.account_id, "other", "the deleted user's row was written back");
+        assert_eq!(s.get_user("alice").unwrap().unwrap().password_hash, fresh.password_hash);
     });
 }

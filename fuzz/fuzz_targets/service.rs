@@ -228,6 +228,7 @@ fn setup(input: &Input) -> (Authward, ManualClock, Model) {
             kind: EventKind::PolicyChanged,
             at: T0,
             detail: String::new(),
+            actor: None,
         };
         store.put_account(&account, &event).expect("account");
         for u in &t.users {

@@ -11,7 +11,19 @@ impl Authward {
 
     /// Sets the account's policy (validated). Turning on `enforce_two_factor` starts the grace period now.
     pub fn set_account_policy(&self, account_id: &str, policy: &AccountPolicy) -> Result<()> {
+        self.set_account_policy_by(account_id, policy, None)
+    }
+
+    /// [`Authward::set_account_policy`] with the admin's name (`actor`) in the `policy_changed` event
+    /// (`"admin"` when `None`).
+    pub fn set_account_policy_by(
+        &self,
+        account_id: &str,
+        policy: &AccountPolicy,
+        actor: Option<&str>,
+    ) -> Result<()> {
         check_id("account id", account_id)?;
+        super::check_actor(actor)?;
         policy.validate()?;
         let now = self.now();
         // Enforcement kept on keeps its start; switched on, it starts now.
@@ -34,6 +46,7 @@ impl Authward {
             kind: EventKind::PolicyChanged,
             at: now,
             detail,
+            actor: Some(actor.unwrap_or(super::DEFAULT_ACTOR).to_string()),
         };
         self.store.put_account(&record, &event)
     }

@@ -207,6 +207,7 @@ impl Authward {
         // The account id comes from the refused row: keep it only if it is a valid id.
         let account_id = if super::check_id("account id", account_id).is_ok() { account_id } else { "?" };
         let _ = self.store.append_event(&NewEvent {
+            actor: None,
             account_id: account_id.to_string(),
             user_id: Some(user_id.to_string()),
             kind: EventKind::IntegrityFailed,

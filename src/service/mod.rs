@@ -171,7 +171,27 @@ fn event(rec: &UserRecord, kind: EventKind, at: u64, detail: impl Into<String>) 
         kind,
         at,
         detail: detail.into(),
+        actor: None,
     }
+}
+
+/// An admin's event: [`event`] with the actor (`"admin"` when the app named none).
+fn admin_event(
+    rec: &UserRecord,
+    kind: EventKind,
+    at: u64,
+    detail: impl Into<String>,
+    actor: Option<&str>,
+) -> NewEvent {
+    NewEvent { actor: Some(actor.unwrap_or(DEFAULT_ACTOR).to_string()), ..event(rec, kind, at, detail) }
+}
+
+/// The actor of admin events when the app names none.
+pub const DEFAULT_ACTOR: &str = "admin";
+
+/// Checks an `actor` argument: like an id (1–256 bytes, no control characters).
+fn check_actor(actor: Option<&str>) -> Result<()> {
+    actor.map_or(Ok(()), |a| check_id("actor", a))
 }
 
 /// The `LockedOut` error for a lock.

@@ -1,6 +1,6 @@
 //! Passwords: the user's change, the admin's reset, and the proof of the current password other flows need.
 
-use super::{Authward, check_id, check_password_arg, event};
+use super::{Authward, admin_event, check_actor, check_id, check_password_arg, event};
 use crate::account::AccountPolicy;
 use crate::account::expiry::{DAY, expiry};
 use crate::error::{Error, Result};
@@ -66,6 +66,7 @@ impl Authward {
         new_hash: String,
         detail: &str,
         by_user: bool,
+        actor: Option<&str>,
     ) -> Result<()> {
         let now = self.now();
         self.update(&snapshot.user_id, &mut |rec, changes| {
@@ -84,7 +85,11 @@ impl Authward {
             }
             rec.lockout.password_set_for_user = !by_user;
             changes.drop_user_challenges = true;
-            changes.events.push(event(rec, EventKind::PasswordChanged, now, detail));
+            changes.events.push(if by_user {
+                event(rec, EventKind::PasswordChanged, now, detail)
+            } else {
+                admin_event(rec, EventKind::PasswordChanged, now, detail, actor)
+            });
             Ok(())
         })?;
         Ok(())
@@ -120,12 +125,20 @@ impl Authward {
             new_hash,
             "changed by the user",
             true,
+            None,
         )
     }
 
     /// Admin: sets a user's password (policy and history apply; the lockout is cleared).
     /// Errors: `NOT_FOUND`, `POLICY_VIOLATION`, `PASSWORD_REUSED`.
     pub fn set_password(&self, user_id: &str, new: &str) -> Result<()> {
+        self.set_password_by(user_id, new, None)
+    }
+
+    /// [`Authward::set_password`], logged with the admin's name (`actor`) in the event and the
+    /// account's audit log.
+    pub fn set_password_by(&self, user_id: &str, new: &str, actor: Option<&str>) -> Result<()> {
+        check_actor(actor)?;
         check_password_arg("new password", new)?;
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
@@ -139,14 +152,30 @@ impl Authward {
             new_hash,
             "set by an admin",
             false,
+            actor,
         )
     }
 
-    /// Admin: the next sign-in of the user carries `"change_password"` until they change it.
+    /// Admin: the next sign-in of the user carries `"change_password"` until they change it. Logged
+    /// as `policy_changed` in the user's log and the account's audit log.
     pub fn require_password_change(&self, user_id: &str) -> Result<()> {
+        self.require_password_change_by(user_id, None)
+    }
+
+    /// [`Authward::require_password_change`] with the admin's name (`actor`).
+    pub fn require_password_change_by(&self, user_id: &str, actor: Option<&str>) -> Result<()> {
         check_id("user id", user_id)?;
-        self.update(user_id, &mut |rec, _| {
+        check_actor(actor)?;
+        let now = self.now();
+        self.update(user_id, &mut |rec, changes| {
             rec.must_change_password = true;
+            changes.events.push(admin_event(
+                rec,
+                EventKind::PolicyChanged,
+                now,
+                "password change required by an admin",
+                actor,
+            ));
             Ok(())
         })?;
         Ok(())
@@ -155,11 +184,17 @@ impl Authward {
     /// Admin: lifts every lock of the user (and forgets the failures counted so far). Logged as
     /// `unlocked`. `NOT_FOUND` if there is no such user.
     pub fn unlock_user(&self, user_id: &str) -> Result<()> {
+        self.unlock_user_by(user_id, None)
+    }
+
+    /// [`Authward::unlock_user`] with the admin's name (`actor`).
+    pub fn unlock_user_by(&self, user_id: &str, actor: Option<&str>) -> Result<()> {
         check_id("user id", user_id)?;
+        check_actor(actor)?;
         let now = self.now();
         self.update(user_id, &mut |rec, changes| {
             rec.lockout.unlock();
-            changes.events.push(event(rec, EventKind::Unlocked, now, "by an admin"));
+            changes.events.push(admin_event(rec, EventKind::Unlocked, now, "by an admin", actor));
             Ok(())
         })?;
         Ok(())

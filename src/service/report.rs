@@ -7,10 +7,10 @@
 //! account's read: fine for the admin's page of accounts up to tens of thousands of users; page
 //! through `user_ids_after` yourself for more.
 
-use super::{Authward, check_id, event, required_actions, two_factor_deadline};
+use super::{Authward, admin_event, check_actor, check_id, required_actions, two_factor_deadline};
 use crate::account::expiry::{DAY, expiry};
 use crate::error::{Error, Result};
-use crate::event::EventKind;
+use crate::event::{AuditEntry, EventKind};
 use crate::service::types::RequiredAction;
 
 /// The most rows one report page returns.
@@ -148,7 +148,13 @@ impl Authward {
     /// exempt must enrol at the next sign-in). Logged as `policy_changed` in the user's log (setting
     /// what is already set logs nothing). `NOT_FOUND` if there is no such user.
     pub fn set_two_factor_exempt(&self, user_id: &str, exempt: bool) -> Result<()> {
+        self.set_two_factor_exempt_by(user_id, exempt, None)
+    }
+
+    /// [`Authward::set_two_factor_exempt`] with the admin's name (`actor`).
+    pub fn set_two_factor_exempt_by(&self, user_id: &str, exempt: bool, actor: Option<&str>) -> Result<()> {
         check_id("user id", user_id)?;
+        check_actor(actor)?;
         let now = self.now();
         self.update(user_id, &mut |rec, changes| {
             if rec.lockout.two_factor_exempt == exempt {
@@ -160,10 +166,19 @@ impl Authward {
             } else {
                 "exemption from enforced two-factor authentication ended by an admin"
             };
-            changes.events.push(event(rec, EventKind::PolicyChanged, now, detail));
+            changes.events.push(admin_event(rec, EventKind::PolicyChanged, now, detail, actor));
             Ok(())
         })?;
         Ok(())
+    }
+
+    /// Admin: the account's audit log, newest first (at most `limit`, capped at 1000): its policy
+    /// changes and every admin action on its users (password set, change required, 2FA reset, unlock,
+    /// exemption), each with its actor (the name the app passed, or `"admin"`). What users do
+    /// themselves is in their own [`Authward::events`]. A deleted user's entries go with them.
+    pub fn audit_log(&self, account_id: &str, limit: usize) -> Result<Vec<AuditEntry>> {
+        check_id("account id", account_id)?;
+        self.store.account_events(account_id, limit.min(super::MAX_EVENTS))
     }
 
     /// Admin: every user of the account judged against its policy now, one page in the order asked
@@ -179,6 +194,9 @@ impl Authward {
         let now = self.now();
         let mut rows = Vec::new();
         for rec in self.store.account_users(account_id)? {
+            if rec.account_id != account_id {
+                continue;
+            }
             if let Err(e) = self.verify_row(&rec) {
                 self.log_integrity_failure(&rec.user_id, &rec.account_id);
                 return Err(e);

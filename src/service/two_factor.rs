@@ -5,8 +5,8 @@ use zeroize::Zeroizing;
 use super::sealing::Purpose;
 use super::types::Enrollment;
 use super::{
-    Authward, PENDING_ENROLLMENT_TTL, check_id, check_password_arg, count_failure, event,
-    generate_recovery_codes, locked_out,
+    Authward, PENDING_ENROLLMENT_TTL, admin_event, check_actor, check_id, check_password_arg, count_failure,
+    event, generate_recovery_codes, locked_out,
 };
 use crate::account::AccountPolicy;
 use crate::error::{Error, Result};
@@ -205,6 +205,10 @@ impl Authward {
         self.verify_for_flow(&snapshot, &account.policy, password, EventKind::ReauthenticationFailed)?;
         let now = self.now();
         self.update(user_id, &mut |rec, changes| {
+            // An exemption ended while the password was being checked still holds the user to 2FA.
+            if account.policy.enforce_two_factor && !rec.lockout.two_factor_exempt {
+                return Err(Error::TwoFactorEnforced);
+            }
             if rec.totp.is_none() {
                 return Err(Error::InvalidState("two-factor authentication is not enabled".into()));
             }
@@ -242,7 +246,14 @@ impl Authward {
     /// Admin (lost phone): turns the user's 2FA off and removes the secret, pending enrolment, recovery
     /// codes and open challenges. Under enforcement the user must enrol again at the next sign-in.
     pub fn reset_two_factor(&self, user_id: &str) -> Result<()> {
+        self.reset_two_factor_by(user_id, None)
+    }
+
+    /// [`Authward::reset_two_factor`] with the admin's name (`actor`) in the event and the account's
+    /// audit log.
+    pub fn reset_two_factor_by(&self, user_id: &str, actor: Option<&str>) -> Result<()> {
         check_id("user id", user_id)?;
+        check_actor(actor)?;
         let now = self.now();
         self.update(user_id, &mut |rec, changes| {
             let was_on = rec.totp.is_some();
@@ -252,7 +263,13 @@ impl Authward {
             changes.drop_user_challenges = true;
             if was_on {
                 rec.credential_version += 1;
-                changes.events.push(event(rec, EventKind::TwoFactorDisabled, now, "admin reset"));
+                changes.events.push(admin_event(
+                    rec,
+                    EventKind::TwoFactorDisabled,
+                    now,
+                    "admin reset",
+                    actor,
+                ));
             }
             Ok(())
         })?;

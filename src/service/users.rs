@@ -15,6 +15,14 @@ fn first_credential_version() -> Result<u64> {
     Ok((r >> 16).max(1))
 }
 
+/// A random first `revision` below 2^48, for the same reason: a store's compare-and-set on the
+/// revision must never mistake a user created again under a deleted user's id for the deleted one
+/// (a snapshot of the old row, still in flight in a sign-in on another server, would otherwise be
+/// written over the new row once its revision caught up; see `Store::update_user_from`).
+fn first_revision() -> Result<u64> {
+    Ok(u64::from_le_bytes(crate::random::bytes::<8>()?) >> 16)
+}
+
 impl Authward {
     // ---------------------------------------------------------------- users
 
@@ -74,7 +82,7 @@ impl Authward {
             totp: None,
             pending_totp: None,
             recovery_codes: Vec::new(),
-            revision: 0,
+            revision: first_revision()?,
             integrity_tag: None,
         };
         let revision = record.revision;

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
-use crate::event::Event;
+use crate::event::{AuditEntry, Event};
 
 /// A [`Store`] in memory, guarded by one mutex (every update is atomic).
 #[derive(Debug, Default)]
@@ -170,7 +170,28 @@ impl Store for MemoryStore {
         Ok(out
             .into_iter()
             .take(limit)
-            .map(|(_, e)| Event { kind: e.kind, at: e.at, detail: e.detail.clone() })
+            .map(|(_, e)| Event { kind: e.kind, at: e.at, detail: e.detail.clone(), actor: e.actor.clone() })
+            .collect())
+    }
+
+    fn account_events(&self, account_id: &str, limit: usize) -> Result<Vec<AuditEntry>> {
+        let inner = self.lock()?;
+        let mut out: Vec<&(u64, NewEvent)> = inner
+            .events
+            .iter()
+            .filter(|(_, e)| e.account_id == account_id && (e.user_id.is_none() || e.actor.is_some()))
+            .collect();
+        out.sort_by_key(|e| std::cmp::Reverse(e.0));
+        Ok(out
+            .into_iter()
+            .take(limit)
+            .map(|(_, e)| AuditEntry {
+                user_id: e.user_id.clone(),
+                kind: e.kind,
+                at: e.at,
+                detail: e.detail.clone(),
+                actor: e.actor.clone(),
+            })
             .collect())
     }
 

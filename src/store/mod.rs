@@ -38,8 +38,8 @@ pub use sqlite::SqliteStore;
 use crate::account::AccountPolicy;
 use crate::account::lockout::LockoutState;
 use crate::error::Result;
-use crate::event::Event;
 pub use crate::event::NewEvent;
+use crate::event::{AuditEntry, Event};
 use crate::totp::TotpConfig;
 
 /// An account (tenant): its policy and when 2FA enforcement was switched on.
@@ -244,7 +244,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn account_users(&self, account_id: &str) -> Result<Vec<UserRecord>> {
         let mut out = Vec::new();
         for id in self.list_users(account_id)? {
-            out.extend(self.get_user(&id)?);
+            // (an id deleted and created again in another account meanwhile is not this account's)
+            out.extend(self.get_user(&id)?.filter(|u| u.account_id == account_id));
         }
         Ok(out)
     }
@@ -263,7 +264,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// [`Store::user_with_account`], [`Store::challenge_with_user`] or an earlier update): a store
     /// whose reads cost a round trip may run `f` on `snapshot` and write with a compare-and-set on its
     /// `revision`, falling back to its own read when the row moved on; it must give exactly the
-    /// guarantees of `update_user`. The default ignores the snapshot.
+    /// guarantees of `update_user`. The default ignores the snapshot. (Revisions must not repeat
+    /// across a user deleted and created again under the same id: the service starts each user at a
+    /// random revision below 2^48.)
     fn update_user_from(&self, snapshot: &UserRecord, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
         self.update_user(&snapshot.user_id, f)
     }
@@ -295,6 +298,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;
     /// The user's events and their account's account-wide events since the user's creation, newest first.
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>>;
+    /// The account's audit log, newest first, at most `limit`: its account-wide events (policy
+    /// changes) and every event with an actor (admin actions). `delete_user` takes a user's entries
+    /// with the rest of their log.
+    fn account_events(&self, account_id: &str, limit: usize) -> Result<Vec<AuditEntry>>;
     /// Deletes the events (user and account-wide) logged before `before` (unix seconds); returns how many.
     fn purge_events(&self, before: u64) -> Result<u64>;
     /// Logs one event on its own, outside any user update (a refusal that must not touch the row, e.g.

@@ -44,7 +44,7 @@ use super::{
 };
 use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
-use crate::event::{Event, EventKind};
+use crate::event::{AuditEntry, Event, EventKind};
 
 /// How often `update_user` re-runs after a serialization failure, deadlock or lost compare-and-set.
 const MAX_ATTEMPTS: u32 = 20;
@@ -198,11 +198,10 @@ const CHALLENGE_WITH_USER: &str = "SELECT c.user_id, u.account_id, u.created_at,
     WHERE c.token_hash = $1";
 
 /// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
-const WRITE_USER: &str =
-    "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
 /// The parameter types of [`WRITE_USER`].
-const WRITE_USER_TYPES: [Type; 16] = [
+const WRITE_USER_TYPES: [Type; 17] = [
     Type::TEXT,
     Type::TEXT,
     Type::INT8,
@@ -218,6 +217,7 @@ const WRITE_USER_TYPES: [Type; 16] = [
     Type::TEXT_ARRAY,
     Type::TEXT_ARRAY,
     Type::INT8_ARRAY,
+    Type::TEXT_ARRAY,
     Type::TEXT_ARRAY,
 ];
 
@@ -256,6 +256,7 @@ struct EventColumns {
     kinds: Vec<String>,
     ats: Vec<i64>,
     details: Vec<String>,
+    actors: Vec<Option<String>>,
 }
 
 impl EventColumns {
@@ -266,6 +267,7 @@ impl EventColumns {
             kinds: events.iter().map(|e| e.kind.as_str().to_string()).collect(),
             ats: events.iter().map(|e| to_i64(e.at)).collect(),
             details: events.iter().map(|e| e.detail.clone()).collect(),
+            actors: events.iter().map(|e| e.actor.clone()).collect(),
         }
     }
 
@@ -274,14 +276,15 @@ impl EventColumns {
             return Ok(());
         }
         tx.query_typed(
-            "INSERT INTO events (account_id, user_id, kind, at, detail)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[])",
+            "INSERT INTO events (account_id, user_id, kind, at, detail, actor)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[])",
             &[
                 (&self.account_ids, Type::TEXT_ARRAY),
                 (&self.user_ids, Type::TEXT_ARRAY),
                 (&self.kinds, Type::TEXT_ARRAY),
                 (&self.ats, Type::INT8_ARRAY),
                 (&self.details, Type::TEXT_ARRAY),
+                (&self.actors, Type::TEXT_ARRAY),
             ],
         )
         .map(|_| ())
@@ -539,6 +542,7 @@ fn write(
                 &ev.kinds,
                 &ev.ats,
                 &ev.details,
+                &ev.actors,
             ],
         )
         .map_err(|e| {
@@ -795,9 +799,9 @@ impl Store for PostgresStore {
         // the whole log, however large it grows.
         let rows = self.run(|c| {
             c.query_typed(
-                "(SELECT id, kind, at, detail FROM events WHERE user_id = $1 ORDER BY id DESC LIMIT $4)
+                "(SELECT id, kind, at, detail, actor FROM events WHERE user_id = $1 ORDER BY id DESC LIMIT $4)
                  UNION ALL
-                 (SELECT id, kind, at, detail FROM events
+                 (SELECT id, kind, at, detail, actor FROM events
                   WHERE user_id IS NULL AND account_id = $2 AND at >= $3 ORDER BY id DESC LIMIT $4)
                  ORDER BY id DESC LIMIT $4",
                 &[
@@ -813,7 +817,32 @@ impl Store for PostgresStore {
                 let kind: String = r.get(1);
                 let kind = EventKind::parse(&kind)
                     .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
-                Ok(Event { kind, at: to_u64(r.get(2)), detail: r.get(3) })
+                Ok(Event { kind, at: to_u64(r.get(2)), detail: r.get(3), actor: r.get(4) })
+            })
+            .collect()
+    }
+
+    fn account_events(&self, account_id: &str, limit: usize) -> Result<Vec<AuditEntry>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.run(|c| {
+            c.query_typed(
+                "SELECT user_id, kind, at, detail, actor FROM events
+                 WHERE account_id = $1 AND (user_id IS NULL OR actor IS NOT NULL) ORDER BY id DESC LIMIT $2",
+                &[(&account_id, Type::TEXT), (&limit, Type::INT8)],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get(1);
+                let kind = EventKind::parse(&kind)
+                    .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
+                Ok(AuditEntry {
+                    user_id: r.get(0),
+                    kind,
+                    at: to_u64(r.get(2)),
+                    detail: r.get(3),
+                    actor: r.get(4),
+                })
             })
             .collect()
     }
@@ -822,8 +851,8 @@ impl Store for PostgresStore {
         let at = to_i64(event.at);
         self.run(|c| {
             c.execute(
-                "INSERT INTO events (account_id, user_id, kind, at, detail) VALUES ($1, $2, $3, $4, $5)",
-                &[&event.account_id, &event.user_id, &event.kind.as_str(), &at, &event.detail],
+                "INSERT INTO events (account_id, user_id, kind, at, detail, actor) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&event.account_id, &event.user_id, &event.kind.as_str(), &at, &event.detail, &event.actor],
             )
         })
         .map(|_| ())

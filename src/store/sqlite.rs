@@ -40,10 +40,10 @@ use super::{
 };
 use crate::account::lockout::LockoutState;
 use crate::error::{Error, Result};
-use crate::event::{Event, EventKind};
+use crate::event::{AuditEntry, Event, EventKind};
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -116,6 +116,13 @@ const SCHEMA_V3: &str = "ALTER TABLE users ADD COLUMN integrity_tag BLOB;";
 
 /// Version 4: events can be purged by age (retention) without scanning the log.
 const SCHEMA_V4: &str = "CREATE INDEX events_by_time ON events (at);";
+
+/// Version 6: events name who did it (admin actions), and an account's audit log (its account-wide
+/// events and every event with an actor) is an index scan.
+const SCHEMA_V6: &str = "
+ALTER TABLE events ADD COLUMN actor TEXT;
+CREATE INDEX events_audit ON events (account_id, id) WHERE user_id IS NULL OR actor IS NOT NULL;
+";
 
 /// A [`Store`] in a SQLite file (SQLite compiled in via rusqlite's `bundled`).
 #[derive(Debug)]
@@ -274,6 +281,10 @@ impl SqliteStore {
             tx.execute_batch(SCHEMA_V4).map_err(storage)?;
             tx.pragma_update(None, "user_version", 4).map_err(storage)?;
         }
+        if version < 6 {
+            tx.execute_batch(SCHEMA_V6).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 6).map_err(storage)?;
+        }
         tx.commit().map_err(storage)
     }
 
@@ -285,9 +296,11 @@ impl SqliteStore {
 
 fn insert_event(conn: &Connection, e: &NewEvent) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO events (account_id, user_id, kind, at, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO events (account_id, user_id, kind, at, detail, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
-    .and_then(|mut s| s.execute(params![e.account_id, e.user_id, e.kind.as_str(), to_i64(e.at), e.detail]))
+    .and_then(|mut s| {
+        s.execute(params![e.account_id, e.user_id, e.kind.as_str(), to_i64(e.at), e.detail, e.actor])
+    })
     .map(|_| ())
     .map_err(storage)
 }
@@ -619,22 +632,46 @@ impl Store for SqliteStore {
         };
         let mut stmt = conn
             .prepare_cached(
-                "SELECT kind, at, detail FROM events
+                "SELECT kind, at, detail, actor FROM events
                  WHERE user_id = ?1 OR (user_id IS NULL AND account_id = ?2 AND at >= ?3)
                  ORDER BY id DESC LIMIT ?4",
             )
             .map_err(storage)?;
         let rows = stmt
             .query_map(params![user_id, account_id, created_at, to_i64(limit as u64)], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?))
             })
             .map_err(storage)?;
         let mut out = Vec::new();
         for row in rows {
-            let (kind, at, detail) = row.map_err(storage)?;
+            let (kind, at, detail, actor) = row.map_err(storage)?;
             let kind = EventKind::parse(&kind)
                 .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
-            out.push(Event { kind, at: to_u64(at), detail });
+            out.push(Event { kind, at: to_u64(at), detail, actor });
+        }
+        Ok(out)
+    }
+
+    fn account_events(&self, account_id: &str, limit: usize) -> Result<Vec<AuditEntry>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT user_id, kind, at, detail, actor FROM events INDEXED BY events_audit
+                 WHERE account_id = ?1 AND (user_id IS NULL OR actor IS NOT NULL)
+                 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map(params![account_id, to_i64(limit as u64)], |r| {
+                Ok((r.get(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?))
+            })
+            .map_err(storage)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (user_id, kind, at, detail, actor) = row.map_err(storage)?;
+            let kind = EventKind::parse(&kind)
+                .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
+            out.push(AuditEntry { user_id, kind, at: to_u64(at), detail, actor });
         }
         Ok(out)
     }

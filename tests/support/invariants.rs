@@ -62,6 +62,7 @@ pub fn ev(user: Option<&str>, account: &str, kind: EventKind, at: u64, detail: &
         kind,
         at,
         detail: detail.into(),
+        actor: None,
     }
 }
 

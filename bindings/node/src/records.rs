@@ -283,6 +283,45 @@ pub struct Event {
     /// Whether to tell the user (one message per such event): password changed, 2FA enabled,
     /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
     pub notify: bool,
+    /// Who did it, for admin actions (the `actor` the app passed, or `"admin"`); absent otherwise.
+    pub actor: Option<String>,
+}
+
+/// Options of the admin calls (`setAccountPolicy`, `setPassword`, `requirePasswordChange`,
+/// `unlockUser`, `resetTwoFactor`, `setTwoFactorExempt`).
+#[napi(object)]
+pub struct AdminOptions {
+    /// Who does it (e.g. the admin's email), recorded with the event and in the account's audit log;
+    /// default `"admin"`.
+    pub actor: Option<String>,
+}
+
+/// One entry of an account's audit log (`auditLog`).
+#[napi(object, object_from_js = false)]
+pub struct AuditEntry {
+    /// The user it concerned; absent for account-wide entries (policy changes).
+    pub user_id: Option<String>,
+    /// What happened (an `Event` kind).
+    #[napi(ts_type = "EventKind")]
+    pub kind: String,
+    /// When (unix seconds).
+    pub at: f64,
+    /// A short English detail.
+    pub detail: String,
+    /// Who did it; absent only for policy changes logged before authward 0.2.
+    pub actor: Option<String>,
+}
+
+impl From<authward::AuditEntry> for AuditEntry {
+    fn from(e: authward::AuditEntry) -> Self {
+        AuditEntry {
+            user_id: e.user_id,
+            kind: e.kind.as_str().to_string(),
+            at: number(e.at),
+            detail: e.detail,
+            actor: e.actor,
+        }
+    }
 }
 
 /// Options of `createUser`.

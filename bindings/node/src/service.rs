@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 use crate::clock::ManualClock;
 use crate::convert::{AccountPolicy, HashParams, number, unwrap_secret, whole, whole_u32};
 use crate::records::{
-    AccountReport, CreateUserOptions, Enrollment, EnrollmentOptions, Event, EventsOptions, RekeyProgress,
-    ReportOptions, SecurityStatus, SignIn, SignInOptions, StoreInfo,
+    AccountReport, AdminOptions, AuditEntry, CreateUserOptions, Enrollment, EnrollmentOptions, Event,
+    EventsOptions, RekeyProgress, ReportOptions, SecurityStatus, SignIn, SignInOptions, StoreInfo,
 };
 use crate::task::{Job, call};
 
@@ -124,8 +124,13 @@ impl Authward {
 
     /// Sets the policy of an account (every field optional; see `AccountPolicy` for the defaults).
     #[napi(strict, ts_return_type = "Promise<void>")]
-    pub fn set_account_policy(&self, account_id: String, policy: AccountPolicy) -> AsyncTask<Job<()>> {
-        Job::spawn(self.set_account_policy_work(account_id, policy))
+    pub fn set_account_policy(
+        &self,
+        account_id: String,
+        policy: AccountPolicy,
+        options: Option<AdminOptions>,
+    ) -> AsyncTask<Job<()>> {
+        Job::spawn(self.set_account_policy_work(account_id, policy, options))
     }
 
     /// `setAccountPolicy` on the calling thread (blocks the event loop).
@@ -135,8 +140,9 @@ impl Authward {
         env: Env,
         account_id: String,
         policy: AccountPolicy,
+        options: Option<AdminOptions>,
     ) -> napi::Result<()> {
-        call(&env, self.set_account_policy_work(account_id, policy))
+        call(&env, self.set_account_policy_work(account_id, policy, options))
     }
 
     /// The policy of an account, every field filled in (the defaults for an account never set).
@@ -229,26 +235,46 @@ impl Authward {
 
     /// Admin reset of a password (the policy and the history apply).
     #[napi(strict, ts_return_type = "Promise<void>")]
-    pub fn set_password(&self, user_id: String, new_password: String) -> AsyncTask<Job<()>> {
-        Job::spawn(self.set_password_work(user_id, new_password))
+    pub fn set_password(
+        &self,
+        user_id: String,
+        new_password: String,
+        options: Option<AdminOptions>,
+    ) -> AsyncTask<Job<()>> {
+        Job::spawn(self.set_password_work(user_id, new_password, options))
     }
 
     /// `setPassword` on the calling thread (blocks the event loop).
     #[napi(strict)]
-    pub fn set_password_sync(&self, env: Env, user_id: String, new_password: String) -> napi::Result<()> {
-        call(&env, self.set_password_work(user_id, new_password))
+    pub fn set_password_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        new_password: String,
+        options: Option<AdminOptions>,
+    ) -> napi::Result<()> {
+        call(&env, self.set_password_work(user_id, new_password, options))
     }
 
     /// Admin: the user's next sign-in gets the `"change_password"` action.
     #[napi(strict, ts_return_type = "Promise<void>")]
-    pub fn require_password_change(&self, user_id: String) -> AsyncTask<Job<()>> {
-        Job::spawn(self.require_password_change_work(user_id))
+    pub fn require_password_change(
+        &self,
+        user_id: String,
+        options: Option<AdminOptions>,
+    ) -> AsyncTask<Job<()>> {
+        Job::spawn(self.require_password_change_work(user_id, options))
     }
 
     /// `requirePasswordChange` on the calling thread (blocks the event loop).
     #[napi(strict)]
-    pub fn require_password_change_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
-        call(&env, self.require_password_change_work(user_id))
+    pub fn require_password_change_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        options: Option<AdminOptions>,
+    ) -> napi::Result<()> {
+        call(&env, self.require_password_change_work(user_id, options))
     }
 
     /// Signs in, optionally `{ client }` (the IP address or a device-cookie id, for client-aware
@@ -331,16 +357,51 @@ impl Authward {
     /// they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption (`false`).
     /// Logged as `policy_changed`.
     #[napi(strict, ts_return_type = "Promise<void>")]
-    pub fn set_two_factor_exempt(&self, user_id: String, exempt: bool) -> AsyncTask<Job<()>> {
+    pub fn set_two_factor_exempt(
+        &self,
+        user_id: String,
+        exempt: bool,
+        options: Option<AdminOptions>,
+    ) -> AsyncTask<Job<()>> {
         let svc = Arc::clone(&self.inner);
-        Job::spawn(move || svc.set_two_factor_exempt(&user_id, exempt))
+        let actor = actor(options);
+        Job::spawn(move || svc.set_two_factor_exempt_by(&user_id, exempt, actor.as_deref()))
     }
 
     /// `setTwoFactorExempt` on the calling thread (blocks the event loop).
     #[napi(strict)]
-    pub fn set_two_factor_exempt_sync(&self, env: Env, user_id: String, exempt: bool) -> napi::Result<()> {
+    pub fn set_two_factor_exempt_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        exempt: bool,
+        options: Option<AdminOptions>,
+    ) -> napi::Result<()> {
         let svc = Arc::clone(&self.inner);
-        call(&env, move || svc.set_two_factor_exempt(&user_id, exempt))
+        let actor = actor(options);
+        call(&env, move || svc.set_two_factor_exempt_by(&user_id, exempt, actor.as_deref()))
+    }
+
+    /// Admin: the account's audit log, newest first (default limit `DEFAULT_EVENTS_LIMIT`, 100): its
+    /// policy changes and every admin action on its users, each with its `actor`.
+    #[napi(strict, ts_return_type = "Promise<Array<AuditEntry>>")]
+    pub fn audit_log(
+        &self,
+        account_id: String,
+        options: Option<EventsOptions>,
+    ) -> AsyncTask<Job<Vec<AuditEntry>>> {
+        Job::spawn(self.audit_log_work(account_id, options))
+    }
+
+    /// `auditLog` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn audit_log_sync(
+        &self,
+        env: Env,
+        account_id: String,
+        options: Option<EventsOptions>,
+    ) -> napi::Result<Vec<AuditEntry>> {
+        call(&env, self.audit_log_work(account_id, options))
     }
 
     /// Admin: every user of the account judged against its policy now, one page (default: 100 rows,
@@ -367,14 +428,19 @@ impl Authward {
 
     /// Admin: lifts every lockout of the user.
     #[napi(strict, ts_return_type = "Promise<void>")]
-    pub fn unlock_user(&self, user_id: String) -> AsyncTask<Job<()>> {
-        Job::spawn(self.unlock_user_work(user_id))
+    pub fn unlock_user(&self, user_id: String, options: Option<AdminOptions>) -> AsyncTask<Job<()>> {
+        Job::spawn(self.unlock_user_work(user_id, options))
     }
 
     /// `unlockUser` on the calling thread (blocks the event loop).
     #[napi(strict)]
-    pub fn unlock_user_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
-        call(&env, self.unlock_user_work(user_id))
+    pub fn unlock_user_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        options: Option<AdminOptions>,
+    ) -> napi::Result<()> {
+        call(&env, self.unlock_user_work(user_id, options))
     }
 
     /// Confirms enrolment with a code from the app: enables 2FA and resolves with 10 one-time recovery
@@ -430,14 +496,19 @@ impl Authward {
 
     /// Admin: turns 2FA off for a user who lost their phone.
     #[napi(strict, ts_return_type = "Promise<void>")]
-    pub fn reset_two_factor(&self, user_id: String) -> AsyncTask<Job<()>> {
-        Job::spawn(self.reset_two_factor_work(user_id))
+    pub fn reset_two_factor(&self, user_id: String, options: Option<AdminOptions>) -> AsyncTask<Job<()>> {
+        Job::spawn(self.reset_two_factor_work(user_id, options))
     }
 
     /// `resetTwoFactor` on the calling thread (blocks the event loop).
     #[napi(strict)]
-    pub fn reset_two_factor_sync(&self, env: Env, user_id: String) -> napi::Result<()> {
-        call(&env, self.reset_two_factor_work(user_id))
+    pub fn reset_two_factor_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        options: Option<AdminOptions>,
+    ) -> napi::Result<()> {
+        call(&env, self.reset_two_factor_work(user_id, options))
     }
 
     /// The user's security log, newest first (default limit `DEFAULT_EVENTS_LIMIT`, 100).
@@ -532,9 +603,26 @@ impl Authward {
         &self,
         account_id: String,
         policy: AccountPolicy,
+        options: Option<AdminOptions>,
     ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
         let svc = Arc::clone(&self.inner);
-        move || svc.set_account_policy(&account_id, &AccountPolicy::to_core(&policy)?)
+        let actor = actor(options);
+        move || svc.set_account_policy_by(&account_id, &AccountPolicy::to_core(&policy)?, actor.as_deref())
+    }
+
+    fn audit_log_work(
+        &self,
+        account_id: String,
+        options: Option<EventsOptions>,
+    ) -> impl FnOnce() -> authward::Result<Vec<AuditEntry>> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || {
+            let limit = match options.and_then(|o| o.limit) {
+                None => authward::service::DEFAULT_EVENTS_LIMIT,
+                Some(l) => whole("limit", l, 1_000_000)? as usize,
+            };
+            Ok(svc.audit_log(&account_id, limit)?.into_iter().map(AuditEntry::from).collect())
+        }
     }
 
     fn account_policy_work(
@@ -591,20 +679,24 @@ impl Authward {
         &self,
         user_id: String,
         new_password: String,
+        options: Option<AdminOptions>,
     ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
         let svc = Arc::clone(&self.inner);
+        let actor = actor(options);
         {
             let new_password = secret(new_password);
-            move || svc.set_password(&user_id, &new_password)
+            move || svc.set_password_by(&user_id, &new_password, actor.as_deref())
         }
     }
 
     fn require_password_change_work(
         &self,
         user_id: String,
+        options: Option<AdminOptions>,
     ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
         let svc = Arc::clone(&self.inner);
-        move || svc.require_password_change(&user_id)
+        let actor = actor(options);
+        move || svc.require_password_change_by(&user_id, actor.as_deref())
     }
 
     fn sign_in_work(
@@ -649,9 +741,14 @@ impl Authward {
         }
     }
 
-    fn unlock_user_work(&self, user_id: String) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
+    fn unlock_user_work(
+        &self,
+        user_id: String,
+        options: Option<AdminOptions>,
+    ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
         let svc = Arc::clone(&self.inner);
-        move || svc.unlock_user(&user_id)
+        let actor = actor(options);
+        move || svc.unlock_user_by(&user_id, actor.as_deref())
     }
 
     fn confirm_totp_enrollment_work(
@@ -693,9 +790,11 @@ impl Authward {
     fn reset_two_factor_work(
         &self,
         user_id: String,
+        options: Option<AdminOptions>,
     ) -> impl FnOnce() -> authward::Result<()> + Send + 'static {
         let svc = Arc::clone(&self.inner);
-        move || svc.reset_two_factor(&user_id)
+        let actor = actor(options);
+        move || svc.reset_two_factor_by(&user_id, actor.as_deref())
     }
 
     fn events_work(
@@ -769,6 +868,11 @@ impl Authward {
     }
 }
 
+/// The `actor` of an admin call's options.
+fn actor(options: Option<AdminOptions>) -> Option<String> {
+    options.and_then(|o| o.actor)
+}
+
 fn events(svc: &Core, user_id: &str, options: Option<EventsOptions>) -> authward::Result<Vec<Event>> {
     let limit = match options.and_then(|o| o.limit) {
         None => authward::service::DEFAULT_EVENTS_LIMIT,
@@ -782,6 +886,7 @@ fn events(svc: &Core, user_id: &str, options: Option<EventsOptions>) -> authward
             at: number(e.at),
             notify: e.kind.notifies_user(),
             detail: e.detail,
+            actor: e.actor,
         })
         .collect())
 }

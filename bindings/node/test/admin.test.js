@@ -66,3 +66,30 @@ test('the account report puts the overdue first, pages and counts', async () => 
   assert.equal((await rejection(svc.accountReport('acme', { limit: 0 }))).code, 'INVALID_ARGUMENT')
   assert.equal((await svc.accountReport('nobody')).total, 0)
 })
+
+test('admin calls record their actor in the event and the audit log', async () => {
+  const { clock, svc } = await service()
+  await svc.createUser('ann', 'acme', GOOD_PASSWORD)
+  await svc.setAccountPolicy('acme', {}, { actor: 'root@acme.example' })
+  clock.advance(1)
+  await svc.unlockUser('ann', { actor: 'helpdesk@acme.example' })
+  clock.advance(1)
+  svc.requirePasswordChangeSync('ann')
+  await svc.signIn('ann', GOOD_PASSWORD) // the user's own doing: not in the audit log
+  const log = await svc.auditLog('acme')
+  assert.deepEqual(
+    log.map((e) => [e.userId, e.kind, e.actor]),
+    [
+      ['ann', 'policy_changed', 'admin'],
+      ['ann', 'unlocked', 'helpdesk@acme.example'],
+      [undefined, 'policy_changed', 'root@acme.example'],
+    ],
+  )
+  assert.equal(svc.auditLogSync('acme', { limit: 1 }).length, 1)
+  const mine = await svc.events('ann')
+  assert.ok(mine.some((e) => e.kind === 'unlocked' && e.actor === 'helpdesk@acme.example'))
+  assert.ok(mine.filter((e) => e.kind === 'sign_in').every((e) => e.actor === undefined))
+  assert.equal((await rejection(svc.unlockUser('ann', { actor: '' }))).code, 'INVALID_ARGUMENT')
+  assert.ok(thrown(() => svc.unlockUserSync('ann', { actor: 5 })) instanceof TypeError)
+  assert.ok(thrown(() => svc.unlockUserSync('ann', { actr: 'x' })) instanceof TypeError)
+})

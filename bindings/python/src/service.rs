@@ -24,6 +24,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEnrollment>()?;
     m.add_class::<PySecurityStatus>()?;
     m.add_class::<PyEvent>()?;
+    m.add_class::<PyAuditEntry>()?;
     m.add_class::<PyRekeyProgress>()?;
     m.add_class::<PyStoreInfo>()?;
     crate::report::register(m)?;
@@ -124,11 +125,21 @@ impl PyAuthward {
         Ok(aw.now())
     }
 
-    /// Sets the policy (an `AccountPolicy`) of every user of `account_id`.
+    /// Sets the policy (an `AccountPolicy`) of every user of `account_id`; `actor` (the admin, e.g. their
+    /// email) is recorded in the `policy_changed` event (`"admin"` when `None`).
     /// Raises `InvalidArgumentError`, `StorageError`.
-    fn set_account_policy(&self, py: Python<'_>, account_id: Text, policy: PyAccountPolicy) -> PyResult<()> {
+    #[pyo3(signature = (account_id, policy, *, actor = None))]
+    fn set_account_policy(
+        &self,
+        py: Python<'_>,
+        account_id: Text,
+        policy: PyAccountPolicy,
+        actor: Option<Text>,
+    ) -> PyResult<()> {
         let aw = self.service()?;
-        Ok(py.detach(|| aw.set_account_policy(&account_id, &policy.0)).map_err(CoreError)?)
+        Ok(py
+            .detach(|| aw.set_account_policy_by(&account_id, &policy.0, actor.as_deref()))
+            .map_err(CoreError)?)
     }
 
     /// The policy of `account_id` (the defaults if none was set).
@@ -193,16 +204,18 @@ impl PyAuthward {
 
     /// Admin reset: sets `new` as the password of `user_id` (the policy applies, history is kept).
     /// Raises `PolicyViolationError`, `PasswordReusedError`, `NotFoundError`, `StorageError`.
-    fn set_password(&self, py: Python<'_>, user_id: Text, new: Secret) -> PyResult<()> {
+    #[pyo3(signature = (user_id, new, *, actor = None))]
+    fn set_password(&self, py: Python<'_>, user_id: Text, new: Secret, actor: Option<Text>) -> PyResult<()> {
         let aw = self.service()?;
-        Ok(py.detach(|| aw.set_password(&user_id, new.as_str())).map_err(CoreError)?)
+        Ok(py.detach(|| aw.set_password_by(&user_id, new.as_str(), actor.as_deref())).map_err(CoreError)?)
     }
 
     /// Admin: the next sign-in of `user_id` gets the required action `"change_password"`.
     /// Raises `NotFoundError`, `StorageError`.
-    fn require_password_change(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+    #[pyo3(signature = (user_id, *, actor = None))]
+    fn require_password_change(&self, py: Python<'_>, user_id: Text, actor: Option<Text>) -> PyResult<()> {
         let aw = self.service()?;
-        Ok(py.detach(|| aw.require_password_change(&user_id)).map_err(CoreError)?)
+        Ok(py.detach(|| aw.require_password_change_by(&user_id, actor.as_deref())).map_err(CoreError)?)
     }
 
     /// Signs `user_id` in with `password` from `client` (optional: the IP address or a device-cookie
@@ -312,17 +325,41 @@ impl PyAuthward {
     }
 
     /// Admin: lifts every lockout of `user_id`. Raises `NotFoundError`, `StorageError`.
-    fn unlock_user(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+    #[pyo3(signature = (user_id, *, actor = None))]
+    fn unlock_user(&self, py: Python<'_>, user_id: Text, actor: Option<Text>) -> PyResult<()> {
         let aw = self.service()?;
-        Ok(py.detach(|| aw.unlock_user(&user_id)).map_err(CoreError)?)
+        Ok(py.detach(|| aw.unlock_user_by(&user_id, actor.as_deref())).map_err(CoreError)?)
     }
 
     /// Admin: exempts `user_id` from the account's enforced 2FA (`True`: no enrolment deadline, and
     /// they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption (`False`).
     /// Logged as `policy_changed`. Raises `NotFoundError`, `StorageError`.
-    fn set_two_factor_exempt(&self, py: Python<'_>, user_id: Text, exempt: bool) -> PyResult<()> {
+    #[pyo3(signature = (user_id, exempt, *, actor = None))]
+    fn set_two_factor_exempt(
+        &self,
+        py: Python<'_>,
+        user_id: Text,
+        exempt: bool,
+        actor: Option<Text>,
+    ) -> PyResult<()> {
         let aw = self.service()?;
-        Ok(py.detach(|| aw.set_two_factor_exempt(&user_id, exempt)).map_err(CoreError)?)
+        Ok(py
+            .detach(|| aw.set_two_factor_exempt_by(&user_id, exempt, actor.as_deref()))
+            .map_err(CoreError)?)
+    }
+
+    /// Admin: the audit log of `account_id`, newest first, at most `limit` `AuditEntry`s: its policy
+    /// changes and every admin action on its users, each with its `actor`. Raises `StorageError`.
+    #[pyo3(signature = (account_id, limit = DEFAULT_EVENTS_LIMIT))]
+    fn audit_log(
+        &self,
+        py: Python<'_>,
+        account_id: Text,
+        #[pyo3(from_py_with = usize_arg)] limit: usize,
+    ) -> PyResult<Vec<PyAuditEntry>> {
+        let aw = self.service()?;
+        let entries = py.detach(|| aw.audit_log(&account_id, limit)).map_err(CoreError)?;
+        Ok(entries.into_iter().map(PyAuditEntry).collect())
     }
 
     /// Admin: every user of `account_id` judged against its policy now, one page in the order `sort`
@@ -350,9 +387,10 @@ impl PyAuthward {
 
     /// Admin (lost phone): turns 2FA off for `user_id` and deletes their recovery codes.
     /// Raises `NotFoundError`, `StorageError`.
-    fn reset_two_factor(&self, py: Python<'_>, user_id: Text) -> PyResult<()> {
+    #[pyo3(signature = (user_id, *, actor = None))]
+    fn reset_two_factor(&self, py: Python<'_>, user_id: Text, actor: Option<Text>) -> PyResult<()> {
         let aw = self.service()?;
-        Ok(py.detach(|| aw.reset_two_factor(&user_id)).map_err(CoreError)?)
+        Ok(py.detach(|| aw.reset_two_factor_by(&user_id, actor.as_deref())).map_err(CoreError)?)
     }
 
     /// The security log of `user_id`, newest first, at most `limit` `Event`s.
@@ -677,14 +715,64 @@ impl PyEvent {
     fn notify(&self) -> bool {
         self.0.kind.notifies_user()
     }
+    /// Who did it, for admin actions (the `actor` the app passed, or `"admin"`); `None` otherwise.
+    #[getter]
+    fn actor(&self) -> Option<&str> {
+        self.0.actor.as_deref()
+    }
 
     fn __repr__(&self) -> String {
         format!(
-            "Event(kind={}, at={}, detail={}, notify={})",
+            "Event(kind={}, at={}, detail={}, notify={}, actor={})",
             py_repr(self.0.kind.as_str()),
             self.0.at,
             py_repr(&self.0.detail),
-            bool_repr(self.0.kind.notifies_user())
+            bool_repr(self.0.kind.notifies_user()),
+            self.0.actor.as_deref().map_or("None".to_string(), py_repr)
+        )
+    }
+}
+
+/// One entry of an account's audit log (`Authward.audit_log`).
+#[pyclass(frozen, name = "AuditEntry", module = "authward")]
+pub struct PyAuditEntry(authward::AuditEntry);
+
+#[pymethods]
+impl PyAuditEntry {
+    /// The user it concerned, or `None` for account-wide entries (policy changes).
+    #[getter]
+    fn user_id(&self) -> Option<&str> {
+        self.0.user_id.as_deref()
+    }
+    /// What happened (an `Event` kind).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind.as_str()
+    }
+    /// When (unix seconds).
+    #[getter]
+    fn at(&self) -> u64 {
+        self.0.at
+    }
+    /// A short English detail.
+    #[getter]
+    fn detail(&self) -> &str {
+        &self.0.detail
+    }
+    /// Who did it; `None` only for policy changes logged before authward 0.2.
+    #[getter]
+    fn actor(&self) -> Option<&str> {
+        self.0.actor.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AuditEntry(user_id={}, kind={}, at={}, detail={}, actor={})",
+            self.0.user_id.as_deref().map_or("None".to_string(), py_repr),
+            py_repr(self.0.kind.as_str()),
+            self.0.at,
+            py_repr(&self.0.detail),
+            self.0.actor.as_deref().map_or("None".to_string(), py_repr)
         )
     }
 }

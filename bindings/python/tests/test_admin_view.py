@@ -81,3 +81,29 @@ def test_the_report_sorts_pages_and_counts() -> None:
     with pytest.raises(authward.InvalidArgumentError):
         aw.account_report("acme", limit=0)
     assert aw.account_report("nobody").total == 0
+
+
+def test_admin_calls_record_their_actor_in_the_audit_log() -> None:
+    aw, clock = service()
+    aw.create_user("ann", "acme", PW)
+    aw.set_account_policy("acme", authward.AccountPolicy(), actor="root@acme.example")
+    clock.advance(1)
+    aw.unlock_user("ann", actor="helpdesk@acme.example")
+    clock.advance(1)
+    aw.require_password_change("ann")
+    aw.sign_in("ann", PW)  # the user's own doing: not in the audit log
+    log = aw.audit_log("acme")
+    assert [(e.user_id, e.kind, e.actor) for e in log] == [
+        ("ann", "policy_changed", "admin"),
+        ("ann", "unlocked", "helpdesk@acme.example"),
+        (None, "policy_changed", "root@acme.example"),
+    ]
+    assert repr(log[1]).startswith("AuditEntry(user_id='ann', kind='unlocked'")
+    assert len(aw.audit_log("acme", limit=1)) == 1
+    mine = aw.events("ann")
+    assert any(e.kind == "unlocked" and e.actor == "helpdesk@acme.example" for e in mine)
+    assert all(e.actor is None for e in mine if e.kind == "sign_in")
+    with pytest.raises(authward.InvalidArgumentError):
+        aw.unlock_user("ann", actor="")
+    with pytest.raises(TypeError):
+        aw.unlock_user("ann", "positional-actor")  # type: ignore[misc]

@@ -8,9 +8,10 @@ use postgres::Client;
 use crate::error::{Error, Result};
 
 /// `(version, SQL)`; the SQL runs with `search_path` set to the store's schema.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "
 CREATE TABLE meta (key text PRIMARY KEY, value bytea NOT NULL);
 CREATE TABLE accounts (account_id text PRIMARY KEY, policy jsonb NOT NULL, enforced_since bigint);
 -- Every field of the record but the keys lives in body (see store/codec.rs): adding a field to the
@@ -83,10 +84,56 @@ BEGIN
 END
 $$;
 ",
-)];
+    ),
+    (
+        2,
+        "
+-- Events name who did it (admin actions); an account's audit log is an index scan.
+ALTER TABLE events ADD COLUMN actor text;
+CREATE INDEX events_audit ON events (account_id, id) WHERE user_id IS NULL OR actor IS NOT NULL;
+DROP FUNCTION write_user(text, text, bigint, bigint, jsonb, bytea, boolean, bigint, bytea, text, bigint,
+    text[], text[], text[], bigint[], text[]);
+CREATE FUNCTION write_user(
+    p_user text, p_account text, p_created bigint, p_revision bigint, p_body jsonb,
+    p_consume bytea, p_drop boolean, p_purge_before bigint,
+    p_new_hash bytea, p_new_user text, p_new_expires bigint,
+    e_account text[], e_user text[], e_kind text[], e_at bigint[], e_detail text[], e_actor text[]
+) RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE users SET account_id = p_account, created_at = p_created, revision = p_revision + 1, body = p_body
+    WHERE user_id = p_user AND revision = p_revision;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    IF p_consume IS NOT NULL THEN
+        DELETE FROM challenges WHERE token_hash = p_consume AND user_id = p_user;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'challenge gone' USING ERRCODE = 'AW001';
+        END IF;
+    END IF;
+    IF p_drop THEN
+        DELETE FROM challenges WHERE user_id = p_user;
+    END IF;
+    IF p_purge_before IS NOT NULL THEN
+        DELETE FROM challenges WHERE token_hash IN
+            (SELECT token_hash FROM challenges WHERE expires_at < p_purge_before FOR UPDATE SKIP LOCKED);
+    END IF;
+    IF p_new_hash IS NOT NULL THEN
+        INSERT INTO challenges (token_hash, user_id, expires_at) VALUES (p_new_hash, p_new_user, p_new_expires);
+    END IF;
+    IF cardinality(e_kind) > 0 THEN
+        INSERT INTO events (account_id, user_id, kind, at, detail, actor)
+        SELECT * FROM unnest(e_account, e_user, e_kind, e_at, e_detail, e_actor);
+    END IF;
+    RETURN 1;
+END
+$$;
+",
+    ),
+];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 fn storage(e: postgres::Error) -> Error {
     Error::Storage(format!("migration: {e}"))

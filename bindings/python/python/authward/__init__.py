@@ -25,6 +25,7 @@ from authward._authward import (
     EVENT_KINDS,
     AccountPolicy,
     AccountReport,
+    AuditEntry,
     Authward,
     Enrollment,
     Event,
@@ -155,6 +156,7 @@ __all__ = [
     "StoreInfo",
     "AccountReport",
     "UserReport",
+    "AuditEntry",
     # errors
     "ErrorCode",
     "ERROR_CLASSES",
