@@ -70,10 +70,10 @@ fn a_0_1_store_migrates_and_its_users_sign_in() {
     let clock = ManualClock::new(t0 + 3600);
     let aw = open(&path, &facts, &clock);
 
-    // Schema: version 4 (3 + the events time index), the failure counters became bob's lockout JSON, every row carries a tag.
+    // Schema: version 5 (3 + the events time index + remembered devices), the failure counters became bob's lockout JSON, every row carries a tag.
     {
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(user_version(&path), 4);
+        assert_eq!(user_version(&path), 5);
         let columns: Vec<String> = conn
             .prepare("SELECT name FROM pragma_table_info('users')")
             .unwrap()

@@ -367,7 +367,7 @@ fn online_backup_and_store_info() {
     let aw = open(&db, &clock);
     let secret = setup(&aw, &clock);
     let info = aw.store_info().unwrap();
-    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 4, 1, true));
+    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 5, 1, true));
     let copy = dir.path().join("backup.db");
     aw.backup(&copy).unwrap();
     assert_eq!(aw.backup(&copy).unwrap_err().code(), ErrorCode::AlreadyExists);

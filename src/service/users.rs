@@ -74,6 +74,7 @@ impl Authward {
             totp: None,
             pending_totp: None,
             recovery_codes: Vec::new(),
+            devices: Vec::new(),
             revision: 0,
             integrity_tag: None,
         };
