@@ -91,7 +91,6 @@ impl Authward {
         policy: &AccountPolicy,
         label: &str,
         now: u64,
-        credential_version: u64,
     ) -> Result<Option<Minted>> {
         let Some(days) = policy.remember_device_days else { return Ok(None) };
         let token = Zeroizing::new(crate::random::bytes::<32>()?);
@@ -105,7 +104,8 @@ impl Authward {
                 created_at: now,
                 last_used_at: now,
                 expires_at: now.saturating_add(u64::from(days) * DAY),
-                credential_version,
+                // set by `remember` to the version of the record it joins
+                credential_version: 0,
             },
         }))
     }
@@ -216,7 +216,7 @@ impl Authward {
         let now = self.now();
         let mut count = 0;
         self.update(user_id, &mut |rec, changes| {
-            count = rec.devices.len();
+            count = rec.devices.iter().filter(|d| d.expires_at > now).count();
             rec.devices.clear();
             if count > 0 {
                 changes.events.push(event(

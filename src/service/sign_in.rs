@@ -314,7 +314,7 @@ impl Authward {
         let account = account.unwrap_or_else(|| AccountRecord::unset(&snapshot.account_id));
         let lockout = account.policy.lockout;
         let minted = match remember {
-            Some(label) => self.mint_device(&found.user_id, &account.policy, label, now, 0)?,
+            Some(label) => self.mint_device(&found.user_id, &account.policy, label, now)?,
             None => None,
         };
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
