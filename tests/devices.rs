@@ -185,6 +185,9 @@ fn a_token_is_minted_only_after_a_second_factor_asked_for_it_and_skips_the_code(
         assert!(last.detail.contains("remembered device"), "{}", last.detail);
         assert!(!last.detail.contains(&token));
         assert_eq!(env.aw.list_devices("alice").unwrap()[0].last_used_at, env.clock.now());
+        // A complete sign-in for the admin's report too.
+        let report = env.aw.account_report("acme", &authward::ReportQuery::default()).unwrap();
+        assert_eq!(report.users[0].last_sign_in_at, Some(env.clock.now()));
         // A recovery code as second factor may remember a device too.
         let codes = env.aw.regenerate_recovery_codes("alice", PW).unwrap();
         let ch = env.challenge("alice", PW);
