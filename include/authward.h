@@ -314,6 +314,14 @@ enum authward_event_kind
    * The user's record failed its integrity check (changed outside authward) and was refused.
    */
   AUTHWARD_EVENT_KIND_INTEGRITY_FAILED = 17,
+  /**
+   * A device was remembered after a second factor.
+   */
+  AUTHWARD_EVENT_KIND_DEVICE_REMEMBERED = 18,
+  /**
+   * A remembered device was forgotten (revoked, credentials changed, key rotation, over the cap).
+   */
+  AUTHWARD_EVENT_KIND_DEVICE_REVOKED = 19,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -481,6 +489,12 @@ typedef uint32_t authward_totp_algorithm;
  * (the service keeps its own reference, so the order does not matter).
  */
 typedef struct authward_clock authward_clock;
+
+/**
+ * A user's remembered devices from `authward_list_devices()`, most recently used first (no tokens).
+ * Immutable; readable from several threads. Free with `authward_device_list_free()`.
+ */
+typedef struct authward_device_list authward_device_list;
 
 /**
  * A pending TOTP enrolment from `authward_begin_totp_enrollment()`: show the QR code (or the text
@@ -667,6 +681,12 @@ typedef struct authward_account_policy {
    * offsets.
    */
   uint64_t enforce_two_factor_from;
+  /**
+   * "Remember this device": days a device token from `authward_verify_second_factor_remember()`
+   * skips the code, 1–365; 0 (the default) means off (no tokens, old ones ignored). After
+   * `enforce_two_factor_from`, so the fields before keep their offsets.
+   */
+  uint32_t remember_device_days;
 } authward_account_policy;
 
 /**
@@ -911,6 +931,96 @@ uint64_t authward_clock_now(const struct authward_clock *clock);
 void authward_clock_free(struct authward_clock *clock);
 
 /**
+ * `authward_sign_in_from()` with a remembered-device token (NULL: none). The password is checked as
+ * always (a token never skips it); then a valid token of this user (not expired, credentials
+ * unchanged, the policy still on) gives what a completed second factor gives: `COMPLETE` or
+ * `ACTION_REQUIRED`, no challenge. A wrong, expired, revoked or malformed token is ignored (second
+ * factor required, as without one): never an error.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_sign_in_with_device(const struct authward_service *service,
+                                             const char *user_id,
+                                             const uint8_t *password,
+                                             size_t password_len,
+                                             const char *client,
+                                             const char *device_token,
+                                             struct authward_sign_in_result **out_result);
+
+/**
+ * `authward_verify_second_factor_from()` asking to remember the device under `label` (the app's name
+ * for it, e.g. the browser: at most 200 bytes, no control characters, else `INVALID_ARGUMENT`). On
+ * success under a policy with `remember_device_days`, `authward_sign_in_result_device_token()` gives
+ * the token (once); with the policy off the result is the same without a token.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_verify_second_factor_remember(const struct authward_service *service,
+                                                       const char *challenge,
+                                                       const char *code,
+                                                       const char *client,
+                                                       const char *label,
+                                                       struct authward_sign_in_result **out_result);
+
+/**
+ * Writes the user's valid remembered devices to `*out_devices` (free with
+ * `authward_device_list_free()`). `NOT_FOUND` for an unknown user.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_list_devices(const struct authward_service *service,
+                                      const char *user_id,
+                                      struct authward_device_list **out_devices);
+
+/**
+ * Forgets one remembered device (logged as `device_revoked`). `NOT_FOUND` for an unknown user or id.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_revoke_device(const struct authward_service *service,
+                                       const char *user_id,
+                                       const char *device_id);
+
+/**
+ * Forgets every remembered device of the user; `*out_count` receives how many there were.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_revoke_all_devices(const struct authward_service *service,
+                                            const char *user_id,
+                                            size_t *out_count);
+
+/**
+ * The number of devices; 0 for NULL.
+ */
+size_t authward_device_list_len(const struct authward_device_list *list);
+
+/**
+ * The id of device `index` (16 hex characters, for `authward_revoke_device()`; lent), or NULL.
+ */
+const char *authward_device_list_id(const struct authward_device_list *list, size_t index);
+
+/**
+ * The label of device `index` (lent), or NULL.
+ */
+const char *authward_device_list_label(const struct authward_device_list *list, size_t index);
+
+/**
+ * When device `index` was remembered (unix seconds), or 0.
+ */
+uint64_t authward_device_list_created_at(const struct authward_device_list *list, size_t index);
+
+/**
+ * When device `index` last skipped the second factor (its creation until then), or 0.
+ */
+uint64_t authward_device_list_last_used_at(const struct authward_device_list *list, size_t index);
+
+/**
+ * When the token of device `index` stops working, or 0.
+ */
+uint64_t authward_device_list_expires_at(const struct authward_device_list *list, size_t index);
+
+/**
+ * Frees a device list. NULL is a no-op.
+ */
+void authward_device_list_free(struct authward_device_list *list);
+
+/**
  * Frees a string returned by this library (e.g. by `authward_hash_password`), wiping it first.
  * NULL is a no-op. Never pass such a string to libc `free()`, and never pass anything else here (not
  * the `const char *` that accessors and `authward_last_error_message()` lend).
@@ -982,7 +1092,14 @@ bool authward_sign_in_result_password_expires_in_days(const struct authward_sign
 uint64_t authward_sign_in_result_credential_version(const struct authward_sign_in_result *r);
 
 /**
- * Frees a sign-in result and wipes its challenge. NULL is a no-op.
+ * After `authward_verify_second_factor_remember()` under a policy with `remember_device_days`: the
+ * new device token (lent: valid until the result is freed; copy it into the device's cookie, it is
+ * given only once). NULL otherwise.
+ */
+const char *authward_sign_in_result_device_token(const struct authward_sign_in_result *r);
+
+/**
+ * Frees a sign-in result and wipes its challenge and device token. NULL is a no-op.
  */
 void authward_sign_in_result_free(struct authward_sign_in_result *r);
 
@@ -1051,7 +1168,8 @@ const char *authward_event_list_detail(const struct authward_event_list *list, s
 
 /**
  * Whether to tell the user about event `index` (one message per such event: password changed, 2FA
- * enabled, disabled or replaced, a recovery code used, recovery codes regenerated, a lockout); false
+ * enabled, disabled or replaced, a recovery code used, recovery codes regenerated, a lockout, a device
+ * remembered); false
  * for other kinds, a NULL list or an index out of range.
  */
 bool authward_event_list_notify(const struct authward_event_list *list,

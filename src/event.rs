@@ -41,11 +41,15 @@ pub enum EventKind {
     Unlocked,
     /// The user's record failed its integrity check (changed outside authward) and was refused.
     IntegrityFailed,
+    /// A device was remembered after a second factor (its token skips the code until it expires).
+    DeviceRemembered,
+    /// A remembered device was forgotten (by the user, or because the credentials changed).
+    DeviceRevoked,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::SignIn,
         EventKind::SignInFailed,
         EventKind::PasswordChanged,
@@ -63,6 +67,8 @@ impl EventKind {
         EventKind::TwoFactorReplaced,
         EventKind::Unlocked,
         EventKind::IntegrityFailed,
+        EventKind::DeviceRemembered,
+        EventKind::DeviceRevoked,
     ];
 
     /// The stable name, e.g. `"sign_in_failed"`.
@@ -85,6 +91,8 @@ impl EventKind {
             EventKind::TwoFactorReplaced => "two_factor_replaced",
             EventKind::Unlocked => "unlocked",
             EventKind::IntegrityFailed => "integrity_failed",
+            EventKind::DeviceRemembered => "device_remembered",
+            EventKind::DeviceRevoked => "device_revoked",
         }
     }
 
@@ -98,7 +106,7 @@ impl EventKind {
     /// Whether the user should be told (one message per such event, e.g. an email "your password was
     /// changed"): a change to their credentials or a sign of an attack on them (OWASP ASVS 4.0.3 2.2.3
     /// and 2.5.5; NIST 800-63B 6.1.2.2). Password changed, 2FA enabled, disabled or replaced, a
-    /// recovery code used, recovery codes regenerated, a lockout. Routine sign-ins, single failures and
+    /// recovery code used, recovery codes regenerated, a lockout, a device remembered. Routine sign-ins, single failures and
     /// admin-only matters (policy changes, rehashes, a record refused by its integrity check, which is
     /// for the operator) are not.
     pub const fn notifies_user(self) -> bool {
@@ -111,6 +119,7 @@ impl EventKind {
                 | EventKind::RecoveryCodeUsed
                 | EventKind::RecoveryCodesRegenerated
                 | EventKind::LockedOut
+                | EventKind::DeviceRemembered
         )
     }
 }
@@ -187,6 +196,7 @@ mod tests {
                 "recovery_codes_regenerated",
                 "locked_out",
                 "two_factor_replaced",
+                "device_remembered",
             ]
         );
     }

@@ -33,8 +33,8 @@ pub use password::hash::HashParams;
 pub use password::policy::{PasswordPolicy, Rule, Violation, ViolationCode};
 pub use service::report::{AccountReport, Attention, ReportQuery, ReportSort, UserReport};
 pub use service::{
-    Authward, AuthwardOptions, Enrollment, Event, EventKind, RekeyProgress, RequiredAction, SecurityStatus,
-    SignIn, SignInStatus,
+    Authward, AuthwardOptions, Device, Enrollment, Event, EventKind, RekeyProgress, RequiredAction,
+    SecurityStatus, SignIn, SignInStatus,
 };
 pub use totp::{Algorithm, TotpConfig, TotpUri};
 

@@ -36,6 +36,8 @@ export type EventKind =
   | 'two_factor_replaced'
   | 'unlocked'
   | 'integrity_failed'
+  | 'device_remembered'
+  | 'device_revoked'
 
 /** TOTP HMAC algorithms. */
 export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'
@@ -167,10 +169,12 @@ export declare class Authward {
   /**
    * Completes a sign-in with a TOTP code or a recovery code: `INVALID_CODE`, `CODE_REUSED`,
    * `CHALLENGE_EXPIRED`, `LOCKED_OUT`. Of two concurrent uses of one code exactly one wins.
+   * With `{ rememberDevice: label }` under a policy with `rememberDeviceDays`, the result carries
+   * `deviceToken` for later `signIn(…, { deviceToken })`.
    */
-  verifySecondFactor(challenge: string, code: string, options?: SignInOptions | undefined | null): Promise<SignIn>
+  verifySecondFactor(challenge: string, code: string, options?: SecondFactorOptions | undefined | null): Promise<SignIn>
   /** `verifySecondFactor` on the calling thread (blocks the event loop). */
-  verifySecondFactorSync(challenge: string, code: string, options?: SignInOptions | undefined | null): SignIn
+  verifySecondFactorSync(challenge: string, code: string, options?: SecondFactorOptions | undefined | null): SignIn
   /**
    * Starts TOTP enrolment: a pending secret with its URI and QR codes. Replacing an active
    * authenticator needs `{ password }` (or a current code from it): `WRONG_PASSWORD` otherwise,
@@ -194,6 +198,21 @@ export declare class Authward {
   accountReport(accountId: string, options?: ReportOptions | undefined | null): Promise<AccountReport>
   /** `accountReport` on the calling thread (blocks the event loop). */
   accountReportSync(accountId: string, options?: ReportOptions | undefined | null): AccountReport
+  /** The user's remembered devices that are still valid, most recently used first (never a token). */
+  listDevices(userId: string): Promise<Array<Device>>
+  /** `listDevices` on the calling thread (blocks the event loop). */
+  listDevicesSync(userId: string): Array<Device>
+  /**
+   * Forgets one remembered device (its token asks for the code again): `NOT_FOUND` for an unknown
+   * user or id.
+   */
+  revokeDevice(userId: string, deviceId: string): Promise<void>
+  /** `revokeDevice` on the calling thread (blocks the event loop). */
+  revokeDeviceSync(userId: string, deviceId: string): void
+  /** Forgets every remembered device of the user; resolves with how many there were. */
+  revokeAllDevices(userId: string): Promise<number>
+  /** `revokeAllDevices` on the calling thread (blocks the event loop). */
+  revokeAllDevicesSync(userId: string): number
   /** Admin: lifts every lockout of the user. */
   unlockUser(userId: string): Promise<void>
   /** `unlockUser` on the calling thread (blocks the event loop). */
@@ -367,8 +386,14 @@ export declare class SignIn {
   /** Increases with every password or 2FA change: end the user's other sessions when it does. */
   get credentialVersion(): number
   /**
-   * Every field, with the challenge (when there is one) as `"<redacted>"`: what `JSON.stringify`
-   * and `util.inspect` show.
+   * After `verifySecondFactor` with the `rememberDevice` option, under a policy with
+   * `rememberDeviceDays`: the new device token, given once (keep it in the device's cookie, pass it
+   * as the `deviceToken` option of `signIn`). A secret, like the challenge.
+   */
+  get deviceToken(): string | undefined
+  /**
+   * Every field, with the challenge and the device token (when there are) as `"<redacted>"`: what
+   * `JSON.stringify` and `util.inspect` show.
    */
   toJSON(): RedactedSignIn
 }
@@ -376,7 +401,8 @@ export declare class SignIn {
 /**
  * The policies an admin sets for all users of an account (tenant). Every field is optional; the
  * defaults are: `enforceTwoFactor` false, `twoFactorGraceDays` 0, `passwordExpirationDays` null
- * (never), `passwordExpiryWarningDays` 14, and the defaults of `password`, `totp` and `lockout`.
+ * (never), `passwordExpiryWarningDays` 14, `rememberDeviceDays` null (off), and the defaults of
+ * `password`, `totp` and `lockout`.
  */
 export interface AccountPolicy {
   /** Users without 2FA must enrol before they get in. Default false. */
@@ -398,6 +424,11 @@ export interface AccountPolicy {
    * (default): from the moment `enforceTwoFactor` is switched on.
    */
   enforceTwoFactorFrom?: number | null
+  /**
+   * "Remember this device": days a device token (from `verifySecondFactor(…, { rememberDevice })`)
+   * skips the code, 1–365; `null`/absent (default): off.
+   */
+  rememberDeviceDays?: number | null
 }
 
 /** A page of `accountReport`: the rows asked for and the counts of the whole account. */
@@ -454,6 +485,20 @@ export interface CreateUserOptions {
 /** How many events `events` returns when no `limit` is given (the core's default). */
 export declare const DEFAULT_EVENTS_LIMIT: number
 
+/** A remembered device as the user sees it (never its token). */
+export interface Device {
+  /** Its public id (16 hex characters), for `revokeDevice`. */
+  id: string
+  /** The label the app gave when it was remembered. */
+  label: string
+  /** When it was remembered (unix seconds). */
+  createdAt: number
+  /** When it last skipped the second factor (`createdAt` until then). */
+  lastUsedAt: number
+  /** When its token stops working (unix seconds). */
+  expiresAt: number
+}
+
 /** Options of `beginTotpEnrollment`. */
 export interface EnrollmentOptions {
   /** Replacing an active authenticator needs the current password (or a current code from it). */
@@ -478,7 +523,8 @@ export interface Event {
   /**
    * `"sign_in"`, `"sign_in_failed"`, `"password_changed"`, `"password_rehashed"`,
    * `"two_factor_enabled"`, `"two_factor_disabled"`, `"recovery_code_used"`,
-   * `"recovery_codes_regenerated"`, `"code_reused"`, `"locked_out"` or `"policy_changed"`.
+   * `"recovery_codes_regenerated"`, `"code_reused"`, `"locked_out"`, `"policy_changed"`, … (see
+   * `EventKind`; `"device_remembered"` and `"device_revoked"` for remembered devices).
    */
   kind: EventKind
   /** When (unix seconds). */
@@ -487,7 +533,8 @@ export interface Event {
   detail: string
   /**
    * Whether to tell the user (one message per such event): password changed, 2FA enabled,
-   * disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
+   * disabled or replaced, a recovery code used, recovery codes regenerated, a lockout, a device
+   * remembered.
    */
   notify: boolean
 }
@@ -639,6 +686,8 @@ export interface RedactedSignIn {
   twoFactorDeadline?: number
   /** As `SignIn.credentialVersion`. */
   credentialVersion: number
+  /** `"<redacted>"` when the sign-in has a device token. */
+  deviceToken?: '<redacted>'
 }
 
 /** Options of `needsRehash`. */
@@ -678,6 +727,17 @@ export interface Rule {
   description: string
 }
 
+/** Options of `verifySecondFactor`. */
+export interface SecondFactorOptions {
+  /** As `SignInOptions.client`; default: the client the password came from. */
+  client?: string
+  /**
+   * Remember this device under this label (e.g. the browser; at most 200 bytes, no control
+   * characters): under a policy with `rememberDeviceDays` the result carries `deviceToken`.
+   */
+  rememberDevice?: string
+}
+
 /** A user's security state, for the Security settings page (times in unix seconds). */
 export interface SecurityStatus {
   /** Whether TOTP 2FA is on. */
@@ -704,13 +764,19 @@ export interface SecurityStatus {
   credentialVersion: number
 }
 
-/** Options of `signIn` and `verifySecondFactor`. */
+/** Options of `signIn`. */
 export interface SignInOptions {
   /**
    * Where the attempt comes from (the IP address, a device-cookie id): failures are counted per
    * client, and strangers' failures never lock out a client the user signed in from before.
    */
   client?: string
+  /**
+   * A remembered-device token (`SignIn.deviceToken` from an earlier `verifySecondFactor(…, {
+   * rememberDevice })`): while valid it skips the code for a user with 2FA (never the password).
+   * A wrong, expired or revoked one is ignored (the code is asked for), never an error.
+   */
+  deviceToken?: string
 }
 
 /** `storeInfo()`: a read-only look at the store, for a health endpoint (no second SQLite needed). */

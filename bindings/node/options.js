@@ -12,7 +12,8 @@ module.exports = {
       "password": "PasswordPolicyOptions",
       "totp": "TotpConfig",
       "lockout": "LockoutPolicy",
-      "enforceTwoFactorFrom": "number | null"
+      "enforceTwoFactorFrom": "number | null",
+      "rememberDeviceDays": "number | null"
     },
     "AccountReport": {
       "users": "Array<UserReport>",
@@ -32,6 +33,13 @@ module.exports = {
     },
     "CreateUserOptions": {
       "email": "string"
+    },
+    "Device": {
+      "id": "string",
+      "label": "string",
+      "createdAt": "number",
+      "lastUsedAt": "number",
+      "expiresAt": "number"
     },
     "EnrollmentOptions": {
       "password": "string"
@@ -94,7 +102,8 @@ module.exports = {
       "passwordExpiresInDays": "number",
       "passwordExpiresAt": "number",
       "twoFactorDeadline": "number",
-      "credentialVersion": "number"
+      "credentialVersion": "number",
+      "deviceToken": "'<redacted>'"
     },
     "RehashOptions": {
       "params": "HashParams"
@@ -113,6 +122,10 @@ module.exports = {
       "code": "ViolationCode",
       "description": "string"
     },
+    "SecondFactorOptions": {
+      "client": "string",
+      "rememberDevice": "string"
+    },
     "SecurityStatus": {
       "twoFactorEnabled": "boolean",
       "recoveryCodesLeft": "number",
@@ -127,7 +140,8 @@ module.exports = {
       "credentialVersion": "number"
     },
     "SignInOptions": {
-      "client": "string"
+      "client": "string",
+      "deviceToken": "string"
     },
     "StoreInfo": {
       "backend": "'memory' | 'sqlite' | 'postgres'",
@@ -279,12 +293,12 @@ module.exports = {
     "Authward#verifySecondFactor": [
       "string",
       "string",
-      "SignInOptions | null"
+      "SecondFactorOptions | null"
     ],
     "Authward#verifySecondFactorSync": [
       "string",
       "string",
-      "SignInOptions | null"
+      "SecondFactorOptions | null"
     ],
     "Authward#beginTotpEnrollment": [
       "string",
@@ -311,6 +325,26 @@ module.exports = {
     "Authward#accountReportSync": [
       "string",
       "ReportOptions | null"
+    ],
+    "Authward#listDevices": [
+      "string"
+    ],
+    "Authward#listDevicesSync": [
+      "string"
+    ],
+    "Authward#revokeDevice": [
+      "string",
+      "string"
+    ],
+    "Authward#revokeDeviceSync": [
+      "string",
+      "string"
+    ],
+    "Authward#revokeAllDevices": [
+      "string"
+    ],
+    "Authward#revokeAllDevicesSync": [
+      "string"
     ],
     "Authward#unlockUser": [
       "string"

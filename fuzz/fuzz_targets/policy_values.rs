@@ -41,6 +41,8 @@ struct Input {
     clock: (u64, u64),
     /// Last, so inputs saved before the field existed decode as before (0 when the bytes run out).
     min_age_days: u32,
+    /// After it, for the same reason.
+    remember_device_days: u32,
 }
 
 /// Keeps most numbers near the valid ranges, so both sides of every bound are reached.
@@ -92,6 +94,7 @@ fuzz_target!(|input: Input| {
         },
         // 0 (from switching on) half of the time, otherwise around the largest valid time
         enforce_two_factor_from: if input.lockout.1 % 3 == 0 { 0 } else { 253_402_300_000 + input.lockout.1 % 1_600 },
+        remember_device_days: near(input.remember_device_days, 400),
     };
 
     // Each nested value: C validation agrees with the core.

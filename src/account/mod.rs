@@ -31,6 +31,10 @@ pub struct AccountPolicy {
     pub password_expiration_days: Option<u32>,
     /// Days before expiry during which sign-ins report the days left. Default 14.
     pub password_expiry_warning_days: u32,
+    /// "Remember this device": days a device token (asked for after a second factor) lets the user skip
+    /// the code at sign-in; `None` (default) offers no tokens and ignores the ones handed out before.
+    /// 1..=365.
+    pub remember_device_days: Option<u32>,
     /// Rules for new passwords.
     pub password: PasswordPolicy,
     /// TOTP settings for new enrolments.
@@ -46,6 +50,8 @@ impl AccountPolicy {
     pub const MAX_DAYS: u32 = 36_500;
     /// Latest time accepted for `enforce_two_factor_from` (9999-12-31, unix seconds).
     pub const MAX_TIME: u64 = 253_402_300_799;
+    /// Largest `remember_device_days`.
+    pub const MAX_REMEMBER_DEVICE_DAYS: u32 = 365;
 
     /// A policy with every default.
     pub fn new() -> AccountPolicy {
@@ -55,6 +61,7 @@ impl AccountPolicy {
             enforce_two_factor_from: None,
             password_expiration_days: None,
             password_expiry_warning_days: Self::DEFAULT_EXPIRY_WARNING_DAYS,
+            remember_device_days: None,
             password: PasswordPolicy::default(),
             totp: TotpConfig::default(),
             lockout: LockoutPolicy::default(),
@@ -76,6 +83,11 @@ impl AccountPolicy {
         }
         if self.password_expiry_warning_days > Self::MAX_DAYS {
             return Err(Error::invalid("password_expiry_warning_days must be 0..=36500"));
+        }
+        if let Some(days) = self.remember_device_days
+            && (days == 0 || days > Self::MAX_REMEMBER_DEVICE_DAYS)
+        {
+            return Err(Error::invalid(format!("remember_device_days must be 1..=365, got {days}")));
         }
         self.password.validate()?;
         self.totp.validate()?;
@@ -100,6 +112,7 @@ mod tests {
         assert_eq!(p.two_factor_grace_days, 0);
         assert_eq!(p.password_expiration_days, None);
         assert_eq!(p.password_expiry_warning_days, 14);
+        assert_eq!(p.remember_device_days, None);
         assert_eq!(p.lockout, LockoutPolicy::new(5, 300));
         assert_eq!(p.totp, TotpConfig::default());
         assert!(p.validate().is_ok());
@@ -114,6 +127,8 @@ mod tests {
             AccountPolicy { lockout: LockoutPolicy::new(0, 1), ..AccountPolicy::new() },
             AccountPolicy { lockout: LockoutPolicy::new(101, 1), ..AccountPolicy::new() },
             AccountPolicy { two_factor_grace_days: 40_000, ..AccountPolicy::new() },
+            AccountPolicy { remember_device_days: Some(0), ..AccountPolicy::new() },
+            AccountPolicy { remember_device_days: Some(366), ..AccountPolicy::new() },
         ];
         for p in bad {
             assert_eq!(p.validate().unwrap_err().code(), crate::ErrorCode::InvalidArgument, "{p:?}");

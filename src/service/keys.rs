@@ -104,6 +104,22 @@ fn encode_row(rec: &UserRecord, revision: u64) -> Vec<u8> {
         e.u64(p.expires_at);
     }
     e.list(&rec.recovery_codes);
+    // Only rows with remembered devices encode them (after a marker), so the tags of rows written
+    // before devices existed stay valid; the revision that follows is fixed-size, so this stays
+    // unambiguous.
+    if !rec.devices.is_empty() {
+        e.bytes(b"devices v1");
+        e.u64(rec.devices.len() as u64);
+        for d in &rec.devices {
+            e.bytes(d.id.as_bytes());
+            e.bytes(&d.token_hash);
+            e.bytes(d.label.as_bytes());
+            e.u64(d.created_at);
+            e.u64(d.last_used_at);
+            e.u64(d.expires_at);
+            e.u64(d.credential_version);
+        }
+    }
     e.u64(revision);
     e.0
 }
@@ -166,7 +182,9 @@ impl Authward {
                 return Err(e);
             }
             let next = rec.revision + 1;
+            let version_before = rec.credential_version;
             f(rec, changes)?;
+            super::devices::housekeep(rec, version_before, self.now(), changes);
             self.tag_row(rec, next);
             Ok(())
         };
@@ -300,8 +318,18 @@ impl Authward {
         if self.is_current(&snapshot) {
             return Ok(());
         }
-        let result = self.update(user_id, &mut |rec, _| {
+        let now = self.now();
+        let result = self.update(user_id, &mut |rec, changes| {
             let owner = rec.user_id.clone();
+            // A device token cannot be re-hashed (only its hash is kept): a rotation forgets the devices
+            // remembered under previous keys.
+            let before = rec.devices.len();
+            rec.devices.retain(|d| self.sealer.device_hash_is_current(&d.token_hash));
+            if rec.devices.len() < before {
+                let detail =
+                    format!("{} remembered device(s) forgotten: key rotation", before - rec.devices.len());
+                changes.events.push(super::event(rec, EventKind::DeviceRevoked, now, detail));
+            }
             if let Some(t) = rec.totp.as_mut()
                 && !self.sealer.is_current(&t.sealed_secret)
             {
@@ -327,6 +355,7 @@ impl Authward {
         rec.totp.as_ref().is_none_or(|t| self.sealer.is_current(&t.sealed_secret))
             && rec.pending_totp.as_ref().is_none_or(|p| self.sealer.is_current(&p.sealed_secret))
             && rec.integrity_tag.as_deref().is_some_and(|t| self.sealer.tag_is_current(t))
+            && rec.devices.iter().all(|d| self.sealer.device_hash_is_current(&d.token_hash))
     }
 
     /// Opens the key check: `Ok(true)` when the store's rows are all tagged, `Ok(false)` for a store
@@ -372,6 +401,15 @@ mod tests {
             }),
             pending_totp: None,
             recovery_codes: vec!["r".into()],
+            devices: vec![crate::store::RememberedDevice {
+                id: "d".into(),
+                token_hash: vec![9; 40],
+                label: "l".into(),
+                created_at: 1,
+                last_used_at: 2,
+                expires_at: 3,
+                credential_version: 3,
+            }],
             revision: 7,
             integrity_tag: None,
         }
@@ -399,6 +437,15 @@ mod tests {
             Box::new(|r| r.totp.as_mut().unwrap().enabled_at += 1),
             Box::new(|r| r.totp = None),
             Box::new(|r| r.recovery_codes.push("s".into())),
+            Box::new(|r| r.devices.clear()),
+            Box::new(|r| r.devices.push(r.devices[0].clone())),
+            Box::new(|r| r.devices[0].id.push('x')),
+            Box::new(|r| r.devices[0].token_hash[0] ^= 1),
+            Box::new(|r| r.devices[0].label.push('x')),
+            Box::new(|r| r.devices[0].created_at += 1),
+            Box::new(|r| r.devices[0].last_used_at += 1),
+            Box::new(|r| r.devices[0].expires_at += 1),
+            Box::new(|r| r.devices[0].credential_version += 1),
             // Moving an item from one list to another is not the same row.
             Box::new(|r| {
                 r.password_history.push("r".into());

@@ -24,11 +24,15 @@
 //!   does not (the user is signed in and has no second factor to protect yet).
 //! * An admin's `set_password` and `unlock_user` clear every lock; `set_password` keeps a pending
 //!   `require_password_change` flag; only the user's own `change_password` clears it.
+//! * Remembered devices (see the `devices` module): a token is minted only by a successful second
+//!   factor that asked for one, under a policy with `remember_device_days`; it never skips the
+//!   password; every change of `credential_version` forgets all of them, and so does a key rotation.
 //! * `credential_version` starts at a random value below 2^48 (so a recreated user id never repeats an
 //!   old one, and JavaScript numbers hold it exactly) and increases by one with every password or 2FA
 //!   change.
 
 mod accounts;
+mod devices;
 pub mod keys;
 mod passwords;
 pub mod report;
@@ -48,8 +52,9 @@ use data_encoding::BASE64URL_NOPAD;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+pub use self::devices::{MAX_DEVICE_LABEL_LEN, MAX_DEVICES};
 pub use self::keys::{MAX_REKEY_BATCH, RekeyProgress};
-pub use self::types::{Enrollment, RequiredAction, SecurityStatus, SignIn, SignInStatus};
+pub use self::types::{Device, Enrollment, RequiredAction, SecurityStatus, SignIn, SignInStatus};
 use crate::account::LockoutPolicy;
 use crate::account::expiry::{enrollment_deadline, expiry};
 use crate::account::lockout::{LockReason, Locked, Reservation};
@@ -279,6 +284,7 @@ fn signed_in(rec: &UserRecord, account: &AccountRecord, now: u64) -> SignIn {
         password_expires_at: e.expires_at,
         two_factor_deadline: deadline,
         credential_version: rec.credential_version,
+        device_token: None,
     }
 }
 

@@ -65,6 +65,8 @@ struct KeyMaterial {
     mac_key: Zeroizing<[u8; 32]>,
     /// Keys the row integrity tags.
     row_key: Zeroizing<[u8; 32]>,
+    /// Keys the hashes of remembered-device tokens.
+    device_key: Zeroizing<[u8; 32]>,
 }
 
 fn derive(key: &[u8], label: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
@@ -87,6 +89,7 @@ impl KeyMaterial {
             cipher,
             mac_key: derive(key, b"authward keyed-hash key v1")?,
             row_key: derive(key, b"authward row-integrity key v1")?,
+            device_key: derive(key, b"authward device-token key v1")?,
         })
     }
 
@@ -94,6 +97,20 @@ impl KeyMaterial {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.row_key.as_ref()).ok()?;
         mac.update(b"authward user row v1\0");
         mac.update(row);
+        Some(mac)
+    }
+}
+
+/// Bytes of a device token's keyed hash (key id + HMAC-SHA256).
+pub(crate) const DEVICE_HASH_LEN: usize = KEY_ID_LEN + 32;
+
+impl KeyMaterial {
+    fn device_mac(&self, user_id: &str, token: &[u8]) -> Option<Hmac<Sha256>> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.device_key.as_ref()).ok()?;
+        mac.update(b"authward device token v1\0");
+        mac.update(&(user_id.len() as u64).to_be_bytes());
+        mac.update(user_id.as_bytes());
+        mac.update(token);
         Some(mac)
     }
 }
@@ -255,6 +272,35 @@ impl Sealer {
         self.key_by_id(id).and_then(|k| k.row_mac(row)).is_some_and(|m| m.verify_slice(mac).is_ok())
     }
 
+    /// The keyed hash of a remembered-device token of `user_id`: `key id || HMAC-SHA256(device key,
+    /// user id || token)`, under the current key (the user id is bound in, so a hash copied to another
+    /// user's row matches nothing there).
+    pub(crate) fn device_hash(&self, user_id: &str, token: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(DEVICE_HASH_LEN);
+        out.extend_from_slice(&self.current.id);
+        if let Some(mac) = self.current.device_mac(user_id, token) {
+            out.extend_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+
+    /// Whether `stored` is [`Sealer::device_hash`] of this token under any configured key (the MAC is
+    /// compared in constant time).
+    pub(crate) fn verify_device_hash(&self, user_id: &str, token: &[u8], stored: &[u8]) -> bool {
+        if stored.len() != DEVICE_HASH_LEN {
+            return false;
+        }
+        let (id, mac) = stored.split_at(KEY_ID_LEN);
+        self.key_by_id(id)
+            .and_then(|k| k.device_mac(user_id, token))
+            .is_some_and(|m| m.verify_slice(mac).is_ok())
+    }
+
+    /// Whether a device-token hash was made under the current key.
+    pub(crate) fn device_hash_is_current(&self, hash: &[u8]) -> bool {
+        hash.len() == DEVICE_HASH_LEN && hash[..KEY_ID_LEN] == self.current.id
+    }
+
     /// Whether `tag` was made under the current key.
     pub(crate) fn tag_is_current(&self, tag: &[u8]) -> bool {
         tag.len() == ROW_TAG_LEN && tag[..KEY_ID_LEN] == self.current.id
@@ -334,6 +380,13 @@ mod tests {
         let rotated = Sealer::with_previous(&[8u8; 32], &[vec![7u8; 32]]).unwrap();
         assert!(rotated.verify_tag(b"row", &tag) && !rotated.tag_is_current(&tag));
         assert!(!Sealer::new(&[8u8; 32]).unwrap().verify_tag(b"row", &tag));
+        // Device-token hashes: bound to the user and the token, verified under previous keys too.
+        let h = old.device_hash("alice", b"token");
+        assert!(old.verify_device_hash("alice", b"token", &h));
+        assert!(!old.verify_device_hash("bob", b"token", &h));
+        assert!(!old.verify_device_hash("alice", b"tokem", &h));
+        assert!(rotated.verify_device_hash("alice", b"token", &h));
+        assert!(!Sealer::new(&[8u8; 32]).unwrap().verify_device_hash("alice", b"token", &h));
         // The row key is not the keyed-hash key: a keyed hash is no tag.
         assert_ne!(
             &tag[KEY_ID_LEN..KEY_ID_LEN + 16],

@@ -4,6 +4,7 @@
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use zeroize::Zeroizing;
 
+use super::devices::{check_label, decode_token};
 use super::sealing::Purpose;
 use super::types::{SignIn, SignInStatus};
 use super::{
@@ -50,8 +51,26 @@ impl Authward {
     /// `Complete`, or `ActionRequired` when the user must enrol 2FA or change the password first. A hash
     /// made with other parameters than today's is replaced.
     pub fn sign_in_from(&self, user_id: &str, password: &str, client: Option<&str>) -> Result<SignIn> {
+        self.sign_in_with_device(user_id, password, client, None)
+    }
+
+    /// [`Authward::sign_in_from`] with a remembered-device token (from
+    /// [`Authward::verify_second_factor_remember`]). The password is checked exactly as without one
+    /// (a token never skips it); then, for a user with 2FA, a valid token of theirs (not expired, their
+    /// credentials unchanged since, the account's policy still remembering devices) answers what a
+    /// completed second factor answers (`Complete` or `ActionRequired`), logged as a sign-in with a
+    /// remembered device. A wrong, expired, revoked or malformed token is ignored: the answer is
+    /// `SecondFactorRequired` as without one, nothing counted and no error.
+    pub fn sign_in_with_device(
+        &self,
+        user_id: &str,
+        password: &str,
+        client: Option<&str>,
+        device_token: Option<&str>,
+    ) -> Result<SignIn> {
         check_id("user id", user_id)?;
         check_password_arg("password", password)?;
+        let device_token = decode_token(device_token);
         let client = self.client_key(client)?;
         let Some((snapshot, account)) = self.find_user_with_account(user_id)? else {
             return self.sign_in_unknown(user_id, password, &client);
@@ -132,7 +151,17 @@ impl Authward {
                     "upgraded to current parameters",
                 ));
             }
-            if rec.totp.is_some() {
+            let device = match &device_token {
+                Some(t) if rec.totp.is_some() => self.matching_device(rec, &account.policy, t, now),
+                _ => None,
+            };
+            if let Some(i) = device {
+                rec.devices[i].last_used_at = now;
+                rec.lockout.complete(&client);
+                rec.lockout.signed_in_at = now;
+                let detail = format!("password and remembered device {}", rec.devices[i].id);
+                changes.events.push(event(rec, EventKind::SignIn, now, detail));
+            } else if rec.totp.is_some() {
                 let expires_at = now + CHALLENGE_TTL;
                 rec.lockout.open_challenge(&challenge_id(&token_hash), &client, expires_at, now);
                 changes.new_challenge =
@@ -158,6 +187,7 @@ impl Authward {
                 password_expires_at: None,
                 two_factor_deadline: None,
                 credential_version: rec.credential_version,
+                device_token: None,
             });
         }
         Ok(signed_in(&rec, &account, now))
@@ -220,6 +250,34 @@ impl Authward {
         code: &str,
         client: Option<&str>,
     ) -> Result<SignIn> {
+        self.second_factor(challenge, code, client, None)
+    }
+
+    /// [`Authward::verify_second_factor_from`], asking to remember the device ("don't ask for a code on
+    /// this device"): on success, when the account's policy sets `remember_device_days`, the answer
+    /// carries [`SignIn::device_token`] (returned once) for [`Authward::sign_in_with_device`], and the
+    /// device is listed under `label` (the app's name for it, e.g. the browser: at most 200 bytes, no
+    /// control characters, else `INVALID_ARGUMENT`) and logged as `device_remembered`. With the policy
+    /// off the answer is the same without a token (not an error). A user keeps at most
+    /// [`super::MAX_DEVICES`]; one more forgets the least recently used.
+    pub fn verify_second_factor_remember(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: Option<&str>,
+        label: &str,
+    ) -> Result<SignIn> {
+        check_label(label)?;
+        self.second_factor(challenge, code, client, Some(label))
+    }
+
+    fn second_factor(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: Option<&str>,
+        remember: Option<&str>,
+    ) -> Result<SignIn> {
         if challenge.len() > 128 {
             return Err(Error::ChallengeExpired);
         }
@@ -255,6 +313,10 @@ impl Authward {
         }
         let account = account.unwrap_or_else(|| AccountRecord::unset(&snapshot.account_id));
         let lockout = account.policy.lockout;
+        let minted = match remember {
+            Some(label) => self.mint_device(&found.user_id, &account.policy, label, now)?,
+            None => None,
+        };
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
         let rec = self.update_from(&snapshot, &mut |rec, changes| {
             let client = given_client.clone().unwrap_or_else(|| rec.lockout.challenge_client(&cid));
@@ -297,6 +359,9 @@ impl Authward {
                         now,
                         "password and authenticator code",
                     ));
+                    if let Some(m) = &minted {
+                        Self::remember(rec, m.device.clone(), now, changes);
+                    }
                     outcome = Ok(());
                 }
                 Check::Reused(step) => {
@@ -329,6 +394,9 @@ impl Authward {
                             format!("{left} left"),
                         ));
                         changes.events.push(event(rec, EventKind::SignIn, now, "password and recovery code"));
+                        if let Some(m) = &minted {
+                            Self::remember(rec, m.device.clone(), now, changes);
+                        }
                         outcome = Ok(());
                     }
                     None => {
@@ -340,7 +408,9 @@ impl Authward {
             Ok(())
         })?;
         outcome?;
-        Ok(signed_in(&rec, &account, now))
+        let mut answer = signed_in(&rec, &account, now);
+        answer.device_token = minted.map(|m| m.text);
+        Ok(answer)
     }
 
     /// The answer to a challenge that is not live: `CODE_REUSED` when it is a challenge that completed a

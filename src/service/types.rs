@@ -89,6 +89,11 @@ pub struct SignIn {
     /// The user's credential version (increases with every password or 2FA change; apps end other
     /// sessions when it moves).
     pub credential_version: u64,
+    /// A new remembered-device token (32 random bytes, base64url), only from
+    /// [`crate::Authward::verify_second_factor_remember`] when the account's policy sets
+    /// `remember_device_days`: returned once (only its keyed hash is kept), to be passed to
+    /// [`crate::Authward::sign_in_with_device`] later. Wiped when dropped.
+    pub device_token: Option<Zeroizing<String>>,
 }
 
 impl fmt::Debug for SignIn {
@@ -101,8 +106,24 @@ impl fmt::Debug for SignIn {
             .field("password_expires_at", &self.password_expires_at)
             .field("two_factor_deadline", &self.two_factor_deadline)
             .field("credential_version", &self.credential_version)
+            .field("device_token", &self.device_token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
+}
+
+/// A remembered device as the user sees it in their settings (no token, no hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    /// Its public id (16 hex characters), for [`crate::Authward::revoke_device`].
+    pub id: String,
+    /// The label the app gave when it was remembered (e.g. the browser).
+    pub label: String,
+    /// When it was remembered (unix seconds).
+    pub created_at: u64,
+    /// When it last skipped the second factor (`created_at` until then).
+    pub last_used_at: u64,
+    /// When its token stops working.
+    pub expires_at: u64,
 }
 
 /// A pending TOTP enrolment: show the QR code (or the text secret) and ask for a code.

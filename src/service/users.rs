@@ -82,6 +82,7 @@ impl Authward {
             totp: None,
             pending_totp: None,
             recovery_codes: Vec::new(),
+            devices: Vec::new(),
             revision: first_revision()?,
             integrity_tag: None,
         };

@@ -9,7 +9,7 @@
 use data_encoding::BASE64;
 use serde_json::{Map, Value, json};
 
-use super::{PendingTotp, TotpRecord, UserRecord};
+use super::{PendingTotp, RememberedDevice, TotpRecord, UserRecord};
 use crate::account::lockout::LockoutState;
 use crate::account::{AccountPolicy, LockoutPolicy};
 use crate::error::{Error, Result};
@@ -56,6 +56,7 @@ pub(crate) fn policy_json(p: &AccountPolicy) -> String {
         "enforce_two_factor_from": p.enforce_two_factor_from,
         "password_expiration_days": p.password_expiration_days,
         "password_expiry_warning_days": p.password_expiry_warning_days,
+        "remember_device_days": p.remember_device_days,
         "password": {
             "min_length": pw.min_length, "max_length": pw.max_length,
             "require_lowercase": pw.require_lowercase, "require_uppercase": pw.require_uppercase,
@@ -93,6 +94,11 @@ pub(crate) fn parse_policy(text: &str) -> Result<AccountPolicy> {
             get_u64(&v, "password_expiry_warning_days")?,
             "password_expiry_warning_days",
         )?,
+        // absent (or null) in policies stored before remembered devices: off
+        remember_device_days: match v.get("remember_device_days").and_then(Value::as_u64) {
+            Some(d) => Some(narrow(d, "remember_device_days")?),
+            None => None,
+        },
         password: PasswordPolicy {
             min_length: narrow(get_u64(pw, "min_length")?, "min_length")?,
             max_length: narrow(get_u64(pw, "max_length")?, "max_length")?,
@@ -154,8 +160,55 @@ pub(crate) fn user_body(u: &UserRecord) -> Value {
             "expires_at": p.expires_at,
         })),
         "recovery_codes": u.recovery_codes,
+        "devices": devices_value(&u.devices),
         "integrity_tag": u.integrity_tag.as_ref().map(|t| BASE64.encode(t)),
     })
+}
+
+/// Remembered devices as a JSON array (token hashes in base64).
+pub(crate) fn devices_value(devices: &[RememberedDevice]) -> Value {
+    Value::Array(
+        devices
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id,
+                    "token_hash": BASE64.encode(&d.token_hash),
+                    "label": d.label,
+                    "created_at": d.created_at,
+                    "last_used_at": d.last_used_at,
+                    "expires_at": d.expires_at,
+                    "credential_version": d.credential_version,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Parses [`devices_value`]'s output (`STORAGE` for anything else).
+pub(crate) fn devices_from_value(v: &Value) -> Result<Vec<RememberedDevice>> {
+    let items = v.as_array().ok_or_else(|| Body::bad("devices"))?;
+    items
+        .iter()
+        .map(|item| {
+            let d = Body(item.as_object().ok_or_else(|| Body::bad("devices"))?);
+            Ok(RememberedDevice {
+                id: d.string("id")?.ok_or_else(|| Body::bad("devices.id"))?,
+                token_hash: d.bytes("token_hash")?,
+                label: d.string("label")?.unwrap_or_default(),
+                created_at: d.u64("created_at")?,
+                last_used_at: d.u64("last_used_at")?,
+                expires_at: d.u64("expires_at")?,
+                credential_version: d.u64("credential_version")?,
+            })
+        })
+        .collect()
+}
+
+/// Parses the SQLite store's `devices` column.
+pub(crate) fn parse_devices(text: &str) -> Result<Vec<RememberedDevice>> {
+    let v: Value = serde_json::from_str(text).map_err(|e| Error::Storage(format!("stored devices: {e}")))?;
+    devices_from_value(&v)
 }
 
 /// Reads a user body; a key that is missing (a record written before the field existed) is the
@@ -246,6 +299,10 @@ pub(crate) fn user_from_body(
         totp,
         pending_totp,
         recovery_codes: b.strings("recovery_codes")?,
+        devices: match b.field("devices") {
+            Some(v) => devices_from_value(v)?,
+            None => Vec::new(),
+        },
         revision,
         integrity_tag: match b.field("integrity_tag") {
             Some(_) => Some(b.bytes("integrity_tag")?),

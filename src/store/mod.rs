@@ -101,6 +101,41 @@ macro_rules! redacted_debug {
     };
 }
 redacted_debug!(TotpRecord, config, last_step, enabled_at);
+
+/// A remembered device ("remember this device"): a token handed to the app once, kept here only as a
+/// keyed hash. Valid while `expires_at` is ahead and `credential_version` is the user's.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RememberedDevice {
+    /// Public id (16 hex characters) for listing and revoking.
+    pub id: String,
+    /// Key id (8 bytes) and HMAC-SHA256 of the token under a key derived from the service key; never the
+    /// token or a plain hash of it.
+    pub token_hash: Vec<u8>,
+    /// The app-given label (e.g. the browser).
+    pub label: String,
+    /// When it was remembered (unix seconds).
+    pub created_at: u64,
+    /// When its token last skipped the second factor (unix seconds; `created_at` until then).
+    pub last_used_at: u64,
+    /// End of its life (unix seconds).
+    pub expires_at: u64,
+    /// The user's credential version when it was remembered.
+    pub credential_version: u64,
+}
+
+impl std::fmt::Debug for RememberedDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RememberedDevice")
+            .field("id", &self.id)
+            .field("token_hash", &"<redacted>")
+            .field("label", &self.label)
+            .field("created_at", &self.created_at)
+            .field("last_used_at", &self.last_used_at)
+            .field("expires_at", &self.expires_at)
+            .field("credential_version", &self.credential_version)
+            .finish()
+    }
+}
 redacted_debug!(PendingTotp, config, expires_at);
 
 /// Everything the service knows about one user.
@@ -132,6 +167,8 @@ pub struct UserRecord {
     pub pending_totp: Option<PendingTotp>,
     /// Hashes of the unused recovery codes.
     pub recovery_codes: Vec<String>,
+    /// Remembered devices (at most 10; expired ones are dropped whenever the record is written).
+    pub devices: Vec<RememberedDevice>,
     /// Bumped by the store on every write (compare-and-set guard): a store writes the revision it read
     /// plus one, whatever the closure left in this field (the integrity tag is made over that value).
     pub revision: u64,
@@ -153,6 +190,7 @@ impl std::fmt::Debug for UserRecord {
             .field("totp", &self.totp)
             .field("pending_totp", &self.pending_totp)
             .field("recovery_codes_left", &self.recovery_codes.len())
+            .field("devices", &self.devices)
             .field("revision", &self.revision)
             .field("integrity_tag", &self.integrity_tag.as_ref().map(|_| "<tag>"))
             .finish()

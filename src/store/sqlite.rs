@@ -33,7 +33,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use super::codec::{parse_policy, parse_totp_config, policy_json, totp_config_json};
+use super::codec::{
+    devices_value, parse_devices, parse_policy, parse_totp_config, policy_json, totp_config_json,
+};
 use super::{
     AccountRecord, ChallengeRecord, Changes, NewEvent, PendingTotp, Store, StoreInfo, TotpRecord, UnknownFn,
     UpdateFn, UserIdPage, UserRecord,
@@ -116,6 +118,9 @@ const SCHEMA_V3: &str = "ALTER TABLE users ADD COLUMN integrity_tag BLOB;";
 
 /// Version 4: events can be purged by age (retention) without scanning the log.
 const SCHEMA_V4: &str = "CREATE INDEX events_by_time ON events (at);";
+
+/// Version 5: remembered devices, one JSON array per user (see `codec::devices_value`).
+const SCHEMA_V5: &str = "ALTER TABLE users ADD COLUMN devices TEXT NOT NULL DEFAULT '[]';";
 
 /// Version 6: events name who did it (admin actions), and an account's audit log (its account-wide
 /// events and every event with an actor) is an index scan.
@@ -281,6 +286,10 @@ impl SqliteStore {
             tx.execute_batch(SCHEMA_V4).map_err(storage)?;
             tx.pragma_update(None, "user_version", 4).map_err(storage)?;
         }
+        if version < 5 {
+            tx.execute_batch(SCHEMA_V5).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 5).map_err(storage)?;
+        }
         if version < 6 {
             tx.execute_batch(SCHEMA_V6).map_err(storage)?;
             tx.pragma_update(None, "user_version", 6).map_err(storage)?;
@@ -312,17 +321,17 @@ fn split_lines(text: String) -> Vec<String> {
 const USER_COLUMNS: &str = "user_id, account_id, email, created_at, password_hash, password_changed_at, \
     must_change_password, password_history, credential_version, lockout, totp_secret, totp_config, \
     totp_last_step, totp_enabled_at, pending_secret, pending_config, pending_expires_at, recovery_codes, \
-    revision, integrity_tag";
+    revision, integrity_tag, devices";
 
 static SELECT_USER_SQL: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"));
 
 static INSERT_USER_SQL: LazyLock<String> = LazyLock::new(|| {
-    let placeholders = (1..=20).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let placeholders = (1..=21).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     format!("INSERT INTO users ({USER_COLUMNS}) VALUES ({placeholders})")
 });
 
-/// Every column but `user_id` (?1) set from its position; the old revision is ?21 (compare-and-set).
+/// Every column but `user_id` (?1) set from its position; the old revision is ?22 (compare-and-set).
 static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
     let sets = USER_COLUMNS
         .split(", ")
@@ -331,7 +340,7 @@ static UPDATE_USER_SQL: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?21")
+    format!("UPDATE users SET {sets} WHERE user_id = ?1 AND revision = ?22")
 });
 
 /// Raw columns of a user row; parsed outside rusqlite's row callback so errors keep their codes.
@@ -343,6 +352,7 @@ struct RawUser {
     pending: (Option<Vec<u8>>, Option<String>, Option<i64>),
     revision: i64,
     integrity_tag: Option<Vec<u8>>,
+    devices: String,
 }
 
 fn raw_user(r: &Row<'_>) -> rusqlite::Result<RawUser> {
@@ -354,11 +364,12 @@ fn raw_user(r: &Row<'_>) -> rusqlite::Result<RawUser> {
         pending: (r.get(14)?, r.get(15)?, r.get(16)?),
         revision: r.get(18)?,
         integrity_tag: r.get(19)?,
+        devices: r.get(20)?,
     })
 }
 
 fn parse_user(raw: RawUser) -> Result<UserRecord> {
-    let RawUser { ints, texts, email, totp, pending, revision, integrity_tag } = raw;
+    let RawUser { ints, texts, email, totp, pending, revision, integrity_tag, devices } = raw;
     let [user_id, account_id, password_hash, history, recovery, lockout] = texts;
     let totp = match totp {
         (Some(sealed_secret), Some(config), last_step, enabled_at) => Some(TotpRecord {
@@ -391,6 +402,7 @@ fn parse_user(raw: RawUser) -> Result<UserRecord> {
         totp,
         pending_totp,
         recovery_codes: split_lines(recovery),
+        devices: parse_devices(&devices)?,
         revision: to_u64(revision),
         integrity_tag,
     })
@@ -429,6 +441,7 @@ fn user_params(u: &UserRecord) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
         Box::new(u.recovery_codes.join("\n")),
         Box::new(to_i64(u.revision)),
         Box::new(&u.integrity_tag),
+        Box::new(devices_value(&u.devices).to_string()),
     ]
 }
 

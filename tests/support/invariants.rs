@@ -4,7 +4,7 @@
 use authward::Algorithm;
 use authward::EventKind;
 use authward::account::lockout::LockoutState;
-use authward::store::{NewEvent, PendingTotp, Store, TotpRecord, UserRecord};
+use authward::store::{NewEvent, PendingTotp, RememberedDevice, Store, TotpRecord, UserRecord};
 use authward::totp::TotpConfig;
 
 /// The tests' "now".
@@ -40,6 +40,26 @@ pub fn full_user(user_id: &str, account_id: &str) -> UserRecord {
             expires_at: T0 + 900,
         }),
         recovery_codes: vec!["h1".into(), "h2".into(), "h3".into()],
+        devices: vec![
+            RememberedDevice {
+                id: "0123456789abcdef".into(),
+                token_hash: vec![5; 40],
+                label: "Firefox on Linux \u{e9}\"quoted\"".into(),
+                created_at: T0 + 4,
+                last_used_at: T0 + 5,
+                expires_at: T0 + 86_400,
+                credential_version: 7,
+            },
+            RememberedDevice {
+                id: "fedcba9876543210".into(),
+                token_hash: vec![6; 40],
+                label: String::new(),
+                created_at: T0 + 6,
+                last_used_at: T0 + 6,
+                expires_at: T0 + 2 * 86_400,
+                credential_version: 6,
+            },
+        ],
         revision: 1,
         integrity_tag: Some(vec![7; 32]),
     }
@@ -51,6 +71,7 @@ pub fn plain_user(user_id: &str, account_id: &str) -> UserRecord {
         pending_totp: None,
         email: None,
         recovery_codes: vec![],
+        devices: vec![],
         ..full_user(user_id, account_id)
     }
 }

@@ -48,6 +48,10 @@ pub struct authward_account_policy {
     /// from the moment `enforce_two_factor` is switched on. Last, so the fields before keep their
     /// offsets.
     pub enforce_two_factor_from: u64,
+    /// "Remember this device": days a device token from `authward_verify_second_factor_remember()`
+    /// skips the code, 1–365; 0 (the default) means off (no tokens, old ones ignored). After
+    /// `enforce_two_factor_from`, so the fields before keep their offsets.
+    pub remember_device_days: u32,
 }
 
 impl From<&AccountPolicy> for authward_account_policy {
@@ -65,6 +69,7 @@ impl From<&AccountPolicy> for authward_account_policy {
                 max_lockout_seconds: p.lockout.max_lockout_seconds,
             },
             enforce_two_factor_from: p.enforce_two_factor_from.unwrap_or(0),
+            remember_device_days: p.remember_device_days.unwrap_or(0),
         }
     }
 }
@@ -78,6 +83,7 @@ impl TryFrom<authward_account_policy> for AccountPolicy {
             enforce_two_factor_from: (p.enforce_two_factor_from != 0).then_some(p.enforce_two_factor_from),
             password_expiration_days: (p.password_expiration_days != 0).then_some(p.password_expiration_days),
             password_expiry_warning_days: p.password_expiry_warning_days,
+            remember_device_days: (p.remember_device_days != 0).then_some(p.remember_device_days),
             password: p.password.into(),
             totp: TotpConfig::try_from(p.totp)?,
             lockout: LockoutPolicy {

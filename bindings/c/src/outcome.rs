@@ -62,6 +62,7 @@ pub struct authward_sign_in_result {
     password_expires_at: Option<u64>,
     two_factor_deadline: Option<u64>,
     credential_version: u64,
+    device_token: Option<CText>,
 }
 
 impl authward_sign_in_result {
@@ -78,6 +79,7 @@ impl authward_sign_in_result {
             password_expires_at: s.password_expires_at,
             two_factor_deadline: s.two_factor_deadline,
             credential_version: s.credential_version,
+            device_token: s.device_token.as_ref().map(|t| CText::new(t)).transpose()?,
         })
     }
 }
@@ -157,7 +159,18 @@ pub unsafe extern "C" fn authward_sign_in_result_credential_version(
     unsafe { read(r, |r| r.credential_version) }
 }
 
-/// Frees a sign-in result and wipes its challenge. NULL is a no-op.
+/// After `authward_verify_second_factor_remember()` under a policy with `remember_device_days`: the
+/// new device token (lent: valid until the result is freed; copy it into the device's cookie, it is
+/// given only once). NULL otherwise.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_sign_in_result_device_token(
+    r: *const authward_sign_in_result,
+) -> *const c_char {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe { read(r, |r| r.device_token.as_ref().map_or(std::ptr::null(), CText::as_ptr)) }
+}
+
+/// Frees a sign-in result and wipes its challenge and device token. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn authward_sign_in_result_free(r: *mut authward_sign_in_result) {
     // SAFETY: NULL or owned and not freed yet (the function's contract).
@@ -373,6 +386,10 @@ pub enum authward_event_kind {
     Unlocked = 16,
     /// The user's record failed its integrity check (changed outside authward) and was refused.
     IntegrityFailed = 17,
+    /// A device was remembered after a second factor.
+    DeviceRemembered = 18,
+    /// A remembered device was forgotten (revoked, credentials changed, key rotation, over the cap).
+    DeviceRevoked = 19,
 }
 
 impl From<EventKind> for authward_event_kind {
@@ -395,6 +412,8 @@ impl From<EventKind> for authward_event_kind {
             EventKind::TwoFactorReplaced => authward_event_kind::TwoFactorReplaced,
             EventKind::Unlocked => authward_event_kind::Unlocked,
             EventKind::IntegrityFailed => authward_event_kind::IntegrityFailed,
+            EventKind::DeviceRemembered => authward_event_kind::DeviceRemembered,
+            EventKind::DeviceRevoked => authward_event_kind::DeviceRevoked,
         }
     }
 }
@@ -468,7 +487,8 @@ pub unsafe extern "C" fn authward_event_list_detail(
 }
 
 /// Whether to tell the user about event `index` (one message per such event: password changed, 2FA
-/// enabled, disabled or replaced, a recovery code used, recovery codes regenerated, a lockout); false
+/// enabled, disabled or replaced, a recovery code used, recovery codes regenerated, a lockout, a device
+/// remembered); false
 /// for other kinds, a NULL list or an index out of range.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn authward_event_list_notify(list: *const authward_event_list, index: usize) -> bool {

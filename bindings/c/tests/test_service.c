@@ -180,7 +180,9 @@ static void test_accounts_and_users(void) {
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_PASSWORD_CHANGE_FAILED), "password_change_failed");
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_UNLOCKED), "unlocked");
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_INTEGRITY_FAILED), "integrity_failed");
-    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_INTEGRITY_FAILED + 1), "none");
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_DEVICE_REMEMBERED), "device_remembered");
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_DEVICE_REVOKED), "device_revoked");
+    CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_DEVICE_REVOKED + 1), "none");
 
     CHECK_OK(authward_delete_user(svc, "bob"));
     CHECK_RC(authward_delete_user(svc, "bob"), AUTHWARD_RESULT_NOT_FOUND);
@@ -892,6 +894,147 @@ static void test_admin_view(void) {
     authward_clock_free(clock);
 }
 
+/* Remembered devices: a token only after a second factor that asked for one under a policy that sets
+ * remember_device_days; it skips the code (never the password); wrong, revoked and post-password-change
+ * tokens are ignored; list and revoke. */
+static void test_remembered_devices(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    authward_account_policy p = authward_account_policy_default();
+    CHECK(p.remember_device_days == 0);
+    p.remember_device_days = 366;
+    CHECK_RC(authward_set_account_policy(svc, "acme", &p), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    p.remember_device_days = 30;
+    p.lockout.max_failures = 50;
+    p.password.min_age_days = 0;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &p));
+    authward_account_policy got;
+    CHECK_OK(authward_get_account_policy(svc, "acme", &got));
+    CHECK(got.remember_device_days == 30);
+
+    CHECK_OK(authward_create_user(svc, "erin", "acme", PW(PASSWORD), NULL));
+    authward_enrollment *e = NULL;
+    CHECK_OK(authward_begin_totp_enrollment(svc, "erin", "ACME", &e));
+    char secret[64];
+    snprintf(secret, sizeof secret, "%s", authward_enrollment_secret(e));
+    authward_enrollment_free(e);
+    char *code = code_at(secret, T0);
+    authward_strings *codes = NULL;
+    CHECK_OK(authward_confirm_totp_enrollment(svc, "erin", code, &codes));
+    authward_string_free(code);
+    authward_strings_free(codes);
+
+    /* Password, then a code asking to remember the device. */
+    CHECK_OK(authward_clock_advance(clock, 30));
+    authward_sign_in_result *r = NULL, *done = NULL;
+    CHECK_OK(authward_sign_in(svc, "erin", PW(PASSWORD), &r));
+    CHECK(authward_sign_in_result_device_token(r) == NULL);
+    char challenge[128];
+    snprintf(challenge, sizeof challenge, "%s", authward_sign_in_result_challenge(r));
+    authward_sign_in_result_free(r);
+    code = code_at(secret, authward_clock_now(clock));
+    authward_sign_in_result *untouched = SENTINEL;
+    CHECK_RC(authward_verify_second_factor_remember(svc, challenge, code, NULL, "bad\nlabel", &untouched),
+             AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK(untouched == SENTINEL);
+    CHECK_RC(authward_verify_second_factor_remember(svc, challenge, code, NULL, NULL, &untouched),
+             AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_OK(authward_verify_second_factor_remember(svc, challenge, code, NULL, "Firefox on Linux", &done));
+    authward_string_free(code);
+    CHECK(authward_sign_in_result_status(done) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    const char *lent = authward_sign_in_result_device_token(done);
+    CHECK(lent != NULL && strlen(lent) == 43);
+    char token[64];
+    snprintf(token, sizeof token, "%s", lent ? lent : "");
+    authward_sign_in_result_free(done);
+
+    /* The token skips the code, not the password. */
+    CHECK_OK(authward_sign_in_with_device(svc, "erin", PW(PASSWORD), NULL, token, &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    CHECK(authward_sign_in_result_challenge(r) == NULL && authward_sign_in_result_device_token(r) == NULL);
+    authward_sign_in_result_free(r);
+    CHECK_RC(authward_sign_in_with_device(svc, "erin", PW(PASSWORD2), NULL, token, &untouched),
+             AUTHWARD_RESULT_INVALID_CREDENTIALS);
+    CHECK(untouched == SENTINEL);
+    /* Wrong, malformed and absent tokens are ignored: the code is asked for, no error. */
+    char wrong[64];
+    snprintf(wrong, sizeof wrong, "%s", token);
+    wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+    const char *ignored[] = {wrong, "", "not a token", NULL};
+    for (size_t i = 0; i < sizeof ignored / sizeof *ignored; i++) {
+        CHECK_OK(authward_sign_in_with_device(svc, "erin", PW(PASSWORD), "10.0.0.1", ignored[i], &r));
+        CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED);
+        CHECK(authward_sign_in_result_challenge(r) != NULL);
+        authward_sign_in_result_free(r);
+    }
+
+    /* Listed (no token), revoked one by one or all at once. */
+    authward_device_list *devices = NULL;
+    CHECK_OK(authward_list_devices(svc, "erin", &devices));
+    CHECK(authward_device_list_len(devices) == 1);
+    CHECK_STR(authward_device_list_label(devices, 0), "Firefox on Linux");
+    CHECK(strlen(authward_device_list_id(devices, 0)) == 16);
+    CHECK(authward_device_list_created_at(devices, 0) == T0 + 30);
+    CHECK(authward_device_list_last_used_at(devices, 0) == T0 + 30);
+    CHECK(authward_device_list_expires_at(devices, 0) == T0 + 30 + 30 * 86400ULL);
+    CHECK(authward_device_list_id(devices, 1) == NULL && authward_device_list_label(devices, 1) == NULL);
+    CHECK(authward_device_list_created_at(devices, 1) == 0 && authward_device_list_expires_at(NULL, 0) == 0);
+    CHECK(authward_device_list_last_used_at(devices, 1) == 0 && authward_device_list_len(NULL) == 0);
+    char id[32];
+    snprintf(id, sizeof id, "%s", authward_device_list_id(devices, 0));
+    authward_device_list_free(devices);
+    authward_device_list_free(NULL);
+    CHECK_RC(authward_revoke_device(svc, "erin", "0000000000000000"), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK_OK(authward_revoke_device(svc, "erin", id));
+    CHECK_RC(authward_revoke_device(svc, "erin", id), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK_OK(authward_sign_in_with_device(svc, "erin", PW(PASSWORD), NULL, token, &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED);
+    snprintf(challenge, sizeof challenge, "%s", authward_sign_in_result_challenge(r));
+    authward_sign_in_result_free(r);
+    size_t count = 99;
+    CHECK_OK(authward_revoke_all_devices(svc, "erin", &count));
+    CHECK(count == 0);
+    CHECK_RC(authward_revoke_all_devices(svc, "erin", NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_list_devices(svc, "nobody", &devices), AUTHWARD_RESULT_NOT_FOUND);
+
+    /* A new device; a password change forgets it. */
+    CHECK_OK(authward_clock_advance(clock, 30));
+    code = code_at(secret, authward_clock_now(clock));
+    CHECK_OK(authward_verify_second_factor_remember(svc, challenge, code, NULL, "", &done));
+    authward_string_free(code);
+    snprintf(token, sizeof token, "%s", authward_sign_in_result_device_token(done));
+    authward_sign_in_result_free(done);
+    CHECK_OK(authward_set_password(svc, "erin", PW(PASSWORD2)));
+    CHECK_OK(authward_sign_in_with_device(svc, "erin", PW(PASSWORD2), NULL, token, &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED);
+    authward_sign_in_result_free(r);
+    CHECK_OK(authward_list_devices(svc, "erin", &devices));
+    CHECK(authward_device_list_len(devices) == 0);
+    authward_device_list_free(devices);
+
+    /* The events: remembered (notified), revoked (not). */
+    authward_event_list *ev = NULL;
+    CHECK_OK(authward_events(svc, "erin", 100, &ev));
+    int remembered = 0, revoked = 0;
+    for (size_t i = 0; i < authward_event_list_len(ev); i++) {
+        authward_event_kind k = authward_event_list_kind(ev, i);
+        if (k == AUTHWARD_EVENT_KIND_DEVICE_REMEMBERED) {
+            remembered++;
+            CHECK(authward_event_list_notify(ev, i));
+        }
+        if (k == AUTHWARD_EVENT_KIND_DEVICE_REVOKED) {
+            revoked++;
+            CHECK(!authward_event_list_notify(ev, i));
+        }
+        CHECK(strstr(authward_event_list_detail(ev, i), token) == NULL);
+    }
+    CHECK(remembered == 2 && revoked == 2);
+    authward_event_list_free(ev);
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
 int main(void) {
     test_accounts_and_users();
     test_two_factor();
@@ -901,5 +1044,6 @@ int main(void) {
     test_lockout_and_proof();
     test_rotation_backup_and_retention();
     test_admin_view();
+    test_remembered_devices();
     return tl_finish("test_service");
 }

@@ -208,7 +208,8 @@ impl LockoutPolicy {
 
 /// The policies an admin sets for all users of an account (tenant). Every field is optional; the
 /// defaults are: `enforceTwoFactor` false, `twoFactorGraceDays` 0, `passwordExpirationDays` null
-/// (never), `passwordExpiryWarningDays` 14, and the defaults of `password`, `totp` and `lockout`.
+/// (never), `passwordExpiryWarningDays` 14, `rememberDeviceDays` null (off), and the defaults of
+/// `password`, `totp` and `lockout`.
 #[napi(object)]
 #[derive(Clone, Default)]
 pub struct AccountPolicy {
@@ -231,6 +232,10 @@ pub struct AccountPolicy {
     /// (default): from the moment `enforceTwoFactor` is switched on.
     #[napi(ts_type = "number | null")]
     pub enforce_two_factor_from: Option<f64>,
+    /// "Remember this device": days a device token (from `verifySecondFactor(…, { rememberDevice })`)
+    /// skips the code, 1–365; `null`/absent (default): off.
+    #[napi(ts_type = "number | null")]
+    pub remember_device_days: Option<f64>,
 }
 
 impl AccountPolicy {
@@ -249,6 +254,10 @@ impl AccountPolicy {
             password_expiry_warning_days: p
                 .password_expiry_warning_days
                 .map_or(Ok(d.password_expiry_warning_days), |v| whole_u32("passwordExpiryWarningDays", v))?,
+            remember_device_days: p
+                .remember_device_days
+                .map(|v| whole_u32("rememberDeviceDays", v))
+                .transpose()?,
             password: PasswordPolicyOptions::to_core(p.password.as_ref())?,
             totp: TotpConfig::to_core(p.totp.as_ref())?,
             lockout: LockoutPolicy::to_core(p.lockout.as_ref())?,
@@ -276,6 +285,7 @@ impl AccountPolicy {
                 max_lockout_seconds: Some(number(p.lockout.max_lockout_seconds)),
             }),
             enforce_two_factor_from: p.enforce_two_factor_from.map(number),
+            remember_device_days: p.remember_device_days.map(f64::from),
         }
     }
 }

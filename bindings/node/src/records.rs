@@ -70,8 +70,16 @@ impl SignIn {
         number(self.inner.credential_version)
     }
 
-    /// Every field, with the challenge (when there is one) as `"<redacted>"`: what `JSON.stringify`
-    /// and `util.inspect` show.
+    /// After `verifySecondFactor` with the `rememberDevice` option, under a policy with
+    /// `rememberDeviceDays`: the new device token, given once (keep it in the device's cookie, pass it
+    /// as the `deviceToken` option of `signIn`). A secret, like the challenge.
+    #[napi(getter)]
+    pub fn device_token(&self) -> Either<String, Undefined> {
+        present(self.inner.device_token.as_ref().map(|t| t.to_string()))
+    }
+
+    /// Every field, with the challenge and the device token (when there are) as `"<redacted>"`: what
+    /// `JSON.stringify` and `util.inspect` show.
     #[napi(js_name = "toJSON")]
     pub fn to_json(&self) -> RedactedSignIn {
         let s = &self.inner;
@@ -83,6 +91,7 @@ impl SignIn {
             password_expires_at: s.password_expires_at.map(number),
             two_factor_deadline: s.two_factor_deadline.map(number),
             credential_version: number(s.credential_version),
+            device_token: s.device_token.as_ref().map(|_| REDACTED.to_string()),
         }
     }
 }
@@ -113,15 +122,60 @@ pub struct RedactedSignIn {
     pub two_factor_deadline: Option<f64>,
     /// As `SignIn.credentialVersion`.
     pub credential_version: f64,
+    /// `"<redacted>"` when the sign-in has a device token.
+    #[napi(ts_type = "'<redacted>'")]
+    pub device_token: Option<String>,
 }
 
-/// Options of `signIn` and `verifySecondFactor`.
+/// Options of `signIn`.
 #[napi(object)]
 #[derive(Clone, Default)]
 pub struct SignInOptions {
     /// Where the attempt comes from (the IP address, a device-cookie id): failures are counted per
     /// client, and strangers' failures never lock out a client the user signed in from before.
     pub client: Option<String>,
+    /// A remembered-device token (`SignIn.deviceToken` from an earlier `verifySecondFactor(…, {
+    /// rememberDevice })`): while valid it skips the code for a user with 2FA (never the password).
+    /// A wrong, expired or revoked one is ignored (the code is asked for), never an error.
+    pub device_token: Option<String>,
+}
+
+/// Options of `verifySecondFactor`.
+#[napi(object)]
+#[derive(Clone, Default)]
+pub struct SecondFactorOptions {
+    /// As `SignInOptions.client`; default: the client the password came from.
+    pub client: Option<String>,
+    /// Remember this device under this label (e.g. the browser; at most 200 bytes, no control
+    /// characters): under a policy with `rememberDeviceDays` the result carries `deviceToken`.
+    pub remember_device: Option<String>,
+}
+
+/// A remembered device as the user sees it (never its token).
+#[napi(object, object_from_js = false)]
+pub struct Device {
+    /// Its public id (16 hex characters), for `revokeDevice`.
+    pub id: String,
+    /// The label the app gave when it was remembered.
+    pub label: String,
+    /// When it was remembered (unix seconds).
+    pub created_at: f64,
+    /// When it last skipped the second factor (`createdAt` until then).
+    pub last_used_at: f64,
+    /// When its token stops working (unix seconds).
+    pub expires_at: f64,
+}
+
+impl From<authward::Device> for Device {
+    fn from(d: authward::Device) -> Self {
+        Device {
+            id: d.id,
+            label: d.label,
+            created_at: number(d.created_at),
+            last_used_at: number(d.last_used_at),
+            expires_at: number(d.expires_at),
+        }
+    }
 }
 
 /// Options of `beginTotpEnrollment`.
@@ -273,7 +327,8 @@ impl From<authward::SecurityStatus> for SecurityStatus {
 pub struct Event {
     /// `"sign_in"`, `"sign_in_failed"`, `"password_changed"`, `"password_rehashed"`,
     /// `"two_factor_enabled"`, `"two_factor_disabled"`, `"recovery_code_used"`,
-    /// `"recovery_codes_regenerated"`, `"code_reused"`, `"locked_out"` or `"policy_changed"`.
+    /// `"recovery_codes_regenerated"`, `"code_reused"`, `"locked_out"`, `"policy_changed"`, … (see
+    /// `EventKind`; `"device_remembered"` and `"device_revoked"` for remembered devices).
     #[napi(ts_type = "EventKind")]
     pub kind: String,
     /// When (unix seconds).
@@ -281,7 +336,8 @@ pub struct Event {
     /// A short English detail.
     pub detail: String,
     /// Whether to tell the user (one message per such event): password changed, 2FA enabled,
-    /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
+    /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout, a device
+    /// remembered.
     pub notify: bool,
     /// Who did it, for admin actions (the `actor` the app passed, or `"admin"`); absent otherwise.
     pub actor: Option<String>,

@@ -13,8 +13,9 @@ use zeroize::Zeroizing;
 use crate::clock::ManualClock;
 use crate::convert::{AccountPolicy, HashParams, number, unwrap_secret, whole, whole_u32};
 use crate::records::{
-    AccountReport, AdminOptions, AuditEntry, CreateUserOptions, Enrollment, EnrollmentOptions, Event,
-    EventsOptions, RekeyProgress, ReportOptions, SecurityStatus, SignIn, SignInOptions, StoreInfo,
+    AccountReport, AdminOptions, AuditEntry, CreateUserOptions, Device, Enrollment, EnrollmentOptions, Event,
+    EventsOptions, RekeyProgress, ReportOptions, SecondFactorOptions, SecurityStatus, SignIn, SignInOptions,
+    StoreInfo,
 };
 use crate::task::{Job, call};
 
@@ -306,12 +307,14 @@ impl Authward {
 
     /// Completes a sign-in with a TOTP code or a recovery code: `INVALID_CODE`, `CODE_REUSED`,
     /// `CHALLENGE_EXPIRED`, `LOCKED_OUT`. Of two concurrent uses of one code exactly one wins.
+    /// With `{ rememberDevice: label }` under a policy with `rememberDeviceDays`, the result carries
+    /// `deviceToken` for later `signIn(…, { deviceToken })`.
     #[napi(strict, ts_return_type = "Promise<SignIn>")]
     pub fn verify_second_factor(
         &self,
         challenge: String,
         code: String,
-        options: Option<SignInOptions>,
+        options: Option<SecondFactorOptions>,
     ) -> AsyncTask<Job<SignIn>> {
         Job::spawn(self.verify_second_factor_work(challenge, code, options.unwrap_or_default()))
     }
@@ -323,7 +326,7 @@ impl Authward {
         env: Env,
         challenge: String,
         code: String,
-        options: Option<SignInOptions>,
+        options: Option<SecondFactorOptions>,
     ) -> napi::Result<SignIn> {
         call(&env, self.verify_second_factor_work(challenge, code, options.unwrap_or_default()))
     }
@@ -424,6 +427,45 @@ impl Authward {
         options: Option<ReportOptions>,
     ) -> napi::Result<AccountReport> {
         call(&env, self.account_report_work(account_id, options))
+    }
+
+    /// The user's remembered devices that are still valid, most recently used first (never a token).
+    #[napi(strict, ts_return_type = "Promise<Array<Device>>")]
+    pub fn list_devices(&self, user_id: String) -> AsyncTask<Job<Vec<Device>>> {
+        Job::spawn(self.list_devices_work(user_id))
+    }
+
+    /// `listDevices` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn list_devices_sync(&self, env: Env, user_id: String) -> napi::Result<Vec<Device>> {
+        call(&env, self.list_devices_work(user_id))
+    }
+
+    /// Forgets one remembered device (its token asks for the code again): `NOT_FOUND` for an unknown
+    /// user or id.
+    #[napi(strict, ts_return_type = "Promise<void>")]
+    pub fn revoke_device(&self, user_id: String, device_id: String) -> AsyncTask<Job<()>> {
+        let svc = Arc::clone(&self.inner);
+        Job::spawn(move || svc.revoke_device(&user_id, &device_id))
+    }
+
+    /// `revokeDevice` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn revoke_device_sync(&self, env: Env, user_id: String, device_id: String) -> napi::Result<()> {
+        let svc = Arc::clone(&self.inner);
+        call(&env, move || svc.revoke_device(&user_id, &device_id))
+    }
+
+    /// Forgets every remembered device of the user; resolves with how many there were.
+    #[napi(strict, ts_return_type = "Promise<number>")]
+    pub fn revoke_all_devices(&self, user_id: String) -> AsyncTask<Job<u32>> {
+        Job::spawn(self.revoke_all_devices_work(user_id))
+    }
+
+    /// `revokeAllDevices` on the calling thread (blocks the event loop).
+    #[napi(strict)]
+    pub fn revoke_all_devices_sync(&self, env: Env, user_id: String) -> napi::Result<u32> {
+        call(&env, self.revoke_all_devices_work(user_id))
     }
 
     /// Admin: lifts every lockout of the user.
@@ -708,7 +750,16 @@ impl Authward {
         let svc = Arc::clone(&self.inner);
         {
             let password = secret(password);
-            move || svc.sign_in_from(&user_id, &password, options.client.as_deref()).map(SignIn::from)
+            let token = options.device_token.map(secret);
+            move || {
+                svc.sign_in_with_device(
+                    &user_id,
+                    &password,
+                    options.client.as_deref(),
+                    token.as_deref().map(|t| t.as_str()),
+                )
+                .map(SignIn::from)
+            }
         }
     }
 
@@ -716,15 +767,36 @@ impl Authward {
         &self,
         challenge: String,
         code: String,
-        options: SignInOptions,
+        options: SecondFactorOptions,
     ) -> impl FnOnce() -> authward::Result<SignIn> + Send + 'static {
         let svc = Arc::clone(&self.inner);
         {
             let (challenge, code) = (secret(challenge), secret(code));
             move || {
-                svc.verify_second_factor_from(&challenge, &code, options.client.as_deref()).map(SignIn::from)
+                let client = options.client.as_deref();
+                match options.remember_device.as_deref() {
+                    Some(label) => svc.verify_second_factor_remember(&challenge, &code, client, label),
+                    None => svc.verify_second_factor_from(&challenge, &code, client),
+                }
+                .map(SignIn::from)
             }
         }
+    }
+
+    fn list_devices_work(
+        &self,
+        user_id: String,
+    ) -> impl FnOnce() -> authward::Result<Vec<Device>> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || Ok(svc.list_devices(&user_id)?.into_iter().map(Device::from).collect())
+    }
+
+    fn revoke_all_devices_work(
+        &self,
+        user_id: String,
+    ) -> impl FnOnce() -> authward::Result<u32> + Send + 'static {
+        let svc = Arc::clone(&self.inner);
+        move || Ok(u32::try_from(svc.revoke_all_devices(&user_id)?).unwrap_or(u32::MAX))
     }
 
     fn begin_totp_enrollment_work(

@@ -36,6 +36,8 @@ export type EventKind =
   | 'two_factor_replaced'
   | 'unlocked'
   | 'integrity_failed'
+  | 'device_remembered'
+  | 'device_revoked'
 
 /** TOTP HMAC algorithms. */
 export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'

@@ -3,6 +3,7 @@
 //! the GIL when it is slow), conversion out, and the one error mapping of [`errors`].
 
 mod convert;
+mod devices;
 mod errors;
 mod maintenance;
 mod primitives;

@@ -28,6 +28,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRekeyProgress>()?;
     m.add_class::<PyStoreInfo>()?;
     crate::report::register(m)?;
+    m.add_class::<crate::devices::PyDevice>()?;
     Ok(())
 }
 
@@ -226,43 +227,85 @@ impl PyAuthward {
     /// `"change_password"`), or `"second_factor_required"`: then pass `challenge` and the user's code to
     /// `verify_second_factor`.
     ///
+    /// `device_token` (optional: the `SignIn.device_token` a `verify_second_factor(...,
+    /// remember_device=...)` gave) skips the code for a user with 2FA while it is valid (not expired,
+    /// credentials unchanged, the policy's `remember_device_days` still set): the status is then
+    /// `"complete"` or `"action_required"`. The password is checked all the same. A wrong, expired or
+    /// revoked token is ignored (`"second_factor_required"` as without one), never an error.
+    ///
     /// Raises `InvalidCredentialsError` (unknown user or wrong password, indistinguishable by design),
     /// `LockedOutError` (`.retry_after` seconds), `InvalidArgumentError`, `StorageError`.
-    #[pyo3(signature = (user_id, password, client = None))]
+    #[pyo3(signature = (user_id, password, client = None, device_token = None))]
     fn sign_in(
         &self,
         py: Python<'_>,
         user_id: Text,
         password: Secret,
         client: Option<Text>,
+        device_token: Option<Secret>,
     ) -> PyResult<PySignIn> {
         let aw = self.service()?;
+        let token = device_token.as_ref().map(Secret::as_str);
         let result = py
-            .detach(|| aw.sign_in_from(&user_id, password.as_str(), client.as_deref()))
+            .detach(|| aw.sign_in_with_device(&user_id, password.as_str(), client.as_deref(), token))
             .map_err(CoreError)?;
         Ok(PySignIn(result))
     }
 
     /// Completes a sign-in with the `challenge` from `sign_in` and a TOTP `code` or a recovery code;
     /// returns a `SignIn` with status `"complete"` or `"action_required"`. `client` as for `sign_in`
-    /// (default: the client the password came from).
+    /// (default: the client the password came from). With `remember_device` (a label for the device,
+    /// e.g. the browser: at most 200 bytes, no control characters) and an account policy with
+    /// `remember_device_days`, the result carries `device_token` (given once) for later `sign_in(...,
+    /// device_token=...)`; with the policy off there is no token (not an error).
     ///
     /// Raises `InvalidCodeError` (the challenge stays valid; failures count toward lockout), `CodeReusedError`
     /// (replay), `ChallengeExpiredError` (unknown, used or older than 5 minutes), `LockedOutError`, `CryptoError`
     /// (the store key is wrong), `StorageError`.
-    #[pyo3(signature = (challenge, code, client = None))]
+    #[pyo3(signature = (challenge, code, client = None, remember_device = None))]
     fn verify_second_factor(
         &self,
         py: Python<'_>,
         challenge: Secret,
         code: Secret,
         client: Option<Text>,
+        remember_device: Option<Text>,
     ) -> PyResult<PySignIn> {
         let aw = self.service()?;
         let result = py
-            .detach(|| aw.verify_second_factor_from(challenge.as_str(), code.as_str(), client.as_deref()))
+            .detach(|| match remember_device.as_deref() {
+                Some(label) => aw.verify_second_factor_remember(
+                    challenge.as_str(),
+                    code.as_str(),
+                    client.as_deref(),
+                    label,
+                ),
+                None => aw.verify_second_factor_from(challenge.as_str(), code.as_str(), client.as_deref()),
+            })
             .map_err(CoreError)?;
         Ok(PySignIn(result))
+    }
+
+    /// The remembered devices of `user_id` that are still valid, most recently used first (`Device`s,
+    /// never a token). Raises `NotFoundError`, `StorageError`.
+    fn list_devices(&self, py: Python<'_>, user_id: Text) -> PyResult<Vec<crate::devices::PyDevice>> {
+        let aw = self.service()?;
+        let devices = py.detach(|| aw.list_devices(&user_id)).map_err(CoreError)?;
+        Ok(devices.into_iter().map(crate::devices::PyDevice).collect())
+    }
+
+    /// Forgets the remembered device `device_id` of `user_id` (its token asks for the code again).
+    /// Raises `NotFoundError` (unknown user or device), `StorageError`.
+    fn revoke_device(&self, py: Python<'_>, user_id: Text, device_id: Text) -> PyResult<()> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.revoke_device(&user_id, &device_id)).map_err(CoreError)?)
+    }
+
+    /// Forgets every remembered device of `user_id`; returns how many there were.
+    /// Raises `NotFoundError`, `StorageError`.
+    fn revoke_all_devices(&self, py: Python<'_>, user_id: Text) -> PyResult<usize> {
+        let aw = self.service()?;
+        Ok(py.detach(|| aw.revoke_all_devices(&user_id)).map_err(CoreError)?)
     }
 
     /// Starts TOTP enrolment for `user_id`: returns an `Enrollment` with the pending secret, its
@@ -538,18 +581,26 @@ impl PySignIn {
     fn credential_version(&self) -> u64 {
         self.0.credential_version
     }
+    /// After `verify_second_factor(..., remember_device=...)` under a policy with
+    /// `remember_device_days`: the new device token (given once; keep it in the device's cookie and
+    /// pass it to `sign_in(..., device_token=...)`). `None` otherwise.
+    #[getter]
+    fn device_token(&self) -> Option<&str> {
+        self.0.device_token.as_ref().map(|t| t.as_str())
+    }
 
     fn __repr__(&self) -> String {
         format!(
             "SignIn(status={}, challenge={}, required_actions={}, password_expires_in_days={}, \
-             password_expires_at={}, two_factor_deadline={}, credential_version={})",
+             password_expires_at={}, two_factor_deadline={}, credential_version={}, device_token={})",
             py_repr(self.0.status.as_str()),
             if self.0.challenge.is_some() { "<redacted>" } else { "None" },
             actions_repr(&self.required_actions()),
             opt_repr(self.0.password_expires_in_days),
             opt_repr(self.0.password_expires_at),
             opt_repr(self.0.two_factor_deadline),
-            self.0.credential_version
+            self.0.credential_version,
+            if self.0.device_token.is_some() { "<redacted>" } else { "None" }
         )
     }
 }

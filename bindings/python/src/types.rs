@@ -461,7 +461,7 @@ fn lockout_repr(l: &LockoutPolicy) -> String {
 ///
 /// `AccountPolicy(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None,
 /// password_expiry_warning_days=14, password=PasswordPolicy(), totp=TotpConfig(), lockout=LockoutPolicy(),
-/// enforce_two_factor_from=None)`. `enforce_two_factor_from` (unix seconds) starts enforcement on a
+/// enforce_two_factor_from=None, remember_device_days=None)`. `enforce_two_factor_from` (unix seconds) starts enforcement on a
 /// date: the grace days count from then.
 /// With `enforce_two_factor`, users without 2FA get the required action `"enroll_two_factor"` once the
 /// grace days are over; with `password_expiration_days`, an expired password gets `"change_password"`.
@@ -481,8 +481,9 @@ impl PyAccountPolicy {
         totp = None,
         lockout = None,
         enforce_two_factor_from = None,
+        remember_device_days = None,
     ),
-    text_signature = "(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None, password_expiry_warning_days=14, password=None, totp=None, lockout=None, enforce_two_factor_from=None)"
+    text_signature = "(enforce_two_factor=False, two_factor_grace_days=0, password_expiration_days=None, password_expiry_warning_days=14, password=None, totp=None, lockout=None, enforce_two_factor_from=None, remember_device_days=None)"
     )]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments, one per field
     fn new(
@@ -494,6 +495,7 @@ impl PyAccountPolicy {
         totp: Option<PyTotpConfig>,
         lockout: Option<PyLockoutPolicy>,
         #[pyo3(from_py_with = opt_u64_arg)] enforce_two_factor_from: Option<u64>,
+        #[pyo3(from_py_with = opt_u32_arg)] remember_device_days: Option<u32>,
     ) -> PyResult<Self> {
         let policy = AccountPolicy {
             enforce_two_factor,
@@ -501,6 +503,7 @@ impl PyAccountPolicy {
             enforce_two_factor_from,
             password_expiration_days,
             password_expiry_warning_days,
+            remember_device_days,
             password: password.map(|p| p.0).unwrap_or_default(),
             totp: totp.map(|t| t.0).unwrap_or_default(),
             lockout: lockout.map(|l| l.0).unwrap_or_default(),
@@ -549,12 +552,17 @@ impl PyAccountPolicy {
     fn lockout(&self) -> PyLockoutPolicy {
         PyLockoutPolicy(self.0.lockout)
     }
+    /// Days a remembered device skips the code (1–365), or `None` (off, the default).
+    #[getter]
+    fn remember_device_days(&self) -> Option<u32> {
+        self.0.remember_device_days
+    }
 
     fn __repr__(&self) -> String {
         let p = &self.0;
         format!(
             "AccountPolicy(enforce_two_factor={}, two_factor_grace_days={}, password_expiration_days={}, \
-             password_expiry_warning_days={}, password={}, totp={}, lockout={}, enforce_two_factor_from={})",
+             password_expiry_warning_days={}, password={}, totp={}, lockout={}, enforce_two_factor_from={}, remember_device_days={})",
             bool_repr(p.enforce_two_factor),
             p.two_factor_grace_days,
             opt_repr(p.password_expiration_days),
@@ -562,7 +570,8 @@ impl PyAccountPolicy {
             PyPasswordPolicy(p.password.clone()).__repr__(),
             config_repr(&p.totp),
             lockout_repr(&p.lockout),
-            opt_repr(p.enforce_two_factor_from)
+            opt_repr(p.enforce_two_factor_from),
+            opt_repr(p.remember_device_days)
         )
     }
 }

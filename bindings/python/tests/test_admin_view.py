@@ -41,7 +41,7 @@ def test_enforcement_starts_on_a_date() -> None:
     start = T0 + 10 * DAY
     policy = authward.AccountPolicy(enforce_two_factor=True, two_factor_grace_days=3, enforce_two_factor_from=start)
     assert policy.enforce_two_factor_from == start
-    assert repr(policy).endswith(f"enforce_two_factor_from={start})")
+    assert repr(policy).endswith(f"enforce_two_factor_from={start}, remember_device_days=None)")
     aw.set_account_policy("acme", policy)
     assert aw.account_policy("acme").enforce_two_factor_from == start
     s = aw.sign_in("ada", PW)
