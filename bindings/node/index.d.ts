@@ -119,9 +119,9 @@ export declare class Authward {
   /** The service's current time (unix seconds, from its clock). */
   now(): number
   /** Sets the policy of an account (every field optional; see `AccountPolicy` for the defaults). */
-  setAccountPolicy(accountId: string, policy: AccountPolicy): Promise<void>
+  setAccountPolicy(accountId: string, policy: AccountPolicy, options?: AdminOptions | undefined | null): Promise<void>
   /** `setAccountPolicy` on the calling thread (blocks the event loop). */
-  setAccountPolicySync(accountId: string, policy: AccountPolicy): void
+  setAccountPolicySync(accountId: string, policy: AccountPolicy, options?: AdminOptions | undefined | null): void
   /** The policy of an account, every field filled in (the defaults for an account never set). */
   accountPolicy(accountId: string): Promise<AccountPolicy>
   /** `accountPolicy` on the calling thread (blocks the event loop). */
@@ -149,13 +149,13 @@ export declare class Authward {
   /** `changePassword` on the calling thread (blocks the event loop). */
   changePasswordSync(userId: string, current: string, newPassword: string, confirm: string): void
   /** Admin reset of a password (the policy and the history apply). */
-  setPassword(userId: string, newPassword: string): Promise<void>
+  setPassword(userId: string, newPassword: string, options?: AdminOptions | undefined | null): Promise<void>
   /** `setPassword` on the calling thread (blocks the event loop). */
-  setPasswordSync(userId: string, newPassword: string): void
+  setPasswordSync(userId: string, newPassword: string, options?: AdminOptions | undefined | null): void
   /** Admin: the user's next sign-in gets the `"change_password"` action. */
-  requirePasswordChange(userId: string): Promise<void>
+  requirePasswordChange(userId: string, options?: AdminOptions | undefined | null): Promise<void>
   /** `requirePasswordChange` on the calling thread (blocks the event loop). */
-  requirePasswordChangeSync(userId: string): void
+  requirePasswordChangeSync(userId: string, options?: AdminOptions | undefined | null): void
   /**
    * Signs in, optionally `{ client }` (the IP address or a device-cookie id, for client-aware
    * lockout). Wrong password or unknown user: `INVALID_CREDENTIALS` (same work and lockout either
@@ -188,9 +188,16 @@ export declare class Authward {
    * they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption (`false`).
    * Logged as `policy_changed`.
    */
-  setTwoFactorExempt(userId: string, exempt: boolean): Promise<void>
+  setTwoFactorExempt(userId: string, exempt: boolean, options?: AdminOptions | undefined | null): Promise<void>
   /** `setTwoFactorExempt` on the calling thread (blocks the event loop). */
-  setTwoFactorExemptSync(userId: string, exempt: boolean): void
+  setTwoFactorExemptSync(userId: string, exempt: boolean, options?: AdminOptions | undefined | null): void
+  /**
+   * Admin: the account's audit log, newest first (default limit `DEFAULT_EVENTS_LIMIT`, 100): its
+   * policy changes and every admin action on its users, each with its `actor`.
+   */
+  auditLog(accountId: string, options?: EventsOptions | undefined | null): Promise<Array<AuditEntry>>
+  /** `auditLog` on the calling thread (blocks the event loop). */
+  auditLogSync(accountId: string, options?: EventsOptions | undefined | null): Array<AuditEntry>
   /**
    * Admin: every user of the account judged against its policy now, one page (default: 100 rows,
    * overdue first) with the counts of the whole account.
@@ -214,9 +221,9 @@ export declare class Authward {
   /** `revokeAllDevices` on the calling thread (blocks the event loop). */
   revokeAllDevicesSync(userId: string): number
   /** Admin: lifts every lockout of the user. */
-  unlockUser(userId: string): Promise<void>
+  unlockUser(userId: string, options?: AdminOptions | undefined | null): Promise<void>
   /** `unlockUser` on the calling thread (blocks the event loop). */
-  unlockUserSync(userId: string): void
+  unlockUserSync(userId: string, options?: AdminOptions | undefined | null): void
   /**
    * Confirms enrolment with a code from the app: enables 2FA and resolves with 10 one-time recovery
    * codes (show them once).
@@ -233,9 +240,9 @@ export declare class Authward {
   /** `regenerateRecoveryCodes` on the calling thread (blocks the event loop). */
   regenerateRecoveryCodesSync(userId: string, password: string): Array<string>
   /** Admin: turns 2FA off for a user who lost their phone. */
-  resetTwoFactor(userId: string): Promise<void>
+  resetTwoFactor(userId: string, options?: AdminOptions | undefined | null): Promise<void>
   /** `resetTwoFactor` on the calling thread (blocks the event loop). */
-  resetTwoFactorSync(userId: string): void
+  resetTwoFactorSync(userId: string, options?: AdminOptions | undefined | null): void
   /** The user's security log, newest first (default limit `DEFAULT_EVENTS_LIMIT`, 100). */
   events(userId: string, options?: EventsOptions | undefined | null): Promise<Array<Event>>
   /** `events` on the calling thread (blocks the event loop). */
@@ -451,6 +458,32 @@ export interface AccountReport {
  */
 export declare const ADDON_VERSION: string
 
+/**
+ * Options of the admin calls (`setAccountPolicy`, `setPassword`, `requirePasswordChange`,
+ * `unlockUser`, `resetTwoFactor`, `setTwoFactorExempt`).
+ */
+export interface AdminOptions {
+  /**
+   * Who does it (e.g. the admin's email), recorded with the event and in the account's audit log;
+   * default `"admin"`.
+   */
+  actor?: string
+}
+
+/** One entry of an account's audit log (`auditLog`). */
+export interface AuditEntry {
+  /** The user it concerned; absent for account-wide entries (policy changes). */
+  userId?: string
+  /** What happened (an `Event` kind). */
+  kind: EventKind
+  /** When (unix seconds). */
+  at: number
+  /** A short English detail. */
+  detail: string
+  /** Who did it; absent only for policy changes logged before authward 0.2. */
+  actor?: string
+}
+
 /** Options of `Authward.open` and `Authward.inMemory`. */
 export interface AuthwardOptions {
   /** The clock; default the system clock. A `ManualClock` lets tests and demos move time. */
@@ -537,6 +570,8 @@ export interface Event {
    * remembered.
    */
   notify: boolean
+  /** Who did it, for admin actions (the `actor` the app passed, or `"admin"`); absent otherwise. */
+  actor?: string
 }
 
 /** Every kind of security-log entry (`Event.kind`), in the core's order. */

@@ -22,6 +22,16 @@ module.exports = {
       "due": "number",
       "at": "number"
     },
+    "AdminOptions": {
+      "actor": "string"
+    },
+    "AuditEntry": {
+      "userId": "string",
+      "kind": "EventKind",
+      "at": "number",
+      "detail": "string",
+      "actor": "string"
+    },
     "AuthwardOptions": {
       "clock": "ManualClock",
       "hashParams": "HashParams",
@@ -53,7 +63,8 @@ module.exports = {
       "kind": "EventKind",
       "at": "number",
       "detail": "string",
-      "notify": "boolean"
+      "notify": "boolean",
+      "actor": "string"
     },
     "EventsOptions": {
       "limit": "number"
@@ -218,11 +229,13 @@ module.exports = {
     "Authward#now": [],
     "Authward#setAccountPolicy": [
       "string",
-      "AccountPolicy"
+      "AccountPolicy",
+      "AdminOptions | null"
     ],
     "Authward#setAccountPolicySync": [
       "string",
-      "AccountPolicy"
+      "AccountPolicy",
+      "AdminOptions | null"
     ],
     "Authward#accountPolicy": [
       "string"
@@ -268,17 +281,21 @@ module.exports = {
     ],
     "Authward#setPassword": [
       "string",
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#setPasswordSync": [
       "string",
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#requirePasswordChange": [
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#requirePasswordChangeSync": [
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#signIn": [
       "string",
@@ -312,11 +329,21 @@ module.exports = {
     ],
     "Authward#setTwoFactorExempt": [
       "string",
-      "boolean"
+      "boolean",
+      "AdminOptions | null"
     ],
     "Authward#setTwoFactorExemptSync": [
       "string",
-      "boolean"
+      "boolean",
+      "AdminOptions | null"
+    ],
+    "Authward#auditLog": [
+      "string",
+      "EventsOptions | null"
+    ],
+    "Authward#auditLogSync": [
+      "string",
+      "EventsOptions | null"
     ],
     "Authward#accountReport": [
       "string",
@@ -347,10 +374,12 @@ module.exports = {
       "string"
     ],
     "Authward#unlockUser": [
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#unlockUserSync": [
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#confirmTotpEnrollment": [
       "string",
@@ -377,10 +406,12 @@ module.exports = {
       "string"
     ],
     "Authward#resetTwoFactor": [
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#resetTwoFactorSync": [
-      "string"
+      "string",
+      "AdminOptions | null"
     ],
     "Authward#events": [
       "string",
