@@ -483,6 +483,12 @@ typedef uint32_t authward_totp_algorithm;
 #endif // __cplusplus
 
 /**
+ * An account's audit log from `authward_audit_log()`, newest first. Immutable; readable from several
+ * threads. Free with `authward_audit_list_free()`.
+ */
+typedef struct authward_audit_list authward_audit_list;
+
+/**
  * A clock that only moves when told to, for tests and demos (password expiry, TOTP steps, lockouts
  * without sleeping). Give it to a service through `authward_options.clock`; the service shares it, so
  * `authward_clock_set/advance` move the service's time. Thread-safe. Free with `authward_clock_free()`
@@ -1176,6 +1182,12 @@ bool authward_event_list_notify(const struct authward_event_list *list,
                                 size_t index);
 
 /**
+ * Who did event `index`, for admin actions (the actor the app passed, or `"admin"`; lent), or NULL
+ * for the user's own events, a NULL list or an index out of range.
+ */
+const char *authward_event_list_actor(const struct authward_event_list *list, size_t index);
+
+/**
  * Frees an event list. NULL is a no-op.
  */
 void authward_event_list_free(struct authward_event_list *list);
@@ -1323,11 +1335,106 @@ AUTHWARD_MUST_USE authward_result authward_qr_terminal(const char *text, char **
  * Admin: exempts a user from the account's enforced 2FA (`exempt` true: no enrolment deadline, and
  * they may turn 2FA off; e.g. a service account or an SSO user) or ends the exemption. Logged as
  * `policy_changed`. `AUTHWARD_NOT_FOUND` if there is no such user.
+ *
+ * `actor` (NULL: `"admin"`) names who did it in the event and the account's audit log, as in every
+ * `*_by` admin call.
  */
 AUTHWARD_MUST_USE
 authward_result authward_set_two_factor_exempt(const struct authward_service *service,
                                                const char *user_id,
-                                               bool exempt);
+                                               bool exempt,
+                                               const char *actor);
+
+/**
+ * `authward_set_account_policy()` with the admin's name (`actor`; NULL: `"admin"`) in the event.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_set_account_policy_by(const struct authward_service *service,
+                                               const char *account_id,
+                                               const struct authward_account_policy *policy,
+                                               const char *actor);
+
+/**
+ * `authward_set_password()` with the admin's name (`actor`; NULL: `"admin"`) in the event.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_set_password_by(const struct authward_service *service,
+                                         const char *user_id,
+                                         const uint8_t *new_password,
+                                         size_t new_password_len,
+                                         const char *actor);
+
+/**
+ * `authward_require_password_change()` with the admin's name (`actor`; NULL: `"admin"`).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_require_password_change_by(const struct authward_service *service,
+                                                    const char *user_id,
+                                                    const char *actor);
+
+/**
+ * `authward_unlock_user()` with the admin's name (`actor`; NULL: `"admin"`).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_unlock_user_by(const struct authward_service *service,
+                                        const char *user_id,
+                                        const char *actor);
+
+/**
+ * `authward_reset_two_factor()` with the admin's name (`actor`; NULL: `"admin"`).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_reset_two_factor_by(const struct authward_service *service,
+                                             const char *user_id,
+                                             const char *actor);
+
+/**
+ * Writes the audit log of `account_id` (its policy changes and every admin action on its users,
+ * each with its actor), newest first, at most `limit` entries (≤ 1000), to `*out_log` (free with
+ * `authward_audit_list_free()`).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_audit_log(const struct authward_service *service,
+                                   const char *account_id,
+                                   size_t limit,
+                                   struct authward_audit_list **out_log);
+
+/**
+ * The number of entries; 0 for NULL.
+ */
+size_t authward_audit_list_len(const struct authward_audit_list *list);
+
+/**
+ * The kind of entry `index`, or `AUTHWARD_EVENT_KIND_NONE`.
+ */
+authward_event_kind authward_audit_list_kind(const struct authward_audit_list *list, size_t index);
+
+/**
+ * When entry `index` happened (unix seconds), or 0.
+ */
+uint64_t authward_audit_list_at(const struct authward_audit_list *list, size_t index);
+
+/**
+ * The detail of entry `index` (lent), or NULL.
+ */
+const char *authward_audit_list_detail(const struct authward_audit_list *list, size_t index);
+
+/**
+ * The user entry `index` concerned (lent), or NULL for account-wide entries, a NULL list or an
+ * index out of range.
+ */
+const char *authward_audit_list_user_id(const struct authward_audit_list *list, size_t index);
+
+/**
+ * Who did entry `index` (lent), or NULL (policy changes logged before authward 0.2, a NULL list or
+ * an index out of range).
+ */
+const char *authward_audit_list_actor(const struct authward_audit_list *list, size_t index);
+
+/**
+ * Frees an audit list. NULL is a no-op.
+ */
+void authward_audit_list_free(struct authward_audit_list *list);
 
 /**
  * Admin: every user of `account_id` judged against its policy now, one page (`sort`: an

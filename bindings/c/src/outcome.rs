@@ -438,7 +438,7 @@ pub extern "C" fn authward_event_kind_name(kind: u32) -> *const c_char {
 /// threads. Free with `authward_event_list_free()`.
 #[allow(non_camel_case_types)]
 pub struct authward_event_list {
-    items: Vec<(authward_event_kind, u64, CText, bool)>,
+    items: Vec<(authward_event_kind, u64, CText, bool, Option<CText>)>,
 }
 
 impl authward_event_list {
@@ -446,7 +446,10 @@ impl authward_event_list {
         authward_event_list {
             items: events
                 .iter()
-                .map(|e| (e.kind.into(), e.at, CText::lossy(&e.detail), e.kind.notifies_user()))
+                .map(|e| {
+                    let actor = e.actor.as_deref().map(CText::lossy);
+                    (e.kind.into(), e.at, CText::lossy(&e.detail), e.kind.notifies_user(), actor)
+                })
                 .collect(),
         }
     }
@@ -494,6 +497,19 @@ pub unsafe extern "C" fn authward_event_list_detail(
 pub unsafe extern "C" fn authward_event_list_notify(list: *const authward_event_list, index: usize) -> bool {
     // SAFETY: NULL or live (the function's contract).
     unsafe { read(list, |l| l.items.get(index).is_some_and(|e| e.3)) }
+}
+
+/// Who did event `index`, for admin actions (the actor the app passed, or `"admin"`; lent), or NULL
+/// for the user's own events, a NULL list or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_event_list_actor(
+    list: *const authward_event_list,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe {
+        read(list, |l| l.items.get(index).and_then(|e| e.4.as_ref()).map_or(std::ptr::null(), CText::as_ptr))
+    }
 }
 
 /// Frees an event list. NULL is a no-op.

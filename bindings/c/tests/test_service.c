@@ -812,10 +812,11 @@ static void test_admin_view(void) {
     p.two_factor_grace_days = 7;
     CHECK_OK(authward_set_account_policy(svc, "acme", &p));
     /* exemption */
-    CHECK_OK(authward_set_two_factor_exempt(svc, "cat", true));
-    CHECK_RC(authward_set_two_factor_exempt(svc, "nobody", true), AUTHWARD_RESULT_NOT_FOUND);
-    CHECK_RC(authward_set_two_factor_exempt(NULL, "cat", true), AUTHWARD_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(authward_set_two_factor_exempt(svc, NULL, true), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_OK(authward_set_two_factor_exempt(svc, "cat", true, "root@acme.example"));
+    CHECK_RC(authward_set_two_factor_exempt(svc, "nobody", true, NULL), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK_RC(authward_set_two_factor_exempt(NULL, "cat", true, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_set_two_factor_exempt(svc, NULL, true, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_set_two_factor_exempt(svc, "cat", true, ""), AUTHWARD_RESULT_INVALID_ARGUMENT);
     authward_enrollment *e = NULL;
     CHECK_OK(authward_begin_totp_enrollment(svc, "ann", "ACME", &e));
     char *code = code_at(authward_enrollment_secret(e), T0);
@@ -1035,6 +1036,67 @@ static void test_remembered_devices(void) {
     authward_clock_free(clock);
 }
 
+static void test_actor_and_audit_log(void) {
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_service *svc = open_service(clock);
+    CHECK_OK(authward_create_user(svc, "ann", "acme", PW(PASSWORD), NULL));
+    authward_account_policy p = authward_account_policy_default();
+    CHECK_OK(authward_set_account_policy_by(svc, "acme", &p, "root@acme.example"));
+    CHECK_OK(authward_clock_advance(clock, 1));
+    CHECK_OK(authward_set_password_by(svc, "ann", PW(PASSWORD2), "helpdesk@acme.example"));
+    CHECK_OK(authward_clock_advance(clock, 1));
+    CHECK_OK(authward_require_password_change_by(svc, "ann", NULL));
+    CHECK_OK(authward_unlock_user_by(svc, "ann", "helpdesk@acme.example"));
+    CHECK_OK(authward_reset_two_factor_by(svc, "ann", "root@acme.example")); /* no 2FA: not logged */
+    CHECK_RC(authward_unlock_user_by(svc, "ann", "bad\nactor"), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_set_password_by(svc, "ann", NULL, 3, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_set_account_policy_by(svc, "acme", NULL, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_require_password_change_by(svc, "nobody", NULL), AUTHWARD_RESULT_NOT_FOUND);
+    CHECK_RC(authward_reset_two_factor_by(NULL, "ann", NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    authward_sign_in_result *r = NULL;
+    CHECK_OK(authward_sign_in(svc, "ann", PW(PASSWORD2), &r)); /* the user's own: not audited */
+    authward_sign_in_result_free(r);
+
+    authward_audit_list *log = NULL;
+    CHECK_OK(authward_audit_log(svc, "acme", 100, &log));
+    CHECK(authward_audit_list_len(log) == 4);
+    CHECK(authward_audit_list_kind(log, 0) == AUTHWARD_EVENT_KIND_UNLOCKED);
+    CHECK_STR(authward_audit_list_actor(log, 0), "helpdesk@acme.example");
+    CHECK_STR(authward_audit_list_user_id(log, 0), "ann");
+    CHECK(authward_audit_list_kind(log, 1) == AUTHWARD_EVENT_KIND_POLICY_CHANGED);
+    CHECK_STR(authward_audit_list_actor(log, 1), "admin");
+    CHECK(strstr(authward_audit_list_detail(log, 1), "password change required") != NULL);
+    CHECK(authward_audit_list_kind(log, 2) == AUTHWARD_EVENT_KIND_PASSWORD_CHANGED);
+    CHECK(authward_audit_list_at(log, 3) == T0 && authward_audit_list_user_id(log, 3) == NULL);
+    CHECK_STR(authward_audit_list_actor(log, 3), "root@acme.example");
+    CHECK(authward_audit_list_kind(log, 4) == AUTHWARD_EVENT_KIND_NONE && authward_audit_list_at(log, 4) == 0);
+    CHECK(authward_audit_list_detail(log, 4) == NULL && authward_audit_list_actor(log, 4) == NULL &&
+          authward_audit_list_user_id(log, 4) == NULL);
+    authward_audit_list_free(log);
+    CHECK(authward_audit_list_len(NULL) == 0 && authward_audit_list_actor(NULL, 0) == NULL);
+    authward_audit_list_free(NULL);
+    authward_audit_list *untouched = SENTINEL;
+    CHECK_RC(authward_audit_log(svc, NULL, 10, &untouched), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(authward_audit_log(svc, "acme", 10, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
+    CHECK(untouched == SENTINEL);
+
+    /* the user's log shows the actor of admin entries only */
+    authward_event_list *events = NULL;
+    CHECK_OK(authward_events(svc, "ann", 100, &events));
+    int admin_entries = 0;
+    for (size_t i = 0; i < authward_event_list_len(events); i++) {
+        const char *actor = authward_event_list_actor(events, i);
+        if (authward_event_list_kind(events, i) == AUTHWARD_EVENT_KIND_SIGN_IN) CHECK(actor == NULL);
+        if (actor != NULL) admin_entries++;
+    }
+    CHECK(admin_entries == 4); /* with the account's policy change, shown in every user's log */
+    CHECK(authward_event_list_actor(events, 1000) == NULL && authward_event_list_actor(NULL, 0) == NULL);
+    authward_event_list_free(events);
+    authward_service_free(svc);
+    authward_clock_free(clock);
+}
+
 int main(void) {
     test_accounts_and_users();
     test_two_factor();
@@ -1044,6 +1106,7 @@ int main(void) {
     test_lockout_and_proof();
     test_rotation_backup_and_retention();
     test_admin_view();
+    test_actor_and_audit_log();
     test_remembered_devices();
     return tl_finish("test_service");
 }
