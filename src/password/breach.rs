@@ -58,6 +58,18 @@ fn key_of(bytes: &[u8]) -> u64 {
     key_of_digest(&sha1(bytes))
 }
 
+/// The NFKC form of `text` when it differs from `text` (never for ASCII, which NFKC leaves alone: the
+/// common case skips the normalizer).
+fn nfkc_variant(text: &str) -> Option<zeroize::Zeroizing<String>> {
+    if text.is_ascii()
+        || unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return None;
+    }
+    let normalized = normalize(text);
+    (normalized.as_str() != text).then_some(normalized)
+}
+
 /// A line's SHA-1 if it is one: exactly 40 hex digits, optionally followed by `:COUNT` (HIBP's
 /// downloadable lists).
 fn sha1_line(line: &[u8]) -> Option<[u8; 20]> {
@@ -96,11 +108,8 @@ impl BreachFilterBuilder {
             return;
         }
         self.keys.push(key_of(line));
-        if let Ok(text) = std::str::from_utf8(line) {
-            let normalized = normalize(text);
-            if normalized.as_str() != text {
-                self.keys.push(key_of(normalized.as_bytes()));
-            }
+        if let Some(normalized) = std::str::from_utf8(line).ok().and_then(nfkc_variant) {
+            self.keys.push(key_of(normalized.as_bytes()));
         }
     }
 
@@ -263,8 +272,7 @@ impl BreachFilter {
         if filter.contains(&key_of(password.as_bytes())) {
             return true;
         }
-        let normalized = normalize(password);
-        normalized.as_str() != password && filter.contains(&key_of(normalized.as_bytes()))
+        nfkc_variant(password).is_some_and(|n| filter.contains(&key_of(n.as_bytes())))
     }
 
     /// Whether the password with this SHA-1 (20 bytes) is listed.
