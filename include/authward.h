@@ -47,6 +47,18 @@
 #define AUTHWARD_MAX_INPUT_BYTES 65536
 
 /**
+ * Most bytes accepted as a list or a serialized filter by pointer and length (1 GiB; larger lists are
+ * built from a file with `authward_breach_filter_from_list_file()`).
+ */
+#define AUTHWARD_MAX_FILTER_INPUT_BYTES (1 << 30)
+
+/**
+ * The stated false-positive rate of a breach filter: 1 in 65536 passwords not listed is reported as
+ * listed (16-bit fingerprints).
+ */
+#define AUTHWARD_BREACH_FALSE_POSITIVE_DENOMINATOR 65536
+
+/**
  * Bit of a required-actions mask: the account enforces 2FA and the user must enrol first.
  */
 #define AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR 1
@@ -381,6 +393,11 @@ enum authward_violation_code
    * The user changed their password less than `min_age_days` ago (from a password change only).
    */
   AUTHWARD_VIOLATION_CODE_TOO_RECENT = 9,
+  /**
+   * The password is in the attached breached-password filter (`authward_breach_filter`), or a range
+   * response was judged breached (`authward_breach_judge_range()`).
+   */
+  AUTHWARD_VIOLATION_CODE_BREACHED = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -487,6 +504,13 @@ typedef uint32_t authward_totp_algorithm;
  * threads. Free with `authward_audit_list_free()`.
  */
 typedef struct authward_audit_list authward_audit_list;
+
+/**
+ * A breached-password filter (a binary fuse filter of SHA-1 keys): build it from the app's list or
+ * load a saved one, attach it through `authward_options.breached_passwords`, free it with
+ * `authward_breach_filter_free()`. Immutable and **thread-safe**.
+ */
+typedef struct authward_breach_filter authward_breach_filter;
 
 /**
  * A clock that only moves when told to, for tests and demos (password expiry, TOTP steps, lockouts
@@ -603,6 +627,21 @@ typedef struct authward_password_policy {
    * many days (while `history` is on; not when a change is required; admin resets exempt). Default 1.
    */
   uint32_t min_age_days;
+  /**
+   * Refuse breached passwords (`AUTHWARD_VIOLATION_CODE_BREACHED`) and require a change at sign-in
+   * when the current one is breached. Default true; acts only where a breach filter is attached
+   * (`authward_options.breached_passwords`) or a range response is judged.
+   */
+  bool reject_breached;
+  /**
+   * For range APIs: how often a password must be listed to count as breached, 1–1,000,000,000.
+   * Default 1.
+   */
+  uint32_t breach_min_count;
+  /**
+   * For range APIs: whether a failed fetch (no response) refuses the password. Default false.
+   */
+  bool breach_fail_closed;
 } authward_password_policy;
 
 /**
@@ -694,6 +733,26 @@ typedef struct authward_account_policy {
    */
   uint32_t remember_device_days;
 } authward_account_policy;
+
+/**
+ * The judgement of a range response (a plain struct).
+ */
+typedef struct authward_range_verdict {
+  /**
+   * Whether there was a response (false: the fetch failed; `count` is then 0).
+   */
+  bool has_count;
+  /**
+   * How often the response lists the password (0: absent).
+   */
+  uint64_t count;
+  /**
+   * Whether to refuse the password (`AUTHWARD_VIOLATION_CODE_BREACHED`): listed at least the policy's
+   * `breach_min_count` times, or no response and the policy fails closed. Never with
+   * `reject_breached` off.
+   */
+  bool breached;
+} authward_range_verdict;
 
 /**
  * Argon2 cost parameters (a plain struct; copy it freely). Get the defaults (OWASP: m=19456 KiB, t=2,
@@ -788,6 +847,14 @@ typedef struct authward_options {
    * Length of `pepper`.
    */
   size_t pepper_len;
+  /**
+   * A breached-password filter (`authward_breach_filter_*`; the service keeps its own reference, so
+   * the caller may free its handle at once), or NULL for none. While attached and the account's
+   * `reject_breached` is on, listed passwords are `AUTHWARD_VIOLATION_CODE_BREACHED` at creation,
+   * change and admin reset, and a listed current password makes a sign-in `ACTION_REQUIRED` with
+   * `CHANGE_PASSWORD`.
+   */
+  const struct authward_breach_filter *breached_passwords;
 } authward_options;
 
 /**
@@ -935,6 +1002,95 @@ uint64_t authward_clock_now(const struct authward_clock *clock);
  * Releases the caller's reference to a clock. NULL is a no-op.
  */
 void authward_clock_free(struct authward_clock *clock);
+
+/**
+ * Builds a filter from a list: `list_len` bytes, one entry per line (`\n` or `\r\n`): a password, or
+ * the SHA-1 of one as exactly 40 hex digits (any case; HIBP's `SHA1:COUNT` lines too). Empty lines are
+ * skipped, duplicates are harmless. NULL with 0 is an empty list. On success `*out_filter` receives a
+ * handle to free with `authward_breach_filter_free()`.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_filter_from_list(const uint8_t *list,
+                                                 size_t list_len,
+                                                 struct authward_breach_filter **out_filter);
+
+/**
+ * Builds a filter from a list file (UTF-8 path; the format of `authward_breach_filter_from_list()`).
+ * A file that cannot be read is `AUTHWARD_RESULT_INVALID_ARGUMENT`.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_filter_from_list_file(const char *path,
+                                                      struct authward_breach_filter **out_filter);
+
+/**
+ * Reads a filter saved by `authward_breach_filter_to_bytes()` (or `authward-breach build`). Anything
+ * else (truncated, corrupted, another format) is `AUTHWARD_RESULT_INVALID_ARGUMENT`.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_filter_from_bytes(const uint8_t *bytes,
+                                                  size_t bytes_len,
+                                                  struct authward_breach_filter **out_filter);
+
+/**
+ * Loads a saved filter from a file (UTF-8 path), as `authward_breach_filter_from_bytes()`.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_filter_load(const char *path,
+                                            struct authward_breach_filter **out_filter);
+
+/**
+ * Serializes the filter (header with magic, version, entry count; fingerprints; SHA-256 checksum).
+ * On success `*out_bytes` receives a buffer of `*out_len` bytes to free with `authward_bytes_free()`
+ * (never libc `free()`).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_filter_to_bytes(const struct authward_breach_filter *filter,
+                                                uint8_t **out_bytes,
+                                                size_t *out_len);
+
+/**
+ * Sets `*out_listed` to whether the filter lists the password (`password_len` bytes of UTF-8; about 1
+ * in 65536 unlisted passwords is a false positive).
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_filter_contains(const struct authward_breach_filter *filter,
+                                                const uint8_t *password,
+                                                size_t password_len,
+                                                bool *out_listed);
+
+/**
+ * The number of distinct entries of the filter; 0 for NULL.
+ */
+uint64_t authward_breach_filter_len(const struct authward_breach_filter *filter);
+
+/**
+ * Frees a filter handle (a service it was attached to keeps its own reference). NULL is a no-op.
+ */
+void authward_breach_filter_free(struct authward_breach_filter *filter);
+
+/**
+ * The 5 upper-case hex digits of the password's SHA-1 to fetch from a range API
+ * (`https://api.pwnedpasswords.com/range/<prefix>`). On success `*out_prefix` receives a string to
+ * free with `authward_string_free()`.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_range_prefix(const uint8_t *password,
+                                             size_t password_len,
+                                             char **out_prefix);
+
+/**
+ * Judges the app's fetched range response for a password under `policy` (NULL: the default).
+ * `response`: the body fetched for `authward_breach_range_prefix()` (`response_len` bytes of UTF-8,
+ * lines `SUFFIX:COUNT`, LF or CRLF; counts of 0 are padding), or NULL (and 0) when the fetch failed.
+ * A malformed response is `AUTHWARD_RESULT_INVALID_ARGUMENT`. On success `*out_verdict` is written.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_breach_judge_range(const struct authward_password_policy *policy,
+                                            const uint8_t *password,
+                                            size_t password_len,
+                                            const uint8_t *response,
+                                            size_t response_len,
+                                            struct authward_range_verdict *out_verdict);
 
 /**
  * `authward_sign_in_from()` with a remembered-device token (NULL: none). The password is checked as
@@ -1302,6 +1458,19 @@ authward_result authward_password_policy_check(const struct authward_password_po
                                                struct authward_violation_list **out_violations);
 
 /**
+ * `authward_password_policy_check()` that also reports `AUTHWARD_VIOLATION_CODE_BREACHED` (last) when
+ * `filter` (NULL: none) lists the password and the policy's `reject_breached` is on.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_password_policy_check_with_filter(const struct authward_password_policy *policy,
+                                                           const struct authward_breach_filter *filter,
+                                                           const uint8_t *password,
+                                                           size_t password_len,
+                                                           const char *const *user_inputs,
+                                                           size_t user_inputs_len,
+                                                           struct authward_violation_list **out_violations);
+
+/**
  * Lists the active rules of `policy` (NULL: the default) in the order checks report them, for a UI
  * checklist: each item is the violation code the rule produces when broken and its description. On
  * success `*out_rules` receives a list to free with `authward_violation_list_free()`.
@@ -1309,6 +1478,15 @@ authward_result authward_password_policy_check(const struct authward_password_po
 AUTHWARD_MUST_USE
 authward_result authward_password_policy_rules(const struct authward_password_policy *policy,
                                                struct authward_violation_list **out_rules);
+
+/**
+ * `authward_password_policy_rules()`; with `breach_check` (the app attached a breach filter or judges
+ * range responses) and `reject_breached` on, `AUTHWARD_VIOLATION_CODE_BREACHED` is listed too.
+ */
+AUTHWARD_MUST_USE
+authward_result authward_password_policy_rules_with_breach_check(const struct authward_password_policy *policy,
+                                                                 bool breach_check,
+                                                                 struct authward_violation_list **out_rules);
 
 /**
  * Renders `text` as an SVG document into `*out_svg` (free with `authward_string_free()`).

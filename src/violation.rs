@@ -27,11 +27,14 @@ pub enum ViolationCode {
     /// The user changed their password less than the policy's `min_age_days` ago (reported by
     /// `change_password`, never by the stateless check).
     TooRecent,
+    /// The password is in the breached-password list the app attached (a `BreachFilter`), or a
+    /// range API's response judged it breached.
+    Breached,
 }
 
 impl ViolationCode {
     /// Every code, in declaration order.
-    pub const ALL: [ViolationCode; 9] = [
+    pub const ALL: [ViolationCode; 10] = [
         ViolationCode::TooShort,
         ViolationCode::TooLong,
         ViolationCode::MissingLowercase,
@@ -41,6 +44,7 @@ impl ViolationCode {
         ViolationCode::TooWeak,
         ViolationCode::ContainsUserInput,
         ViolationCode::TooRecent,
+        ViolationCode::Breached,
     ];
 
     /// The stable name, e.g. `"TOO_SHORT"`.
@@ -55,6 +59,7 @@ impl ViolationCode {
             ViolationCode::TooWeak => "TOO_WEAK",
             ViolationCode::ContainsUserInput => "CONTAINS_USER_INPUT",
             ViolationCode::TooRecent => "TOO_RECENT",
+            ViolationCode::Breached => "BREACHED",
         }
     }
 

@@ -161,6 +161,8 @@ fn stateless(op: &str, a: &Args) -> Option<authward::Result<Out>> {
             min_strength: a.int("min_strength"),
             history: a.int("history"),
             require_digit: a.bool("require_digit"),
+            breach_min_count: a.int("breach_min_count"),
+            reject_breached: a.bool("reject_breached"),
             ..PasswordPolicy::default()
         }
         .validate()

@@ -53,6 +53,7 @@ export type ViolationCode =
   | 'TOO_WEAK'
   | 'CONTAINS_USER_INPUT'
   | 'TOO_RECENT'
+  | 'BREACHED'
 
 /** The stable error codes set as `err.code` (every code but `OK`), the same names as in C and Python. */
 export type ErrorCode =
@@ -286,6 +287,45 @@ export declare class Authward {
 }
 
 /**
+ * An offline filter of breached passwords (a binary fuse filter of SHA-1 keys, ~18 bits per entry): no
+ * false negatives, about 1 false positive in 65536. Build it from the app's list (one entry per line:
+ * a password, or the SHA-1 of one as exactly 40 hex digits, HIBP's `SHA1:COUNT` lines too; empty lines
+ * skipped, duplicates harmless), save it with `toBytes()`, load it with `fromBytes` / `load`, and attach
+ * it with `Authward.open(…, { breachedPasswords })`. Immutable; share one.
+ */
+export declare class BreachFilter {
+  /**
+   * Builds a filter from a list (a string, or a Buffer whose lines need not be UTF-8), on the libuv
+   * thread pool.
+   */
+  static fromList(list: string | Buffer): Promise<BreachFilter>
+  /** `BreachFilter.fromList` on the calling thread. */
+  static fromListSync(list: string | Buffer): BreachFilter
+  /**
+   * Builds a filter from a list file, on the libuv thread pool. Rejects with `INVALID_ARGUMENT` if it
+   * cannot be read.
+   */
+  static fromListFile(path: string): Promise<BreachFilter>
+  /** `BreachFilter.fromListFile` on the calling thread. */
+  static fromListFileSync(path: string): BreachFilter
+  /**
+   * Reads the output of `toBytes()`; anything else (truncated, corrupted, another format) throws
+   * `INVALID_ARGUMENT`.
+   */
+  static fromBytes(bytes: Buffer): BreachFilter
+  /** Loads a saved filter from a file (`toBytes()` output, or `authward-breach build`). */
+  static load(path: string): BreachFilter
+  /** The serialized filter (versioned header, fingerprints, SHA-256 checksum). */
+  toBytes(): Buffer
+  /** Whether the filter lists `password` (tried as given and in NFKC form). */
+  contains(password: string): boolean
+  /** How many distinct entries the filter holds. */
+  get entries(): number
+  /** The size of `toBytes()` in bytes. */
+  get sizeBytes(): number
+}
+
+/**
  * A pending TOTP enrolment: show the QR code (or the text secret), then `confirmTotpEnrollment`.
  * Every field is a read-only accessor; the secret and everything that encodes it (`uri`, `qrSvg`,
  * `qrPng`, `qrTerminal`) are read explicitly and shown as `"<redacted>"` by `util.inspect`,
@@ -339,8 +379,8 @@ export declare class PasswordPolicy {
    * points after NFKC; nothing is truncated.
    */
   check(password: string, options?: CheckOptions | undefined | null): Array<Violation>
-  /** The active rules, in the order `check` reports them. */
-  rules(): Array<Rule>
+  /** The active rules, in the order `check` reports them (`BREACHED` only with `breachCheck`). */
+  rules(options?: RulesOptions | undefined | null): Array<Rule>
   /** Every setting, as a plain object (also what `JSON.stringify` prints). */
   toJSON(): PasswordPolicyOptions
   /** Fewest characters. */
@@ -361,6 +401,12 @@ export declare class PasswordPolicy {
   get forbidUserInputs(): boolean
   /** Recent passwords that may not be reused. */
   get history(): number
+  /** Whether breached passwords are refused (where a filter is attached or a range response judged). */
+  get rejectBreached(): boolean
+  /** For range APIs: how often a password must be listed to count as breached. */
+  get breachMinCount(): number
+  /** For range APIs: whether a failed fetch refuses the password. */
+  get breachFailClosed(): boolean
 }
 
 /**
@@ -498,7 +544,16 @@ export interface AuthwardOptions {
    * them. Default none.
    */
   previousKeys?: Array<Buffer>
+  /**
+   * A breached-password filter: listed passwords are refused with `BREACHED` at creation, change and
+   * admin reset, and a sign-in with a listed password is `action_required` with `change_password`
+   * (while the account's `rejectBreached` is on). Default none.
+   */
+  breachedPasswords?: BreachFilter
 }
+
+/** The stated false-positive rate of a `BreachFilter`: 1/65536 (16-bit fingerprints). */
+export declare const BREACH_FALSE_POSITIVE_RATE: number
 
 /** Options of `PasswordPolicy.check`. */
 export interface CheckOptions {
@@ -507,6 +562,11 @@ export interface CheckOptions {
    * refused (with `forbidUserInputs`) and scores lower. Default none.
    */
   userInputs?: Array<string>
+  /**
+   * A breached-password filter: a listed password also gets `BREACHED` (with `rejectBreached`).
+   * Default none.
+   */
+  breached?: BreachFilter
 }
 
 /** Options of `createUser`. */
@@ -618,6 +678,22 @@ export declare function hashPassword(password: string, options?: HashOptions | u
 /** `hashPassword` on the calling thread (blocks the event loop for one hash). */
 export declare function hashPasswordSync(password: string, options?: HashOptions | undefined | null): string
 
+/**
+ * Judges the app's fetched range response for `password`: `response` is the body fetched for
+ * `rangePrefix(password)` (lines `SUFFIX:COUNT`, LF or CRLF; counts of 0 are padding), or `null` when
+ * the fetch failed. Throws `INVALID_ARGUMENT` for a malformed response.
+ */
+export declare function judgeRange(password: string, response?: string | undefined | null, options?: JudgeRangeOptions | undefined | null): RangeVerdict
+
+/** Options of `judgeRange`. */
+export interface JudgeRangeOptions {
+  /**
+   * The policy whose `breachMinCount`, `breachFailClosed` and `rejectBreached` apply; default the
+   * default policy.
+   */
+  policy?: PasswordPolicyOptions
+}
+
 /** Lockout after failures (failed passwords and failed codes both count). Defaults: 5 failures, 300 s. */
 export interface LockoutPolicy {
   /** Failures in a row that lock the user out, 1–100. Default 5. */
@@ -645,7 +721,8 @@ export declare function parseTotpUri(uri: string): TotpUri
 
 /**
  * The rules a new password must meet. Defaults: `minLength` 12, `maxLength` 128, no composition
- * rules, `minStrength` 3, `forbidUserInputs` true, `history` 5, `minAgeDays` 1.
+ * rules, `minStrength` 3, `forbidUserInputs` true, `history` 5, `minAgeDays` 1, `rejectBreached` true,
+ * `breachMinCount` 1, `breachFailClosed` false.
  */
 export interface PasswordPolicyOptions {
   /** Fewest characters (Unicode code points after NFKC). Default 12. */
@@ -672,6 +749,18 @@ export interface PasswordPolicyOptions {
    * with a `TOO_RECENT` violation. Default 1.
    */
   minAgeDays?: number
+  /**
+   * Refuse breached passwords (`BREACHED`) where a `BreachFilter` is attached (or a range response
+   * is judged), and require a change at sign-in when the current password is listed. Default true.
+   */
+  rejectBreached?: boolean
+  /**
+   * For range APIs: how often a password must be listed to count as breached (1–1,000,000,000).
+   * Default 1.
+   */
+  breachMinCount?: number
+  /** For range APIs: whether a failed fetch (no response) refuses the password. Default false. */
+  breachFailClosed?: boolean
 }
 
 /** The QR code of `text` as a PNG image. */
@@ -688,6 +777,22 @@ export declare function qrSvg(text: string): string
 
 /** The QR code of `text` as UTF-8 half blocks for a terminal. */
 export declare function qrTerminal(text: string): string
+
+/**
+ * The 5 upper-case hex digits of the password's SHA-1 to fetch from a range API
+ * (`https://api.pwnedpasswords.com/range/${prefix}`); only this prefix leaves the server.
+ */
+export declare function rangePrefix(password: string): string
+
+/** The judgement of a range response. */
+export interface RangeVerdict {
+  /** How often the response lists the password (0: absent); `null` when there was no response. */
+  count?: number
+  /** Whether to refuse the password under the policy. */
+  breached: boolean
+  /** The `BREACHED` violation to show when `breached`, else `null`. */
+  violation?: Violation
+}
 
 /** `Enrollment.toJSON()`: the fields of an `Enrollment`, everything that holds the secret redacted. */
 export interface RedactedEnrollment {
@@ -760,6 +865,15 @@ export interface Rule {
   code: ViolationCode
   /** What the rule asks for, in English ("At least 12 characters"). */
   description: string
+}
+
+/** Options of `PasswordPolicy.rules`. */
+export interface RulesOptions {
+  /**
+   * List `BREACHED` too (with `rejectBreached`): the app attached a `BreachFilter` or judges range
+   * responses. Default false.
+   */
+  breachCheck?: boolean
 }
 
 /** Options of `verifySecondFactor`. */
@@ -943,7 +1057,7 @@ export interface VerifyTotpOptions {
 export interface Violation {
   /**
    * `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`, `MISSING_DIGIT`,
-   * `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT` or `TOO_RECENT`.
+   * `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT`, `TOO_RECENT` or `BREACHED`.
    */
   code: ViolationCode
   /** A human-readable English message (never containing the password). */

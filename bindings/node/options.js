@@ -36,10 +36,12 @@ module.exports = {
       "clock": "ManualClock",
       "hashParams": "HashParams",
       "pepper": "Buffer",
-      "previousKeys": "Array<Buffer>"
+      "previousKeys": "Array<Buffer>",
+      "breachedPasswords": "BreachFilter"
     },
     "CheckOptions": {
-      "userInputs": "Array<string>"
+      "userInputs": "Array<string>",
+      "breached": "BreachFilter"
     },
     "CreateUserOptions": {
       "email": "string"
@@ -78,6 +80,9 @@ module.exports = {
       "iterations": "number",
       "parallelism": "number"
     },
+    "JudgeRangeOptions": {
+      "policy": "PasswordPolicyOptions"
+    },
     "LockoutPolicy": {
       "maxFailures": "number",
       "lockoutSeconds": "number",
@@ -93,10 +98,18 @@ module.exports = {
       "minStrength": "number",
       "forbidUserInputs": "boolean",
       "history": "number",
-      "minAgeDays": "number"
+      "minAgeDays": "number",
+      "rejectBreached": "boolean",
+      "breachMinCount": "number",
+      "breachFailClosed": "boolean"
     },
     "QrPngOptions": {
       "scale": "number"
+    },
+    "RangeVerdict": {
+      "count": "number",
+      "breached": "boolean",
+      "violation": "Violation"
     },
     "RedactedEnrollment": {
       "secret": "'<redacted>'",
@@ -132,6 +145,9 @@ module.exports = {
     "Rule": {
       "code": "ViolationCode",
       "description": "string"
+    },
+    "RulesOptions": {
+      "breachCheck": "boolean"
     },
     "SecondFactorOptions": {
       "client": "string",
@@ -447,6 +463,28 @@ module.exports = {
     "Authward#purgeEventsSync": [
       "number"
     ],
+    "BreachFilter.fromList": [
+      "string | Buffer"
+    ],
+    "BreachFilter.fromListSync": [
+      "string | Buffer"
+    ],
+    "BreachFilter.fromListFile": [
+      "string"
+    ],
+    "BreachFilter.fromListFileSync": [
+      "string"
+    ],
+    "BreachFilter.fromBytes": [
+      "Buffer"
+    ],
+    "BreachFilter.load": [
+      "string"
+    ],
+    "BreachFilter#toBytes": [],
+    "BreachFilter#contains": [
+      "string"
+    ],
     "Enrollment#toJSON": [],
     "ManualClock#constructor": [
       "number"
@@ -465,7 +503,9 @@ module.exports = {
       "string",
       "CheckOptions | null"
     ],
-    "PasswordPolicy#rules": [],
+    "PasswordPolicy#rules": [
+      "RulesOptions | null"
+    ],
     "PasswordPolicy#toJSON": [],
     "SignIn#toJSON": [],
     "errorCodes": [],
@@ -478,6 +518,11 @@ module.exports = {
     "hashPasswordSync": [
       "string",
       "HashOptions | null"
+    ],
+    "judgeRange": [
+      "string",
+      "string | null",
+      "JudgeRangeOptions | null"
     ],
     "needsRehash": [
       "string",
@@ -494,6 +539,9 @@ module.exports = {
       "string"
     ],
     "qrTerminal": [
+      "string"
+    ],
+    "rangePrefix": [
       "string"
     ],
     "totpCode": [

@@ -32,6 +32,8 @@ struct Input {
     user_inputs: Vec<Vec<u8>>,
     /// Last, so inputs saved before the field existed decode as before.
     min_age_days: u32,
+    /// After `min_age_days` for the same reason (0, invalid, when the bytes run out).
+    breach_min_count: u32,
 }
 
 fn c_code(c: ViolationCode) -> authward_violation_code {
@@ -56,6 +58,13 @@ fuzz_target!(|input: Input| {
         } else {
             input.min_age_days
         },
+        reject_breached: f(5),
+        breach_min_count: if input.breach_min_count > 1 << 30 {
+            input.breach_min_count % 5
+        } else {
+            input.breach_min_count
+        },
+        breach_fail_closed: f(6),
     };
     let password = &input.password[..input.password.len().min(2048)];
     let inputs: Vec<_> = input.user_inputs.iter().take(8).map(|u| cstr(&u[..u.len().min(300)])).collect();

@@ -43,6 +43,8 @@ struct Input {
     min_age_days: u32,
     /// After it, for the same reason.
     remember_device_days: u32,
+    /// After `remember_device_days` for the same reason (0, invalid, when the bytes run out).
+    breach_min_count: u32,
 }
 
 /// Keeps most numbers near the valid ranges, so both sides of every bound are reached.
@@ -67,6 +69,13 @@ fuzz_target!(|input: Input| {
         forbid_user_inputs: flags & 16 == 16,
         history: near(history, 30),
         min_age_days: near(input.min_age_days, 400),
+        reject_breached: flags & 32 == 32,
+        breach_min_count: if input.breach_min_count > 1 << 30 {
+            input.breach_min_count % 5
+        } else {
+            input.breach_min_count
+        },
+        breach_fail_closed: flags & 64 == 64,
     };
     let (algorithm, digits, window, period) = input.totp;
     let totp = authward_totp_config {

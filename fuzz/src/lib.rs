@@ -144,8 +144,13 @@ impl Service {
         // SAFETY: valid out-parameters; the options point to live locals for the duration of the call.
         unsafe {
             assert_eq!(authward_clock_new(now, &mut clock), authward_result::Ok);
-            let options =
-                authward_options { clock, hash_params: &CHEAP, pepper: std::ptr::null(), pepper_len: 0 };
+            let options = authward_options {
+                clock,
+                hash_params: &CHEAP,
+                pepper: std::ptr::null(),
+                pepper_len: 0,
+                breached_passwords: std::ptr::null(),
+            };
             assert_eq!(authward_service_open_in_memory(&options, &mut svc), authward_result::Ok);
         }
         Service { svc, clock }

@@ -1,10 +1,12 @@
-//! Passwords: Argon2id hashing ([`hash`], its memory in [`arena`]) and the password policy ([`policy`]).
+//! Passwords: Argon2id hashing ([`hash`], its memory in [`arena`]), the password policy ([`policy`]) and
+//! breached-password checks ([`breach`]).
 //!
 //! Both normalize the password with Unicode NFKC first ([`normalize`]), so a password typed on another
 //! keyboard or OS (composed vs decomposed accents, full-width forms) still matches, and lengths count
 //! what the user sees.
 
 pub mod arena;
+pub mod breach;
 pub mod hash;
 pub mod policy;
 

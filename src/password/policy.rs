@@ -7,6 +7,7 @@
 //! dictionary, so a password built from them scores low.
 
 use crate::error::{Error, Result};
+use crate::password::breach::{BreachFilter, breached_violation};
 use crate::password::normalize;
 // The violation types live in crate::violation, below `error` (which carries them) and this module
 // (which produces them); this is their public path.
@@ -49,6 +50,16 @@ pub struct PasswordPolicy {
     /// never to an admin's `set_password`, and not when a change is required (the password expired or
     /// an admin asked for a change). A change refused by it is a `POLICY_VIOLATION` with `TOO_RECENT`.
     pub min_age_days: u32,
+    /// Refuse breached passwords (`BREACHED`) and require a change at sign-in when the current one is
+    /// breached. Default true; it acts only where the app attached a [`BreachFilter`] (the service's
+    /// `breached_passwords` option) or judges a range response ([`crate::password::breach::judge_range`]).
+    pub reject_breached: bool,
+    /// For range APIs: how often a password must be listed to count as breached (1–1,000,000,000).
+    /// Default 1.
+    pub breach_min_count: u32,
+    /// For range APIs: whether a failed fetch (no response) refuses the password. Default false
+    /// (fail open: an outage of the range API does not block sign-ups).
+    pub breach_fail_closed: bool,
 }
 
 impl PasswordPolicy {
@@ -62,6 +73,10 @@ impl PasswordPolicy {
     pub const DEFAULT_HISTORY: u32 = 5;
     /// Default `min_age_days`.
     pub const DEFAULT_MIN_AGE_DAYS: u32 = 1;
+    /// Default `breach_min_count`.
+    pub const DEFAULT_BREACH_MIN_COUNT: u32 = 1;
+    /// Largest `breach_min_count`.
+    pub const MAX_BREACH_MIN_COUNT: u32 = 1_000_000_000;
     /// Largest `min_age_days`.
     pub const MAX_MIN_AGE_DAYS: u32 = 365;
     /// Largest `max_length` allowed; with at most 4 bytes per code point it stays within
@@ -73,7 +88,7 @@ impl PasswordPolicy {
     pub const MIN_USER_INPUT_LEN: usize = 3;
 
     /// Checks the policy's own values: `1 ≤ min_length ≤ max_length ≤ 1024`, `min_strength ≤ 4`,
-    /// `history ≤ 24`, `min_age_days ≤ 365`.
+    /// `history ≤ 24`, `min_age_days ≤ 365`, `1 ≤ breach_min_count ≤ 1,000,000,000`.
     pub fn validate(&self) -> Result<()> {
         if self.min_length == 0 {
             return Err(Error::invalid("min_length must be at least 1"));
@@ -103,7 +118,33 @@ impl PasswordPolicy {
                 self.min_age_days
             )));
         }
+        if self.breach_min_count == 0 || self.breach_min_count > Self::MAX_BREACH_MIN_COUNT {
+            return Err(Error::invalid(format!(
+                "breach_min_count must be 1..={}, got {}",
+                Self::MAX_BREACH_MIN_COUNT,
+                self.breach_min_count
+            )));
+        }
         Ok(())
+    }
+
+    /// The `BREACHED` violation of `password`, if `reject_breached` is on, a filter is given and it
+    /// lists the password.
+    pub fn breach_violation(&self, password: &str, filter: Option<&BreachFilter>) -> Option<Violation> {
+        (self.reject_breached && filter.is_some_and(|f| f.contains(password))).then(breached_violation)
+    }
+
+    /// [`PasswordPolicy::check`], plus `BREACHED` (last) when `filter` lists the password and
+    /// `reject_breached` is on.
+    pub fn check_with_filter(
+        &self,
+        password: &str,
+        user_inputs: &[&str],
+        filter: Option<&BreachFilter>,
+    ) -> Vec<Violation> {
+        let mut out = self.check(password, user_inputs);
+        out.extend(self.breach_violation(password, filter));
+        out
     }
 
     /// The minimum password age in force, in days: `min_age_days`, or 0 while `history` is off.
@@ -175,8 +216,15 @@ impl PasswordPolicy {
         out
     }
 
-    /// The active rules, in the order `check` reports them, for a UI checklist.
+    /// The active rules, in the order `check` reports them, for a UI checklist. `BREACHED` is not
+    /// among them, as `check` alone never reports it: see [`PasswordPolicy::rules_with_breach_check`].
     pub fn rules(&self) -> Vec<Rule> {
+        self.rules_with_breach_check(false)
+    }
+
+    /// The active rules; with `breach_check` (the app attached a filter or judges range responses) and
+    /// `reject_breached` on, `BREACHED` is listed after the strength rule.
+    pub fn rules_with_breach_check(&self, breach_check: bool) -> Vec<Rule> {
         let mut rules = vec![
             Rule {
                 code: ViolationCode::TooShort,
@@ -203,6 +251,12 @@ impl PasswordPolicy {
             rules.push(Rule {
                 code: ViolationCode::TooWeak,
                 description: format!("Hard to guess (strength {} of 4 or more)", self.min_strength),
+            });
+        }
+        if breach_check && self.reject_breached {
+            rules.push(Rule {
+                code: ViolationCode::Breached,
+                description: "Not in a list of breached passwords".to_string(),
             });
         }
         match self.effective_min_age_days() {
@@ -233,6 +287,9 @@ impl Default for PasswordPolicy {
             forbid_user_inputs: true,
             history: Self::DEFAULT_HISTORY,
             min_age_days: Self::DEFAULT_MIN_AGE_DAYS,
+            reject_breached: true,
+            breach_min_count: Self::DEFAULT_BREACH_MIN_COUNT,
+            breach_fail_closed: false,
         }
     }
 }

@@ -62,6 +62,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 pub use crate::event::{Event, EventKind};
 use crate::password::MAX_PASSWORD_BYTES;
+use crate::password::breach::BreachFilter;
 use crate::password::hash::{self, HashParams, MAX_PEPPER_LEN, VerifyLimits};
 use crate::recovery;
 use crate::store::{AccountRecord, Changes, MemoryStore, NewEvent, Store, UserRecord};
@@ -99,6 +100,11 @@ pub struct AuthwardOptions {
     /// made under them still open and verify, and the store's key check may be under one of them.
     /// New secrets and tags always use the current key; [`Authward::rekey`] moves the old ones.
     pub previous_keys: Vec<Vec<u8>>,
+    /// The breached-password filter the app built from its list ([`BreachFilter`]); `None` checks
+    /// nothing. While attached and the account's `reject_breached` is on, a listed password is
+    /// `BREACHED` at creation, change and admin reset, and a listed current password makes a sign-in
+    /// `ActionRequired` with `change_password`.
+    pub breached_passwords: Option<Arc<BreachFilter>>,
 }
 
 impl std::fmt::Debug for AuthwardOptions {
@@ -108,6 +114,7 @@ impl std::fmt::Debug for AuthwardOptions {
             .field("hash_params", &self.hash_params)
             .field("pepper", &self.pepper.as_ref().map(|_| "<redacted>"))
             .field("previous_keys", &format_args!("<{} redacted>", self.previous_keys.len()))
+            .field("breached_passwords", &self.breached_passwords)
             .finish()
     }
 }
@@ -122,6 +129,7 @@ pub struct Authward {
     verify_limits: VerifyLimits,
     pepper: Option<Zeroizing<Vec<u8>>>,
     dummy_hash: String,
+    breached_passwords: Option<Arc<BreachFilter>>,
 }
 
 impl std::fmt::Debug for Authward {
@@ -364,6 +372,7 @@ impl Authward {
             verify_limits: VerifyLimits::for_params(&options.hash_params),
             pepper,
             dummy_hash,
+            breached_passwords: options.breached_passwords,
         };
         if !service.read_key_check(&stored)? {
             service.migrate_tags()?;
@@ -471,6 +480,15 @@ impl Authward {
     /// The service's current time (unix seconds).
     pub fn now(&self) -> u64 {
         self.clock.now()
+    }
+
+    /// The breached-password filter attached to the service, if any.
+    pub fn breached_passwords(&self) -> Option<&Arc<BreachFilter>> {
+        self.breached_passwords.as_ref()
+    }
+
+    fn breach_filter(&self) -> Option<&BreachFilter> {
+        self.breached_passwords.as_deref()
     }
 
     fn pepper(&self) -> Option<&[u8]> {

@@ -98,8 +98,9 @@ impl Authward {
     /// The user changes their password: `current`, `new`, and `confirm` (must equal `new`).
     ///
     /// Errors, checked in this order: `LOCKED_OUT`, `WRONG_PASSWORD` (counts toward lockout),
-    /// `PASSWORD_MISMATCH`, `POLICY_VIOLATION` (every violation, including `TOO_RECENT` when the password
-    /// is younger than the policy's minimum age), `PASSWORD_REUSED` (the current one or one of the last
+    /// `PASSWORD_MISMATCH`, `POLICY_VIOLATION` (every violation, including `BREACHED` when the attached
+    /// filter lists the new password and `TOO_RECENT` when the password is younger than the policy's
+    /// minimum age), `PASSWORD_REUSED` (the current one or one of the last
     /// `history`). On success the expiry restarts and `credential_version` increases.
     pub fn change_password(&self, user_id: &str, current: &str, new: &str, confirm: &str) -> Result<()> {
         check_password_arg("current password", current)?;
@@ -112,7 +113,7 @@ impl Authward {
             return Err(Error::PasswordMismatch);
         }
         let inputs = Self::user_inputs(user_id, &snapshot.account_id, snapshot.email.as_deref());
-        let mut violations = account.policy.password.check(new, &inputs);
+        let mut violations = account.policy.password.check_with_filter(new, &inputs, self.breach_filter());
         violations.extend(self.too_recent(&snapshot, &account.policy));
         if !violations.is_empty() {
             return Err(Error::PolicyViolation(violations));
@@ -143,7 +144,7 @@ impl Authward {
         let snapshot = self.user(user_id)?;
         let account = self.account(&snapshot.account_id)?;
         let inputs = Self::user_inputs(user_id, &snapshot.account_id, snapshot.email.as_deref());
-        Self::check_policy(&account.policy, new, &inputs)?;
+        self.check_policy(&account.policy, new, &inputs)?;
         self.check_reuse(&snapshot, &account.policy, new)?;
         let new_hash = hash::hash(new, &self.hash_params, self.pepper())?;
         self.store_new_password(

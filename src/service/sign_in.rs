@@ -48,7 +48,9 @@ impl Authward {
     /// Unknown user or wrong password: `INVALID_CREDENTIALS`, with the same work and the same lockout
     /// either way. Budget spent: `LOCKED_OUT` (the attempt is not checked). With 2FA on:
     /// `SecondFactorRequired` and a challenge for [`Authward::verify_second_factor_from`]. Otherwise
-    /// `Complete`, or `ActionRequired` when the user must enrol 2FA or change the password first. A hash
+    /// `Complete`, or `ActionRequired` when the user must enrol 2FA or change the password first (also
+    /// when the attached breached-password filter lists the password: the user is then flagged to
+    /// change it, as by an admin's `require_password_change`). A hash
     /// made with other parameters than today's is replaced.
     pub fn sign_in_from(&self, user_id: &str, password: &str, client: Option<&str>) -> Result<SignIn> {
         self.sign_in_with_device(user_id, password, client, None)
@@ -104,6 +106,9 @@ impl Authward {
             hash::verify_with_output(password, &snapshot.password_hash, self.pepper(), &self.verify_limits)?;
         let tag = self.wrong_tag(&output);
         drop(output);
+        // NIST 800-63B 5.1.1.2: a right password the attached filter lists must be changed.
+        let breached =
+            ok && account.policy.password.breach_violation(password, self.breach_filter()).is_some();
         let outdated = hash::needs_rehash(&snapshot.password_hash, &self.hash_params).unwrap_or(true);
         let rehash = match (ok, outdated) {
             (true, true) => Some(hash::hash(password, &self.hash_params, self.pepper())?),
@@ -142,6 +147,10 @@ impl Authward {
                 return Ok(());
             }
             rec.lockout.give_back(&r);
+            if breached {
+                // Kept until the user's own change, so the second factor's step requires it too.
+                rec.must_change_password = true;
+            }
             if let Some(h) = &rehash {
                 rec.password_hash.clone_from(h);
                 changes.events.push(event(

@@ -36,8 +36,11 @@ impl Authward {
         v
     }
 
-    pub(super) fn check_policy(policy: &AccountPolicy, password: &str, inputs: &[&str]) -> Result<()> {
-        let violations: Vec<Violation> = policy.password.check(password, inputs);
+    /// Every violation of the account's policy, `BREACHED` included when the attached filter lists the
+    /// password.
+    pub(super) fn check_policy(&self, policy: &AccountPolicy, password: &str, inputs: &[&str]) -> Result<()> {
+        let violations: Vec<Violation> =
+            policy.password.check_with_filter(password, inputs, self.breach_filter());
         if violations.is_empty() { Ok(()) } else { Err(Error::PolicyViolation(violations)) }
     }
 
@@ -61,7 +64,7 @@ impl Authward {
         }
         check_password_arg("password", password)?;
         let account = self.account(account_id)?;
-        Self::check_policy(&account.policy, password, &Self::user_inputs(user_id, account_id, email))?;
+        self.check_policy(&account.policy, password, &Self::user_inputs(user_id, account_id, email))?;
         if self.store.get_user(user_id)?.is_some() {
             return Err(Error::AlreadyExists(format!("user {user_id:?}")));
         }

@@ -63,6 +63,8 @@ pub(crate) fn policy_json(p: &AccountPolicy) -> String {
             "require_digit": pw.require_digit, "require_symbol": pw.require_symbol,
             "min_strength": pw.min_strength, "forbid_user_inputs": pw.forbid_user_inputs, "history": pw.history,
             "min_age_days": pw.min_age_days,
+            "reject_breached": pw.reject_breached, "breach_min_count": pw.breach_min_count,
+            "breach_fail_closed": pw.breach_fail_closed,
         },
         "totp": serde_json::from_str::<Value>(&totp_config_json(&p.totp)).unwrap_or(Value::Null),
         "lockout": {
@@ -113,6 +115,19 @@ pub(crate) fn parse_policy(text: &str) -> Result<AccountPolicy> {
             min_age_days: match pw.get("min_age_days") {
                 Some(_) => narrow(get_u64(pw, "min_age_days")?, "min_age_days")?,
                 None => PasswordPolicy::DEFAULT_MIN_AGE_DAYS,
+            },
+            // absent in policies stored before breached-password checks: today's defaults
+            reject_breached: match pw.get("reject_breached") {
+                Some(_) => get_bool(pw, "reject_breached")?,
+                None => true,
+            },
+            breach_min_count: match pw.get("breach_min_count") {
+                Some(_) => narrow(get_u64(pw, "breach_min_count")?, "breach_min_count")?,
+                None => PasswordPolicy::DEFAULT_BREACH_MIN_COUNT,
+            },
+            breach_fail_closed: match pw.get("breach_fail_closed") {
+                Some(_) => get_bool(pw, "breach_fail_closed")?,
+                None => false,
             },
         },
         totp: parse_totp_config(&totp)?,
@@ -309,4 +324,32 @@ pub(crate) fn user_from_body(
             None => None,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breach_fields_round_trip_and_default_when_absent() {
+        let mut p = AccountPolicy::default();
+        p.password.reject_breached = false;
+        p.password.breach_min_count = 7;
+        p.password.breach_fail_closed = true;
+        assert_eq!(parse_policy(&policy_json(&p)).ok(), Some(p.clone()));
+        // a policy stored before breached-password checks: today's defaults
+        let mut v: Value = serde_json::from_str(&policy_json(&p)).unwrap_or(Value::Null);
+        if let Some(pw) = v.get_mut("password").and_then(Value::as_object_mut) {
+            pw.remove("reject_breached");
+            pw.remove("breach_min_count");
+            pw.remove("breach_fail_closed");
+        }
+        let old = parse_policy(&v.to_string()).ok().map(|a| a.password);
+        let d = PasswordPolicy::default();
+        assert_eq!(
+            old.map(|o| (o.reject_breached, o.breach_min_count, o.breach_fail_closed)),
+            Some((d.reject_breached, d.breach_min_count, d.breach_fail_closed))
+        );
+        assert!(d.reject_breached && d.breach_min_count == 1 && !d.breach_fail_closed);
+    }
 }

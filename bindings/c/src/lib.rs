@@ -22,6 +22,7 @@
 
 pub mod account;
 pub mod boundary;
+pub mod breach;
 pub mod device;
 pub mod memory;
 pub mod outcome;

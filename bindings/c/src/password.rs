@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use crate::boundary::{
     Fallback, boundary, call, opt_bytes_arg, opt_struct_arg, out_arg, password_arg, str_arg, write_out,
 };
+use crate::breach::authward_breach_filter;
 use crate::memory::{CText, free_handle, into_handle, owned_string, read, static_name};
 use crate::result::authward_result;
 use authward::HashParams;
@@ -187,6 +188,9 @@ pub enum authward_violation_code {
     ContainsUserInput = 8,
     /// The user changed their password less than `min_age_days` ago (from a password change only).
     TooRecent = 9,
+    /// The password is in the attached breached-password filter (`authward_breach_filter`), or a range
+    /// response was judged breached (`authward_breach_judge_range()`).
+    Breached = 10,
 }
 
 impl Fallback for authward_violation_code {
@@ -207,6 +211,7 @@ impl From<ViolationCode> for authward_violation_code {
             ViolationCode::TooWeak => authward_violation_code::TooWeak,
             ViolationCode::ContainsUserInput => authward_violation_code::ContainsUserInput,
             ViolationCode::TooRecent => authward_violation_code::TooRecent,
+            ViolationCode::Breached => authward_violation_code::Breached,
         }
     }
 }
@@ -306,6 +311,15 @@ pub struct authward_password_policy {
     /// Minimum password age in days, 0–365: a user changes their own password at most once in this
     /// many days (while `history` is on; not when a change is required; admin resets exempt). Default 1.
     pub min_age_days: u32,
+    /// Refuse breached passwords (`AUTHWARD_VIOLATION_CODE_BREACHED`) and require a change at sign-in
+    /// when the current one is breached. Default true; acts only where a breach filter is attached
+    /// (`authward_options.breached_passwords`) or a range response is judged.
+    pub reject_breached: bool,
+    /// For range APIs: how often a password must be listed to count as breached, 1–1,000,000,000.
+    /// Default 1.
+    pub breach_min_count: u32,
+    /// For range APIs: whether a failed fetch (no response) refuses the password. Default false.
+    pub breach_fail_closed: bool,
 }
 
 impl From<authward_password_policy> for PasswordPolicy {
@@ -321,6 +335,9 @@ impl From<authward_password_policy> for PasswordPolicy {
             forbid_user_inputs: p.forbid_user_inputs,
             history: p.history,
             min_age_days: p.min_age_days,
+            reject_breached: p.reject_breached,
+            breach_min_count: p.breach_min_count,
+            breach_fail_closed: p.breach_fail_closed,
         }
     }
 }
@@ -338,6 +355,9 @@ impl From<&PasswordPolicy> for authward_password_policy {
             forbid_user_inputs: p.forbid_user_inputs,
             history: p.history,
             min_age_days: p.min_age_days,
+            reject_breached: p.reject_breached,
+            breach_min_count: p.breach_min_count,
+            breach_fail_closed: p.breach_fail_closed,
         }
     }
 }
@@ -353,7 +373,7 @@ pub extern "C" fn authward_password_policy_default() -> authward_password_policy
 ///
 /// # Safety
 /// `p` is NULL or readable.
-unsafe fn policy_arg(p: *const authward_password_policy) -> Result<PasswordPolicy> {
+pub(crate) unsafe fn policy_arg(p: *const authward_password_policy) -> Result<PasswordPolicy> {
     // SAFETY: forwarded caller promise.
     let policy = unsafe { opt_struct_arg(p) }.map_or_else(PasswordPolicy::default, PasswordPolicy::from);
     policy.validate()?;
@@ -385,17 +405,46 @@ pub unsafe extern "C" fn authward_password_policy_check(
     user_inputs_len: usize,
     out_violations: *mut *mut authward_violation_list,
 ) -> authward_result {
+    // SAFETY: forwarded (the function's contract); a NULL filter checks no list.
+    unsafe {
+        authward_password_policy_check_with_filter(
+            policy,
+            std::ptr::null(),
+            password,
+            password_len,
+            user_inputs,
+            user_inputs_len,
+            out_violations,
+        )
+    }
+}
+
+/// `authward_password_policy_check()` that also reports `AUTHWARD_VIOLATION_CODE_BREACHED` (last) when
+/// `filter` (NULL: none) lists the password and the policy's `reject_breached` is on.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_password_policy_check_with_filter(
+    policy: *const authward_password_policy,
+    filter: *const authward_breach_filter,
+    password: *const u8,
+    password_len: usize,
+    user_inputs: *const *const c_char,
+    user_inputs_len: usize,
+    out_violations: *mut *mut authward_violation_list,
+) -> authward_result {
     call(|| {
         let out = out_arg(out_violations, "out_violations")?;
         // SAFETY: every pointer is NULL or valid for its length (the function's contract).
-        let (policy, password, inputs) = unsafe {
+        let (policy, filter, password, inputs) = unsafe {
             (
                 policy_arg(policy)?,
+                filter.as_ref(),
                 password_arg(password, password_len, "password")?,
                 str_array_arg(user_inputs, user_inputs_len, "user_inputs")?,
             )
         };
-        let list = violations_from(&policy.check(password, &inputs));
+        let violations = policy.check_with_filter(password, &inputs, filter.map(|f| f.inner.as_ref()));
+        let list = violations_from(&violations);
         // SAFETY: checked non-NULL, writable.
         unsafe { write_out(out, into_handle(list)) };
         Ok(())
@@ -432,12 +481,25 @@ pub unsafe extern "C" fn authward_password_policy_rules(
     policy: *const authward_password_policy,
     out_rules: *mut *mut authward_violation_list,
 ) -> authward_result {
+    // SAFETY: forwarded (the function's contract).
+    unsafe { authward_password_policy_rules_with_breach_check(policy, false, out_rules) }
+}
+
+/// `authward_password_policy_rules()`; with `breach_check` (the app attached a breach filter or judges
+/// range responses) and `reject_breached` on, `AUTHWARD_VIOLATION_CODE_BREACHED` is listed too.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn authward_password_policy_rules_with_breach_check(
+    policy: *const authward_password_policy,
+    breach_check: bool,
+    out_rules: *mut *mut authward_violation_list,
+) -> authward_result {
     call(|| {
         let out = out_arg(out_rules, "out_rules")?;
         // SAFETY: NULL or readable (the function's contract).
         let policy = unsafe { policy_arg(policy) }?;
         let items = policy
-            .rules()
+            .rules_with_breach_check(breach_check)
             .iter()
             .map(|Rule { code, description }| Ok(((*code).into(), CText::new(description)?)))
             .collect::<Result<_>>()?;

@@ -9,6 +9,7 @@ use crate::boundary::{
     bytes_arg, call, handle, opt_bytes_arg, opt_str_arg, opt_struct_arg, out_arg, password_arg, str_arg,
     write_out,
 };
+use crate::breach::authward_breach_filter;
 use crate::memory::{authward_strings, free_handle, into_handle, read};
 use crate::outcome::{
     authward_enrollment, authward_event_list, authward_security_status, authward_sign_in_result,
@@ -33,6 +34,12 @@ pub struct authward_options {
     pub pepper: *const u8,
     /// Length of `pepper`.
     pub pepper_len: usize,
+    /// A breached-password filter (`authward_breach_filter_*`; the service keeps its own reference, so
+    /// the caller may free its handle at once), or NULL for none. While attached and the account's
+    /// `reject_breached` is on, listed passwords are `AUTHWARD_VIOLATION_CODE_BREACHED` at creation,
+    /// change and admin reset, and a listed current password makes a sign-in `ACTION_REQUIRED` with
+    /// `CHANGE_PASSWORD`.
+    pub breached_passwords: *const authward_breach_filter,
 }
 
 /// Options with every default (system clock, default hash parameters, no pepper).
@@ -43,6 +50,7 @@ pub extern "C" fn authward_options_default() -> authward_options {
         hash_params: std::ptr::null(),
         pepper: std::ptr::null(),
         pepper_len: 0,
+        breached_passwords: std::ptr::null(),
     }
 }
 
@@ -52,13 +60,16 @@ unsafe fn options_arg(p: *const authward_options) -> Result<AuthwardOptions> {
     // SAFETY: forwarded caller promise.
     let Some(o) = (unsafe { opt_struct_arg(p) }) else { return Ok(AuthwardOptions::default()) };
     // SAFETY: the fields are NULL or valid (the caller's promise).
-    let (clock, pepper) = unsafe { (o.clock.as_ref(), opt_bytes_arg(o.pepper, o.pepper_len, "pepper")?) };
+    let (clock, pepper, filter) = unsafe {
+        (o.clock.as_ref(), opt_bytes_arg(o.pepper, o.pepper_len, "pepper")?, o.breached_passwords.as_ref())
+    };
     Ok(AuthwardOptions {
         clock: clock.map(|c| Arc::new(c.clock.clone()) as Arc<dyn authward::Clock>),
         // SAFETY: NULL or readable (the caller's promise).
         hash_params: unsafe { hash_params_arg(o.hash_params) },
         pepper: pepper.map(<[u8]>::to_vec),
         previous_keys: Vec::new(),
+        breached_passwords: filter.map(|f| f.inner.clone()),
     })
 }
 

@@ -216,6 +216,8 @@ static authward_result stateless(const char *op, args *a) {
         p.min_strength = (uint8_t)uint_arg(a, "min_strength", UINT8_MAX);
         p.history = (uint32_t)uint_arg(a, "history", UINT32_MAX);
         p.require_digit = bool_arg(a, "require_digit");
+        p.breach_min_count = (uint32_t)uint_arg(a, "breach_min_count", UINT32_MAX);
+        p.reject_breached = bool_arg(a, "reject_breached");
         rc = authward_password_policy_validate(&p);
     } else if (strcmp(op, "LockoutPolicy") == 0) {
         authward_account_policy p = authward_account_policy_default();

@@ -1097,6 +1097,186 @@ static void test_actor_and_audit_log(void) {
     authward_clock_free(clock);
 }
 
+/* Breached passwords: a filter built from a list (plaintext and SHA-1 lines), saved and reloaded, attached
+ * to a service (BREACHED at create, change and admin reset; a listed password at sign-in requires a
+ * change), the policy switch, the range helper, and NULL / invalid inputs of each function. */
+static void test_breached_passwords(void) {
+    /* "Plum-Velvet-Orbit-Canyon-42!" as text; SHA-1("password") as a lower-case hex line. */
+    const char *list = "Plum-Velvet-Orbit-Canyon-42!\r\n5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8\n\nhunter2\nhunter2\n";
+    authward_breach_filter *f = NULL;
+    CHECK_OK(authward_breach_filter_from_list((const uint8_t *)list, strlen(list), &f));
+    CHECK(authward_breach_filter_len(f) == 3);
+    CHECK(authward_breach_filter_len(NULL) == 0);
+    bool listed = false;
+    CHECK_OK(authward_breach_filter_contains(f, PW("password"), &listed));
+    CHECK(listed);
+    CHECK_OK(authward_breach_filter_contains(f, PW(PASSWORD), &listed));
+    CHECK(listed);
+    CHECK_OK(authward_breach_filter_contains(f, PW(PASSWORD2), &listed));
+    CHECK(!listed);
+    listed = true;
+    CHECK_INVALID(authward_breach_filter_contains(NULL, PW("password"), &listed));
+    CHECK_INVALID(authward_breach_filter_contains(f, NULL, 3, &listed));
+    CHECK_INVALID(authward_breach_filter_contains(f, (const uint8_t *)TL_BAD_UTF8, strlen(TL_BAD_UTF8), &listed));
+    CHECK_INVALID(authward_breach_filter_contains(f, PW("password"), NULL));
+    CHECK(listed); /* untouched on failure */
+
+    /* Round trip through bytes and a file; corrupted, truncated and foreign bytes are refused. */
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    CHECK_OK(authward_breach_filter_to_bytes(f, &bytes, &n));
+    CHECK(bytes != NULL && n > 76 && memcmp(bytes, "AWBREACH", 8) == 0);
+    authward_breach_filter *g = SENTINEL;
+    CHECK_OK(authward_breach_filter_from_bytes(bytes, n, &g));
+    CHECK(authward_breach_filter_len(g) == 3);
+    authward_breach_filter_free(g);
+    g = SENTINEL;
+    CHECK_INVALID(authward_breach_filter_from_bytes(bytes, n - 1, &g));
+    bytes[n / 2] ^= 1;
+    CHECK_INVALID(authward_breach_filter_from_bytes(bytes, n, &g));
+    bytes[n / 2] ^= 1;
+    CHECK_INVALID(authward_breach_filter_from_bytes((const uint8_t *)"GIF89a not a filter", 19, &g));
+    CHECK_INVALID(authward_breach_filter_from_bytes(NULL, 0, &g));
+    CHECK_INVALID(authward_breach_filter_from_bytes(NULL, 5, &g));
+    CHECK_INVALID(authward_breach_filter_from_bytes(bytes, n, NULL));
+    CHECK(g == SENTINEL);
+    char dir[] = "/tmp/authward-breach-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[128], list_path[128];
+    snprintf(path, sizeof path, "%s/list.filter", dir);
+    snprintf(list_path, sizeof list_path, "%s/list.txt", dir);
+    FILE *out = fopen(path, "wb");
+    CHECK(out != NULL && fwrite(bytes, 1, n, out) == n && fclose(out) == 0);
+    out = fopen(list_path, "wb");
+    CHECK(out != NULL && fputs(list, out) >= 0 && fclose(out) == 0);
+    authward_bytes_free(bytes);
+    CHECK_OK(authward_breach_filter_load(path, &g));
+    CHECK(authward_breach_filter_len(g) == 3);
+    authward_breach_filter_free(g);
+    CHECK_OK(authward_breach_filter_from_list_file(list_path, &g));
+    CHECK(authward_breach_filter_len(g) == 3);
+    authward_breach_filter_free(g);
+    g = SENTINEL;
+    CHECK_INVALID(authward_breach_filter_load(list_path, &g)); /* a list is not a saved filter */
+    CHECK_INVALID(authward_breach_filter_load("/nonexistent/x.filter", &g));
+    CHECK_INVALID(authward_breach_filter_load(NULL, &g));
+    CHECK_INVALID(authward_breach_filter_from_list_file("/nonexistent/list.txt", &g));
+    CHECK_INVALID(authward_breach_filter_from_list_file(TL_BAD_UTF8, &g));
+    CHECK_INVALID(authward_breach_filter_from_list((const uint8_t *)list, strlen(list), NULL));
+    CHECK(g == SENTINEL);
+    CHECK_INVALID(authward_breach_filter_to_bytes(NULL, &bytes, &n));
+    CHECK_INVALID(authward_breach_filter_to_bytes(f, NULL, &n));
+    CHECK_INVALID(authward_breach_filter_to_bytes(f, &bytes, NULL));
+    unlink(path);
+    unlink(list_path);
+    rmdir(dir);
+    authward_breach_filter_free(NULL);
+
+    /* The stateless check and the rules. */
+    authward_password_policy pp = authward_password_policy_default();
+    CHECK(pp.reject_breached && pp.breach_min_count == 1 && !pp.breach_fail_closed);
+    authward_violation_list *vl = NULL;
+    CHECK_OK(authward_password_policy_check_with_filter(&pp, f, PW(PASSWORD), NULL, 0, &vl));
+    CHECK(authward_violation_list_len(vl) == 1 && authward_violation_list_code(vl, 0) == AUTHWARD_VIOLATION_CODE_BREACHED);
+    CHECK(strstr(authward_violation_list_text(vl, 0), "Plum") == NULL);
+    authward_violation_list_free(vl);
+    CHECK_OK(authward_password_policy_check_with_filter(&pp, NULL, PW(PASSWORD), NULL, 0, &vl));
+    CHECK(authward_violation_list_len(vl) == 0);
+    authward_violation_list_free(vl);
+    CHECK_STR(authward_violation_code_name(AUTHWARD_VIOLATION_CODE_BREACHED), "BREACHED");
+    CHECK_OK(authward_password_policy_rules_with_breach_check(&pp, true, &vl));
+    int has_rule = 0;
+    for (size_t i = 0; i < authward_violation_list_len(vl); i++)
+        has_rule |= authward_violation_list_code(vl, i) == AUTHWARD_VIOLATION_CODE_BREACHED;
+    CHECK(has_rule);
+    authward_violation_list_free(vl);
+    CHECK_INVALID(authward_password_policy_rules_with_breach_check(&pp, true, NULL));
+    pp.breach_min_count = 0;
+    CHECK_INVALID(authward_password_policy_validate(&pp));
+    pp.breach_min_count = 1;
+
+    /* The service: BREACHED at create, change, admin reset; sign-in with a listed password. */
+    authward_clock *clock = NULL;
+    CHECK_OK(authward_clock_new(T0, &clock));
+    authward_options o = authward_options_default();
+    o.clock = clock;
+    o.hash_params = &TL_CHEAP;
+    o.breached_passwords = f;
+    authward_service *svc = NULL;
+    CHECK_OK(authward_service_open_in_memory(&o, &svc));
+    authward_breach_filter_free(f); /* the service keeps its own reference */
+    CHECK_RC(authward_create_user(svc, "alice", "acme", PW(PASSWORD), NULL), AUTHWARD_RESULT_POLICY_VIOLATION);
+    CHECK(authward_violation_list_code(authward_last_error_violations(), 0) == AUTHWARD_VIOLATION_CODE_BREACHED);
+    authward_account_policy ap = authward_account_policy_default();
+    ap.password.min_age_days = 0;
+    ap.password.reject_breached = false;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &ap));
+    CHECK_OK(authward_create_user(svc, "alice", "acme", PW(PASSWORD), NULL));
+    authward_sign_in_result *r = NULL;
+    CHECK_OK(authward_sign_in(svc, "alice", PW(PASSWORD), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    authward_sign_in_result_free(r);
+    ap.password.reject_breached = true;
+    CHECK_OK(authward_set_account_policy(svc, "acme", &ap));
+    authward_account_policy got;
+    CHECK_OK(authward_get_account_policy(svc, "acme", &got));
+    CHECK(got.password.reject_breached && got.password.breach_min_count == 1);
+    CHECK_OK(authward_sign_in(svc, "alice", PW(PASSWORD), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_ACTION_REQUIRED);
+    CHECK(authward_sign_in_result_required_actions(r) == AUTHWARD_REQUIRED_ACTION_CHANGE_PASSWORD);
+    authward_sign_in_result_free(r);
+    CHECK_RC(authward_set_password(svc, "alice", PW("password")), AUTHWARD_RESULT_POLICY_VIOLATION);
+    int breached = 0;
+    const authward_violation_list *lv = authward_last_error_violations();
+    for (size_t i = 0; i < authward_violation_list_len(lv); i++)
+        breached |= authward_violation_list_code(lv, i) == AUTHWARD_VIOLATION_CODE_BREACHED;
+    CHECK(breached);
+    CHECK_OK(authward_change_password(svc, "alice", PW(PASSWORD), PW(PASSWORD2), PW(PASSWORD2)));
+    CHECK_OK(authward_sign_in(svc, "alice", PW(PASSWORD2), &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    authward_sign_in_result_free(r);
+    CHECK_RC(authward_change_password(svc, "alice", PW(PASSWORD2), PW(PASSWORD), PW(PASSWORD)),
+             AUTHWARD_RESULT_POLICY_VIOLATION);
+    CHECK(authward_violation_list_code(authward_last_error_violations(), 0) == AUTHWARD_VIOLATION_CODE_BREACHED);
+    authward_service_free(svc);
+    authward_clock_free(clock);
+
+    /* The range helper: SHA-1("password") = 5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8. */
+    char *prefix = NULL;
+    CHECK_OK(authward_breach_range_prefix(PW("password"), &prefix));
+    CHECK_STR(prefix, "5BAA6");
+    authward_string_free(prefix);
+    CHECK_INVALID(authward_breach_range_prefix(NULL, 0, &prefix));
+    CHECK_INVALID(authward_breach_range_prefix(PW("password"), NULL));
+    const char *body = "0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n1E4C9B93F3F0682250B6CF8331B7EE68FD8:3861493\r\n"
+                       "011053FD0102E94D6AE2F8B83D76FAF94F6:0\r\n";
+    authward_range_verdict v;
+    memset(&v, 0, sizeof v);
+    CHECK_OK(authward_breach_judge_range(NULL, PW("password"), (const uint8_t *)body, strlen(body), &v));
+    CHECK(v.has_count && v.count == 3861493 && v.breached);
+    CHECK_OK(authward_breach_judge_range(NULL, PW(PASSWORD2), (const uint8_t *)body, strlen(body), &v));
+    CHECK(v.has_count && v.count == 0 && !v.breached);
+    pp.breach_min_count = 4000000;
+    CHECK_OK(authward_breach_judge_range(&pp, PW("password"), (const uint8_t *)body, strlen(body), &v));
+    CHECK(v.count == 3861493 && !v.breached);
+    CHECK_OK(authward_breach_judge_range(&pp, PW("password"), NULL, 0, &v));
+    CHECK(!v.has_count && !v.breached); /* fail open */
+    pp.breach_fail_closed = true;
+    CHECK_OK(authward_breach_judge_range(&pp, PW("password"), NULL, 0, &v));
+    CHECK(!v.has_count && v.breached); /* fail closed */
+    v.count = 77;
+    CHECK_INVALID(authward_breach_judge_range(NULL, PW("password"), PW("<html>rate limited</html>"), &v));
+    CHECK(strstr(authward_last_error_message(), "malformed range response") != NULL);
+    CHECK_INVALID(authward_breach_judge_range(NULL, PW("password"), (const uint8_t *)TL_BAD_UTF8,
+                                              strlen(TL_BAD_UTF8), &v));
+    CHECK_INVALID(authward_breach_judge_range(NULL, PW("password"), NULL, 4, &v));
+    CHECK_INVALID(authward_breach_judge_range(NULL, NULL, 0, (const uint8_t *)body, strlen(body), &v));
+    CHECK_INVALID(authward_breach_judge_range(NULL, PW("password"), (const uint8_t *)body, strlen(body), NULL));
+    pp.breach_min_count = 0;
+    CHECK_INVALID(authward_breach_judge_range(&pp, PW("password"), (const uint8_t *)body, strlen(body), &v));
+    CHECK(v.count == 77); /* untouched on failure */
+}
+
 int main(void) {
     test_accounts_and_users();
     test_two_factor();
@@ -1108,5 +1288,6 @@ int main(void) {
     test_admin_view();
     test_actor_and_audit_log();
     test_remembered_devices();
+    test_breached_passwords();
     return tl_finish("test_service");
 }

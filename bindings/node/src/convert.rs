@@ -108,7 +108,8 @@ impl TotpConfig {
 }
 
 /// The rules a new password must meet. Defaults: `minLength` 12, `maxLength` 128, no composition
-/// rules, `minStrength` 3, `forbidUserInputs` true, `history` 5, `minAgeDays` 1.
+/// rules, `minStrength` 3, `forbidUserInputs` true, `history` 5, `minAgeDays` 1, `rejectBreached` true,
+/// `breachMinCount` 1, `breachFailClosed` false.
 #[napi(object)]
 #[derive(Clone, Default)]
 pub struct PasswordPolicyOptions {
@@ -134,6 +135,14 @@ pub struct PasswordPolicyOptions {
     /// many days (while `history` is on; not when a change is required; admin resets exempt), refused
     /// with a `TOO_RECENT` violation. Default 1.
     pub min_age_days: Option<f64>,
+    /// Refuse breached passwords (`BREACHED`) where a `BreachFilter` is attached (or a range response
+    /// is judged), and require a change at sign-in when the current password is listed. Default true.
+    pub reject_breached: Option<bool>,
+    /// For range APIs: how often a password must be listed to count as breached (1–1,000,000,000).
+    /// Default 1.
+    pub breach_min_count: Option<f64>,
+    /// For range APIs: whether a failed fetch (no response) refuses the password. Default false.
+    pub breach_fail_closed: Option<bool>,
 }
 
 impl PasswordPolicyOptions {
@@ -155,6 +164,11 @@ impl PasswordPolicyOptions {
             forbid_user_inputs: p.forbid_user_inputs.unwrap_or(d.forbid_user_inputs),
             history: p.history.map_or(Ok(d.history), |v| whole_u32("history", v))?,
             min_age_days: p.min_age_days.map_or(Ok(d.min_age_days), |v| whole_u32("minAgeDays", v))?,
+            reject_breached: p.reject_breached.unwrap_or(d.reject_breached),
+            breach_min_count: p
+                .breach_min_count
+                .map_or(Ok(d.breach_min_count), |v| whole_u32("breachMinCount", v))?,
+            breach_fail_closed: p.breach_fail_closed.unwrap_or(d.breach_fail_closed),
         };
         out.validate()?;
         Ok(out)
@@ -173,6 +187,9 @@ impl PasswordPolicyOptions {
             forbid_user_inputs: Some(p.forbid_user_inputs),
             history: Some(f64::from(p.history)),
             min_age_days: Some(f64::from(p.min_age_days)),
+            reject_breached: Some(p.reject_breached),
+            breach_min_count: Some(f64::from(p.breach_min_count)),
+            breach_fail_closed: Some(p.breach_fail_closed),
         }
     }
 }

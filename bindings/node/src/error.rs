@@ -8,7 +8,7 @@ use napi_derive::napi;
 #[napi(object)]
 pub struct Violation {
     /// `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`, `MISSING_DIGIT`,
-    /// `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT` or `TOO_RECENT`.
+    /// `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT`, `TOO_RECENT` or `BREACHED`.
     #[napi(ts_type = "ViolationCode")]
     pub code: String,
     /// A human-readable English message (never containing the password).

@@ -12,6 +12,7 @@
 // napi-derive registers the exports only outside `cfg(test)`, so a test build sees them as unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod breach;
 mod clock;
 mod convert;
 mod error;

@@ -5,6 +5,7 @@ use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi_derive::napi;
 use zeroize::Zeroizing;
 
+use crate::breach::BreachFilter;
 use crate::convert::{HashParams, PasswordPolicyOptions};
 use crate::error::Violation;
 use crate::task::{Job, call};
@@ -119,11 +120,22 @@ pub struct Rule {
 }
 
 /// Options of `PasswordPolicy.check`.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct CheckOptions {
     /// The user's own strings (user id, email, name, account name): a password containing them is
     /// refused (with `forbidUserInputs`) and scores lower. Default none.
     pub user_inputs: Option<Vec<String>>,
+    /// A breached-password filter: a listed password also gets `BREACHED` (with `rejectBreached`).
+    /// Default none.
+    pub breached: Option<&'static BreachFilter>,
+}
+
+/// Options of `PasswordPolicy.rules`.
+#[napi(object)]
+pub struct RulesOptions {
+    /// List `BREACHED` too (with `rejectBreached`): the app attached a `BreachFilter` or judges range
+    /// responses. Default false.
+    pub breach_check: Option<bool>,
 }
 
 /// The rules a new password must meet; `check` reports every violation at once.
@@ -147,16 +159,22 @@ impl PasswordPolicy {
     #[napi(strict)]
     pub fn check(&self, password: String, options: Option<CheckOptions>) -> Vec<Violation> {
         let password = Zeroizing::new(password);
+        let filter = options.as_ref().and_then(|o| o.breached).map(|f| f.inner.clone());
         let inputs = options.and_then(|o| o.user_inputs).unwrap_or_default();
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        self.inner.check(&password, &refs).iter().map(Violation::from).collect()
+        self.inner
+            .check_with_filter(&password, &refs, filter.as_deref())
+            .iter()
+            .map(Violation::from)
+            .collect()
     }
 
-    /// The active rules, in the order `check` reports them.
+    /// The active rules, in the order `check` reports them (`BREACHED` only with `breachCheck`).
     #[napi(strict)]
-    pub fn rules(&self) -> Vec<Rule> {
+    pub fn rules(&self, options: Option<RulesOptions>) -> Vec<Rule> {
+        let breach_check = options.and_then(|o| o.breach_check).unwrap_or(false);
         self.inner
-            .rules()
+            .rules_with_breach_check(breach_check)
             .into_iter()
             .map(|r| Rule { code: r.code.as_str().to_string(), description: r.description })
             .collect()
@@ -220,6 +238,24 @@ impl PasswordPolicy {
     #[napi(getter)]
     pub fn history(&self) -> u32 {
         self.inner.history
+    }
+
+    /// Whether breached passwords are refused (where a filter is attached or a range response judged).
+    #[napi(getter)]
+    pub fn reject_breached(&self) -> bool {
+        self.inner.reject_breached
+    }
+
+    /// For range APIs: how often a password must be listed to count as breached.
+    #[napi(getter)]
+    pub fn breach_min_count(&self) -> u32 {
+        self.inner.breach_min_count
+    }
+
+    /// For range APIs: whether a failed fetch refuses the password.
+    #[napi(getter)]
+    pub fn breach_fail_closed(&self) -> bool {
+        self.inner.breach_fail_closed
     }
 }
 

@@ -10,6 +10,7 @@ use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi_derive::napi;
 use zeroize::Zeroizing;
 
+use crate::breach::BreachFilter;
 use crate::clock::ManualClock;
 use crate::convert::{AccountPolicy, HashParams, number, unwrap_secret, whole, whole_u32};
 use crate::records::{
@@ -32,6 +33,10 @@ pub struct AuthwardOptions {
     /// row tags made under them still work until `rekey` has moved everything to `key`; then drop
     /// them. Default none.
     pub previous_keys: Option<Vec<Buffer>>,
+    /// A breached-password filter: listed passwords are refused with `BREACHED` at creation, change and
+    /// admin reset, and a sign-in with a listed password is `action_required` with `change_password`
+    /// (while the account's `rejectBreached` is on). Default none.
+    pub breached_passwords: Option<&'static BreachFilter>,
 }
 
 fn core_options(options: Option<AuthwardOptions>) -> authward::Result<authward::AuthwardOptions> {
@@ -41,6 +46,7 @@ fn core_options(options: Option<AuthwardOptions>) -> authward::Result<authward::
         hash_params: HashParams::to_core(o.hash_params.as_ref())?,
         pepper: o.pepper.map(|p| p.to_vec()),
         previous_keys: o.previous_keys.unwrap_or_default().iter().map(|k| k.to_vec()).collect(),
+        breached_passwords: o.breached_passwords.map(|f| f.inner.clone()),
     })
 }
 

@@ -71,6 +71,9 @@ test('PasswordPolicy: defaults, rules for a checklist, every violation at once',
     forbidUserInputs: true,
     history: 5,
     minAgeDays: 1,
+    rejectBreached: true,
+    breachMinCount: 1,
+    breachFailClosed: false,
   })
   assert.equal(policy.minLength, 12)
   const strict = new authward.PasswordPolicy({ minLength: 8, requireDigit: true, requireSymbol: true, requireUppercase: true, requireLowercase: true })

@@ -100,6 +100,8 @@ const STATELESS = {
       minStrength: a.min_strength,
       history: a.history,
       requireDigit: a.require_digit,
+      breachMinCount: a.breach_min_count,
+      rejectBreached: a.reject_breached,
     }),
   LockoutPolicy: (a) =>
     policySvc.setAccountPolicySync('policy-check', {

@@ -53,6 +53,7 @@ export type ViolationCode =
   | 'TOO_WEAK'
   | 'CONTAINS_USER_INPUT'
   | 'TOO_RECENT'
+  | 'BREACHED'
 
 /** The stable error codes set as `err.code` (every code but `OK`), the same names as in C and Python. */
 export type ErrorCode =

@@ -2,6 +2,7 @@
 //! package `authward` (python/authward). A thin adapter: argument conversion in, one core call (without
 //! the GIL when it is slow), conversion out, and the one error mapping of [`errors`].
 
+mod breach;
 mod convert;
 mod devices;
 mod errors;
@@ -83,6 +84,10 @@ fn _authward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::PyLockoutPolicy>()?;
     m.add_class::<types::PyAccountPolicy>()?;
     m.add_class::<PyManualClock>()?;
+    m.add_class::<breach::PyBreachFilter>()?;
+    m.add_class::<breach::PyRangeVerdict>()?;
+    m.add_function(wrap_pyfunction!(breach::range_prefix, m)?)?;
+    m.add_function(wrap_pyfunction!(breach::judge_range, m)?)?;
     service::register(m)?;
     Ok(())
 }

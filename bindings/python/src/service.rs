@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
 use crate::PyManualClock;
+use crate::breach::PyBreachFilter;
 use crate::convert::{Bytes, Secret, Text, bool_repr, opt_repr, py_repr, u32_arg, usize_arg};
 use crate::errors::{CoreError, InvalidStateError};
 use crate::maintenance::{PyRekeyProgress, PyStoreInfo};
@@ -37,8 +38,10 @@ fn options(
     hash_params: Option<PyHashParams>,
     pepper: Option<Bytes>,
     previous_keys: Option<Vec<Vec<u8>>>,
+    breached_passwords: Option<&Bound<'_, PyBreachFilter>>,
 ) -> AuthwardOptions {
     AuthwardOptions {
+        breached_passwords: breached_passwords.map(|f| f.get().0.clone()),
         clock: clock.map(|c| Arc::new(c.get().0.clone()) as Arc<dyn Clock>),
         hash_params: hash_params.map(|p| p.0).unwrap_or_default(),
         pepper: pepper.map(|p| p.0.to_vec()),
@@ -85,12 +88,19 @@ impl PyAuthward {
     /// `pepper` (at most 64 bytes) is an extra secret mixed into every password hash.
     /// `previous_keys` (a list of 32-byte keys) are the keys used before `key` during a rotation:
     /// secrets and row tags made under them still work until `rekey` has moved them to `key`.
+    /// `breached_passwords` (a `BreachFilter`) refuses listed passwords with `BREACHED` at creation,
+    /// change and admin reset, and makes a sign-in with a listed password `action_required` with
+    /// `change_password` (while the account's `reject_breached` is on).
     ///
     /// Raises `InvalidArgumentError` (bad key length, parameters or URL), `CryptoError` (neither `key`
     /// nor a previous key is the store's), `StorageError` (not a database, I/O, server unreachable, bad
     /// credentials).
     #[staticmethod]
-    #[pyo3(signature = (path, key, clock = None, hash_params = None, pepper = None, previous_keys = None))]
+    #[pyo3(signature = (
+        path, key, clock = None, hash_params = None, pepper = None, previous_keys = None,
+        breached_passwords = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn open(
         py: Python<'_>,
         path: std::path::PathBuf,
@@ -99,23 +109,25 @@ impl PyAuthward {
         hash_params: Option<PyHashParams>,
         pepper: Option<Bytes>,
         previous_keys: Option<Vec<Vec<u8>>>,
+        breached_passwords: Option<&Bound<'_, PyBreachFilter>>,
     ) -> PyResult<PyAuthward> {
         let key = key.0;
-        let options = options(clock, hash_params, pepper, previous_keys);
+        let options = options(clock, hash_params, pepper, previous_keys, breached_passwords);
         let aw = py.detach(|| Authward::open(&path, &key, options)).map_err(CoreError)?;
         Ok(PyAuthward::new(aw))
     }
 
     /// A service whose state lives in memory only (tests, demos). Options as for `open`.
     #[staticmethod]
-    #[pyo3(signature = (clock = None, hash_params = None, pepper = None))]
+    #[pyo3(signature = (clock = None, hash_params = None, pepper = None, breached_passwords = None))]
     fn in_memory(
         py: Python<'_>,
         clock: Option<&Bound<'_, PyManualClock>>,
         hash_params: Option<PyHashParams>,
         pepper: Option<Bytes>,
+        breached_passwords: Option<&Bound<'_, PyBreachFilter>>,
     ) -> PyResult<PyAuthward> {
-        let options = options(clock, hash_params, pepper, None);
+        let options = options(clock, hash_params, pepper, None, breached_passwords);
         let aw = py.detach(|| Authward::in_memory(options)).map_err(CoreError)?;
         Ok(PyAuthward::new(aw))
     }

@@ -81,7 +81,7 @@ impl From<&Violation> for PyViolation {
 #[pymethods]
 impl PyViolation {
     /// The stable code: `TOO_SHORT`, `TOO_LONG`, `MISSING_LOWERCASE`, `MISSING_UPPERCASE`,
-    /// `MISSING_DIGIT`, `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT` or `TOO_RECENT`.
+    /// `MISSING_DIGIT`, `MISSING_SYMBOL`, `TOO_WEAK`, `CONTAINS_USER_INPUT`, `TOO_RECENT` or `BREACHED`.
     #[getter]
     fn code(&self) -> &'static str {
         self.code
@@ -140,7 +140,10 @@ impl PyRule {
 /// `history` is how many previous passwords may not be reused (0–24); `min_age_days` (0–365) is the
 /// minimum password age: a user changes their own password at most once in that many days (while
 /// `history` is on; not when a change is required; admin resets exempt), refused with a `TOO_RECENT`
-/// violation. Invalid values raise `InvalidArgumentError`.
+/// violation. `reject_breached=True` refuses passwords a `BreachFilter` attached to the service lists
+/// (`BREACHED`) and requires a change at sign-in when the current one is listed; `breach_min_count=1` and
+/// `breach_fail_closed=False` apply to `judge_range` (range APIs of the HIBP kind). Invalid values raise
+/// `InvalidArgumentError`.
 #[pyclass(frozen, eq, from_py_object, name = "PasswordPolicy", module = "authward")]
 #[derive(Clone, PartialEq)]
 pub struct PyPasswordPolicy(pub PasswordPolicy);
@@ -159,8 +162,11 @@ impl PyPasswordPolicy {
         forbid_user_inputs = PasswordPolicy::default().forbid_user_inputs,
         history = PasswordPolicy::DEFAULT_HISTORY,
         min_age_days = PasswordPolicy::DEFAULT_MIN_AGE_DAYS,
+        reject_breached = PasswordPolicy::default().reject_breached,
+        breach_min_count = PasswordPolicy::DEFAULT_BREACH_MIN_COUNT,
+        breach_fail_closed = PasswordPolicy::default().breach_fail_closed,
     ),
-    text_signature = "(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False, require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5, min_age_days=1)"
+    text_signature = "(min_length=12, max_length=128, require_lowercase=False, require_uppercase=False, require_digit=False, require_symbol=False, min_strength=3, forbid_user_inputs=True, history=5, min_age_days=1, reject_breached=True, breach_min_count=1, breach_fail_closed=False)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -174,6 +180,9 @@ impl PyPasswordPolicy {
         forbid_user_inputs: bool,
         #[pyo3(from_py_with = u32_arg)] history: u32,
         #[pyo3(from_py_with = u32_arg)] min_age_days: u32,
+        reject_breached: bool,
+        #[pyo3(from_py_with = u32_arg)] breach_min_count: u32,
+        breach_fail_closed: bool,
     ) -> PyResult<Self> {
         let policy = PasswordPolicy {
             min_length,
@@ -186,6 +195,9 @@ impl PyPasswordPolicy {
             forbid_user_inputs,
             history,
             min_age_days,
+            reject_breached,
+            breach_min_count,
+            breach_fail_closed,
         };
         policy.validate().map_err(CoreError)?;
         Ok(PyPasswordPolicy(policy))
@@ -194,25 +206,35 @@ impl PyPasswordPolicy {
     /// Every violation of `password`, all at once (an empty list when it passes).
     ///
     /// `user_inputs` are the user's own strings (username, email, display name) that the password must
-    /// not contain and that make it weaker. Raises `TypeError` for non-`str` arguments.
-    #[pyo3(signature = (password, user_inputs = None))]
+    /// not contain and that make it weaker. With `breached` (a `BreachFilter`) a listed password also
+    /// gets `BREACHED` (while `reject_breached` is on). Raises `TypeError` for non-`str` arguments.
+    #[pyo3(signature = (password, user_inputs = None, breached = None))]
     fn check(
         &self,
         py: Python<'_>,
         password: crate::convert::Secret,
         user_inputs: Option<crate::convert::StrList>,
+        breached: Option<PyRef<'_, crate::breach::PyBreachFilter>>,
     ) -> Vec<PyViolation> {
         let inputs = user_inputs.map(|l| l.0).unwrap_or_default();
         let policy = &self.0;
+        let filter = breached.map(|f| f.0.clone());
         py.detach(|| {
             let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-            policy.check(password.as_str(), &refs).iter().map(PyViolation::from).collect()
+            policy
+                .check_with_filter(password.as_str(), &refs, filter.as_deref())
+                .iter()
+                .map(PyViolation::from)
+                .collect()
         })
     }
 
-    /// The active rules, in the order `check` reports them, for a UI checklist.
-    fn rules(&self) -> Vec<PyRule> {
-        self.0.rules().into_iter().map(PyRule::from).collect()
+    /// The active rules, in the order `check` reports them, for a UI checklist. With
+    /// `breach_check=True` (the app attached a `BreachFilter` or judges range responses) and
+    /// `reject_breached` on, `BREACHED` is listed too.
+    #[pyo3(signature = (breach_check = false))]
+    fn rules(&self, breach_check: bool) -> Vec<PyRule> {
+        self.0.rules_with_breach_check(breach_check).into_iter().map(PyRule::from).collect()
     }
 
     /// Fewest characters.
@@ -265,13 +287,28 @@ impl PyPasswordPolicy {
     fn min_age_days(&self) -> u32 {
         self.0.min_age_days
     }
+    /// Whether breached passwords are refused (where a filter is attached or a range response judged).
+    #[getter]
+    fn reject_breached(&self) -> bool {
+        self.0.reject_breached
+    }
+    /// For range APIs: how often a password must be listed to count as breached.
+    #[getter]
+    fn breach_min_count(&self) -> u32 {
+        self.0.breach_min_count
+    }
+    /// For range APIs: whether a failed fetch refuses the password.
+    #[getter]
+    fn breach_fail_closed(&self) -> bool {
+        self.0.breach_fail_closed
+    }
 
     fn __repr__(&self) -> String {
         let p = &self.0;
         format!(
             "PasswordPolicy(min_length={}, max_length={}, require_lowercase={}, require_uppercase={}, \
              require_digit={}, require_symbol={}, min_strength={}, forbid_user_inputs={}, history={}, \
-             min_age_days={})",
+             min_age_days={}, reject_breached={}, breach_min_count={}, breach_fail_closed={})",
             p.min_length,
             p.max_length,
             bool_repr(p.require_lowercase),
@@ -281,7 +318,10 @@ impl PyPasswordPolicy {
             p.min_strength,
             bool_repr(p.forbid_user_inputs),
             p.history,
-            p.min_age_days
+            p.min_age_days,
+            bool_repr(p.reject_breached),
+            p.breach_min_count,
+            bool_repr(p.breach_fail_closed)
         )
     }
 }

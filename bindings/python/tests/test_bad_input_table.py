@@ -90,6 +90,8 @@ STATELESS: dict[str, Adapter] = {
         min_strength=a["min_strength"],
         history=a["history"],
         require_digit=a["require_digit"],
+        breach_min_count=a["breach_min_count"],
+        reject_breached=a["reject_breached"],
     ),
     "LockoutPolicy": lambda a, _: authward.LockoutPolicy(a["max_failures"], a["lockout_seconds"]),
     "AccountPolicy": lambda a, _: authward.AccountPolicy(

@@ -1,7 +1,8 @@
 """authward: the security core behind an account's Security settings page.
 
 * Passwords: :func:`hash_password` (Argon2id, PHC strings), :func:`verify_password`, :func:`needs_rehash`,
-  :class:`PasswordPolicy` (every violation at once).
+  :class:`PasswordPolicy` (every violation at once), breached-password checks with :class:`BreachFilter`
+  (offline) and :func:`range_prefix` / :func:`judge_range` (range APIs of the HIBP kind, the app fetches).
 * Two-factor (TOTP): :func:`generate_totp_secret`, :func:`totp_code`, :func:`verify_totp` (window and
   replay step), :func:`totp_uri` / :func:`parse_totp_uri` (``otpauth://``), QR codes with :func:`qr_svg`,
   :func:`qr_png` and :func:`qr_terminal`.
@@ -27,6 +28,7 @@ from authward._authward import (
     AccountReport,
     AuditEntry,
     Authward,
+    BreachFilter,
     Device,
     Enrollment,
     Event,
@@ -34,6 +36,7 @@ from authward._authward import (
     LockoutPolicy,
     ManualClock,
     PasswordPolicy,
+    RangeVerdict,
     RekeyProgress,
     Rule,
     SecurityStatus,
@@ -47,11 +50,13 @@ from authward._authward import (
     error_codes,
     generate_totp_secret,
     hash_password,
+    judge_range,
     needs_rehash,
     parse_totp_uri,
     qr_png,
     qr_svg,
     qr_terminal,
+    range_prefix,
     totp_code,
     totp_uri,
     verify_password,
@@ -137,6 +142,11 @@ __all__ = [
     "qr_png",
     "qr_terminal",
     "error_codes",
+    # breached passwords
+    "BreachFilter",
+    "RangeVerdict",
+    "range_prefix",
+    "judge_range",
     # types
     "HashParams",
     "PasswordPolicy",

@@ -16,6 +16,7 @@ __all__ = [
     "AccountReport",
     "AuditEntry",
     "Authward",
+    "BreachFilter",
     "Device",
     "Enrollment",
     "Event",
@@ -23,6 +24,7 @@ __all__ = [
     "LockoutPolicy",
     "ManualClock",
     "PasswordPolicy",
+    "RangeVerdict",
     "RekeyProgress",
     "Rule",
     "SecurityStatus",
@@ -36,11 +38,13 @@ __all__ = [
     "error_codes",
     "generate_totp_secret",
     "hash_password",
+    "judge_range",
     "needs_rehash",
     "parse_totp_uri",
     "qr_png",
     "qr_svg",
     "qr_terminal",
+    "range_prefix",
     "totp_code",
     "totp_uri",
     "verify_password",
@@ -59,6 +63,7 @@ _ViolationCode = Literal[
     "TOO_WEAK",
     "CONTAINS_USER_INPUT",
     "TOO_RECENT",
+    "BREACHED",
 ]
 _EventKind = Literal[
     "sign_in",
@@ -152,9 +157,17 @@ class PasswordPolicy:
         forbid_user_inputs: bool = ...,
         history: int = ...,
         min_age_days: int = ...,
+        reject_breached: bool = ...,
+        breach_min_count: int = ...,
+        breach_fail_closed: bool = ...,
     ) -> PasswordPolicy: ...
-    def check(self, password: str, user_inputs: Optional[Sequence[str]] = None) -> list[Violation]: ...
-    def rules(self) -> list[Rule]: ...
+    def check(
+        self,
+        password: str,
+        user_inputs: Optional[Sequence[str]] = None,
+        breached: Optional[BreachFilter] = None,
+    ) -> list[Violation]: ...
+    def rules(self, breach_check: bool = False) -> list[Rule]: ...
     @property
     def min_length(self) -> int: ...
     @property
@@ -175,8 +188,48 @@ class PasswordPolicy:
     def history(self) -> int: ...
     @property
     def min_age_days(self) -> int: ...
+    @property
+    def reject_breached(self) -> bool: ...
+    @property
+    def breach_min_count(self) -> int: ...
+    @property
+    def breach_fail_closed(self) -> bool: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class BreachFilter:
+    FALSE_POSITIVE_RATE: float
+    @staticmethod
+    def from_text(text: str) -> BreachFilter: ...
+    @staticmethod
+    def from_list_file(path: Union[str, PathLike[str]]) -> BreachFilter: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> BreachFilter: ...
+    @staticmethod
+    def load(path: Union[str, PathLike[str]]) -> BreachFilter: ...
+    def to_bytes(self) -> bytes: ...
+    def contains(self, password: str) -> bool: ...
+    def __contains__(self, key: str, /) -> bool: ...
+    def __len__(self) -> int: ...
+    @property
+    def size_bytes(self) -> int: ...
+
+@final
+class RangeVerdict:
+    @property
+    def count(self) -> Optional[int]: ...
+    @property
+    def breached(self) -> bool: ...
+    @property
+    def violation(self) -> Optional[Violation]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+def range_prefix(password: str) -> str: ...
+def judge_range(
+    password: str, response: Optional[str], policy: Optional[PasswordPolicy] = None
+) -> RangeVerdict: ...
 
 @final
 class TotpConfig:
@@ -431,12 +484,14 @@ class Authward:
         hash_params: Optional[HashParams] = None,
         pepper: Optional[bytes] = None,
         previous_keys: Optional[list[bytes]] = None,
+        breached_passwords: Optional[BreachFilter] = None,
     ) -> Authward: ...
     @staticmethod
     def in_memory(
         clock: Optional[ManualClock] = None,
         hash_params: Optional[HashParams] = None,
         pepper: Optional[bytes] = None,
+        breached_passwords: Optional[BreachFilter] = None,
     ) -> Authward: ...
     def now(self) -> int: ...
     def set_account_policy(self, account_id: str, policy: AccountPolicy, *, actor: Optional[str] = None) -> None: ...
