@@ -2,6 +2,9 @@
 //! complete sign-in and the account report, each against the memory store and the SQLite store.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+#[path = "support/pg.rs"]
+mod pg;
+
 use std::sync::Arc;
 
 use authward::totp::{self, TotpConfig};
@@ -37,10 +40,27 @@ fn sqlite() -> Env {
     Env { aw, clock, _dir: Some(dir) }
 }
 
+/// The same service over PostgreSQL when a server is there (tests/postgres/run.sh runs this file).
+fn postgres() -> Option<Env> {
+    #[cfg(feature = "postgres")]
+    if let Some(url) = pg::url() {
+        let clock = ManualClock::new(T0);
+        let aw = Authward::open(pg::fresh_url(&url, "admin"), &[9u8; 32], options(&clock)).unwrap();
+        return Some(Env { aw, clock, _dir: None });
+    }
+    #[cfg(not(feature = "postgres"))]
+    let _ = pg::url;
+    None
+}
+
 macro_rules! both_stores {
     ($($name:ident($env:ident) $body:block)*) => {
         mod memory_store { use super::*; $( #[test] fn $name() { let $env = memory(); $body } )* }
         mod sqlite_store { use super::*; $( #[test] fn $name() { let $env = sqlite(); $body } )* }
+        mod postgres_store {
+            use super::*;
+            $( #[test] fn $name() { let Some($env) = postgres() else { return }; $body } )*
+        }
     };
 }
 
