@@ -13,19 +13,40 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 start=$(date +%s)
 failed=()
+# Each suite's output also goes to target/suite-logs/, so a failure is summed up again at the very end
+# (a CI report that keeps only the tail of the output still shows what failed and why).
+LOGS=target/suite-logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+suites=0
 run() {
     local name=$1
     shift
     echo
     echo "===================================================================== $name"
-    local t0
+    local t0 log
     t0=$(date +%s)
-    if "$@"; then
+    suites=$((suites + 1))
+    log="$LOGS/$suites.log"
+    echo "$name" >"$log"
+    if "$@" 2>&1 | tee -a "$log"; then
         echo "----- $name: ok ($(( $(date +%s) - t0 )) s)"
+        rm -f "$log"
     else
         echo "----- $name: FAILED ($(( $(date +%s) - t0 )) s)"
         failed+=("$name")
     fi
+}
+
+# The lines of a failed suite's log that say what failed, and the end of the log.
+summarize() {
+    local log=$1
+    echo
+    echo "===================================================================== why: $(head -n 1 "$log")"
+    grep -a -n -E 'not ok|FAIL|panicked|failed|Error|error[:[]|✖|assert' "$log" \
+        | grep -a -v -E 'fail 0|failed 0|0 failed' | tail -n 25 | cut -c 1-300 || true
+    echo "----- last lines:"
+    tail -n 15 "$log" | cut -c 1-300
 }
 
 run "rust (fmt, clippy, tests)" bash tests/run_rust.sh
@@ -42,6 +63,8 @@ run "quickstart (main job, twice)" bash -c 'd=$(mktemp -d) && cd "$d" && for i i
 echo
 echo "total $(( $(date +%s) - start )) s"
 if ((${#failed[@]})); then
+    for log in "$LOGS"/*.log; do summarize "$log"; done
+    echo
     echo "FAILED suites: ${failed[*]}"
     exit 1
 fi
