@@ -110,20 +110,30 @@ async function nextStep() {
   await clock(30 - (now % 30) + 1);
 }
 
+// Clicks what submits a form or follows a link (a selector or a locator) and waits until the page
+// that answers has loaded. A click can return before the new page replaces the old one; reading the
+// page then (a flash message, the URL, a field of the same name) would read the old page.
+async function submit(page, target) {
+  const answered = page.waitForEvent("framenavigated", { predicate: (f) => f === page.mainFrame() });
+  await (typeof target === "string" ? page.click(target) : target.click());
+  await answered;
+  await page.waitForLoadState("load");
+}
+
 async function signIn(page, who, password = who.password) {
   await page.goto(`${BASE}/signin`);
   await page.fill("#username", who.id);
   await page.fill("#password", password);
-  await page.click("button:has-text('SIGN IN')");
+  await submit(page, "button:has-text('SIGN IN')");
 }
 
 async function enterCode(page, code) {
   await page.fill("#code", code);
-  await page.click("button:has-text('VERIFY')");
+  await submit(page, "button:has-text('VERIFY')");
 }
 
 async function signOut(page) {
-  await page.click("button:has-text('Sign out')");
+  await submit(page, "button:has-text('Sign out')");
   await page.waitForURL(`${BASE}/signin`);
 }
 
@@ -143,10 +153,10 @@ async function enrol(page, name) {
   await page.click("#next");
   await page.waitForSelector("#step-enable input.code", { state: "visible" });
   await page.fill("#code", "000000" === (await totp(secret)) ? "111111" : "000000");
-  await page.click("button:has-text('ENABLE')");
+  await submit(page, "button:has-text('ENABLE')");
   assert.match(await text(page, "#code-error"), /didn't work/);
   await page.fill("#code", await totp(secret));
-  await page.click("button:has-text('ENABLE')");
+  await submit(page, "button:has-text('ENABLE')");
   await page.waitForURL(`${BASE}/security/recovery-codes`);
   const codes = (await page.locator("#recovery-codes code").allInnerTexts()).map((c) => c.trim());
   assert.equal(codes.length, 10);
@@ -199,7 +209,7 @@ test("the admin turns on 2FA for themself, then enforces 2FA (3 grace days) and 
   const { secret } = await enrol(page, "admin");
   adminSecret = secret;
   await page.check("#saved");
-  await page.click("button:has-text('CONTINUE')");
+  await submit(page, "button:has-text('CONTINUE')");
   await page.waitForURL(`${BASE}/security`);
 
   await page.click("nav a:has-text('Account admin')");
@@ -209,7 +219,7 @@ test("the admin turns on 2FA for themself, then enforces 2FA (3 grace days) and 
   await page.check("#password_expiration");
   await page.fill("#password_expiration_days", "90");
   await page.fill("#password_expiry_warning_days", "14");
-  await page.click("button:has-text('SAVE POLICIES')");
+  await submit(page, "button:has-text('SAVE POLICIES')");
   await page.waitForURL(`${BASE}/admin/security`);
   assert.match(await text(page, ".flash"), /saved/);
   assert.equal(await page.isChecked("#enforce_two_factor"), true);
@@ -256,7 +266,7 @@ test("after the grace period the sign-in is sent to enrolment, and nothing else 
   await main.goto(`${BASE}/security`);
   assert.equal(main.url(), `${BASE}/security/recovery-codes`);
   await main.check("#saved");
-  await main.click("button:has-text('CONTINUE')");
+  await submit(main, "button:has-text('CONTINUE')");
   await main.waitForURL(`${BASE}/security`);
   assert.match(await text(main, "#tfa-state"), /^On\./);
   assert.match(await text(main, "#codes-left"), /^10 of 10$/);
@@ -285,9 +295,9 @@ test("signing in asks for the code; a replayed code is refused; a recovery code 
   assert.match(await text(main, "#code-error"), /already used/);
   await step(main, "replayed-code-refused");
 
-  await main.click("#use-recovery");
+  await submit(main, "#use-recovery");
   await main.fill("#code", recoveryCodes[0]);
-  await main.click("button:has-text('VERIFY')");
+  await submit(main, "button:has-text('VERIFY')");
   await main.waitForURL(`${BASE}/security`);
   assert.match(await text(main, "#codes-left"), /^9 of 10$/);
   assert.match(await text(main, "#security-log"), /Recovery code used \(9 left\)/);
@@ -296,9 +306,9 @@ test("signing in asks for the code; a replayed code is refused; a recovery code 
   await signOut(main);
 
   await signIn(main, JANE);
-  await main.click("#use-recovery");
+  await submit(main, "#use-recovery");
   await main.fill("#code", recoveryCodes[0]);
-  await main.click("button:has-text('VERIFY')");
+  await submit(main, "button:has-text('VERIFY')");
   assert.match(await text(main, "#code-error"), /each code works only once/);
   await nextStep();
   await main.goto(`${BASE}/signin/code`);
@@ -330,7 +340,7 @@ test("without JavaScript: a second session signs in, and the pop-up opens and po
   await other.fill("#current_password", "not my password 0");
   await other.fill("#new_password", JANE_NEW);
   await other.fill("#confirm_password", JANE_NEW);
-  await other.click("#change-password button:has-text('SAVE')");
+  await submit(other, "#change-password button:has-text('SAVE')");
   assert.equal(await other.isVisible("#change-password"), true, "the pop-up stays open with the error");
   assert.match(await text(other, "#current-error"), /isn't your current password/);
   await step(other, "no-js-wrong-current-password");
@@ -356,7 +366,7 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
   await step(main, "change-password-live-checklist");
 
   await main.fill("#current_password", JANE.password);
-  await main.click("#change-password button:has-text('SAVE')");
+  await submit(main, "#change-password button:has-text('SAVE')");
   await main.waitForSelector("#confirm-error");
   assert.match(await text(main, "#confirm-error"), /doesn't match/);
   await step(main, "change-password-mismatch");
@@ -364,7 +374,7 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
   await main.fill("#current_password", JANE.password);
   await main.fill("#new_password", "jane2026");
   await main.fill("#confirm_password", "jane2026");
-  await main.click("#change-password button:has-text('SAVE')");
+  await submit(main, "#change-password button:has-text('SAVE')");
   await main.waitForSelector("#new-error");
   const messages = await main.locator("#new-error li").allInnerTexts();
   assert.equal(messages.length, 3, `every violation: ${messages.join(" | ")}`);
@@ -380,7 +390,7 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
   await main.fill("#current_password", "not my password 1");
   await main.fill("#new_password", JANE_NEW);
   await main.fill("#confirm_password", JANE_NEW);
-  await main.click("#change-password button:has-text('SAVE')");
+  await submit(main, "#change-password button:has-text('SAVE')");
   await main.waitForSelector("#current-error");
   assert.match(await text(main, "#current-error"), /isn't your current password/);
   await step(main, "change-password-wrong-current");
@@ -388,7 +398,7 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
   await main.fill("#current_password", JANE.password);
   await main.fill("#new_password", JANE_NEW);
   await main.fill("#confirm_password", JANE_NEW);
-  await main.click("#change-password button:has-text('SAVE')");
+  await submit(main, "#change-password button:has-text('SAVE')");
   await main.waitForURL(`${BASE}/security`);
   assert.match(await text(main, ".flash"), /password was changed/);
   assert.equal(await main.isVisible("#change-password"), false);
@@ -403,7 +413,7 @@ test("change password in the pop-up: mismatch, weak (every violation), wrong cur
   await main.fill("#current_password", JANE_NEW);
   await main.fill("#new_password", JANE_NEWER);
   await main.fill("#confirm_password", JANE_NEWER);
-  await main.click("#change-password button:has-text('SAVE')");
+  await submit(main, "#change-password button:has-text('SAVE')");
   await main.waitForSelector("#new-error");
   assert.match(await text(main, "#new-error"), /changed less than a day ago/);
   await step(main, "change-password-too-recent");
@@ -439,7 +449,7 @@ test("the expiry warning appears inside the warning window, and an expired passw
   await main.fill("#current_password", JANE_NEW);
   await main.fill("#new_password", JANE_NEWER);
   await main.fill("#confirm_password", JANE_NEWER);
-  await main.click("button:has-text('SAVE')");
+  await submit(main, "button:has-text('SAVE')");
   await main.waitForURL(`${BASE}/security`);
   assert.match(await text(main, "#expires"), /in 90 days/);
   await signOut(main);
@@ -487,7 +497,7 @@ test("wrong codes lock the sign-in; the admin sees and ends it; later it ends by
   await other.fill("#current_password", ADMIN.password);
   await other.fill("#new_password", ADMIN_NEW);
   await other.fill("#confirm_password", ADMIN_NEW);
-  await other.click("button:has-text('SAVE')");
+  await submit(other, "button:has-text('SAVE')");
   await other.waitForURL(`${BASE}/security`);
   await other.goto(`${BASE}/admin/security`);
   const jane = other.locator("tr[data-user=jane]");
@@ -496,7 +506,7 @@ test("wrong codes lock the sign-in; the admin sees and ends it; later it ends by
   assert.equal(await jane.locator(".deadline").innerText(), "—");
   assert.match(await jane.locator(".locked").innerText(), /too many failed attempts/);
   await step(other, "admin-sees-lock");
-  await jane.locator("button:has-text('UNLOCK')").click();
+  await submit(other, jane.locator("button:has-text('UNLOCK')"));
   assert.match(await text(other, ".flash"), /can sign in again/);
   assert.equal(await other.locator("tr[data-user=jane] .locked").innerText(), "No");
 
@@ -522,10 +532,10 @@ test("wrong codes lock the sign-in; the admin sees and ends it; later it ends by
 
 test("admin actions: require a password change, reset 2FA", async () => {
   await other.goto(`${BASE}/admin/security`);
-  await other.click("tr[data-user=jane] button:has-text('REQUIRE PASSWORD CHANGE')");
+  await submit(other, "tr[data-user=jane] button:has-text('REQUIRE PASSWORD CHANGE')");
   assert.match(await text(other, ".flash"), /must choose a new password/);
   assert.match(await other.locator("tr[data-user=jane] .expires").innerText(), /change required/);
-  await other.click("tr[data-user=jane] button:has-text('RESET 2FA')");
+  await submit(other, "tr[data-user=jane] button:has-text('RESET 2FA')");
   assert.match(await text(other, ".flash"), /was reset/);
   assert.equal(await other.locator("tr[data-user=jane] .tfa").innerText(), "Off");
   await step(other, "admin-actions");
