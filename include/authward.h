@@ -500,12 +500,6 @@ typedef uint32_t authward_totp_algorithm;
 #endif // __cplusplus
 
 /**
- * An account's audit log from `authward_audit_log()`, newest first. Immutable; readable from several
- * threads. Free with `authward_audit_list_free()`.
- */
-typedef struct authward_audit_list authward_audit_list;
-
-/**
  * A breached-password filter (a binary fuse filter of SHA-1 keys): build it from the app's list or
  * load a saved one, attach it through `authward_options.breached_passwords`, free it with
  * `authward_breach_filter_free()`. Immutable and **thread-safe**.
@@ -534,8 +528,9 @@ typedef struct authward_device_list authward_device_list;
 typedef struct authward_enrollment authward_enrollment;
 
 /**
- * A user's security log from `authward_events()`, newest first. Immutable; readable from several
- * threads. Free with `authward_event_list_free()`.
+ * A list of events, newest first: a user's security log from `authward_events()` or an account's
+ * audit log from `authward_audit_log()`. Immutable; readable from several threads. Free with
+ * `authward_event_list_free()`.
  */
 typedef struct authward_event_list authward_event_list;
 
@@ -1344,6 +1339,13 @@ bool authward_event_list_notify(const struct authward_event_list *list,
 const char *authward_event_list_actor(const struct authward_event_list *list, size_t index);
 
 /**
+ * The user event `index` concerned (lent): the user of `authward_events()`, or the user an audit
+ * entry names; NULL for account-wide entries of the audit log (policy changes), a NULL list or an
+ * index out of range.
+ */
+const char *authward_event_list_user_id(const struct authward_event_list *list, size_t index);
+
+/**
  * Frees an event list. NULL is a no-op.
  */
 void authward_event_list_free(struct authward_event_list *list);
@@ -1568,51 +1570,15 @@ authward_result authward_reset_two_factor_by(const struct authward_service *serv
 
 /**
  * Writes the audit log of `account_id` (its policy changes and every admin action on its users,
- * each with its actor), newest first, at most `limit` entries (≤ 1000), to `*out_log` (free with
- * `authward_audit_list_free()`).
+ * each with its actor), newest first, at most `limit` entries (≤ 1000), to `*out_log`: an event
+ * list like a user's log, whose `authward_event_list_user_id()` names the user each entry concerned
+ * (NULL for policy changes). Free it with `authward_event_list_free()`.
  */
 AUTHWARD_MUST_USE
 authward_result authward_audit_log(const struct authward_service *service,
                                    const char *account_id,
                                    size_t limit,
-                                   struct authward_audit_list **out_log);
-
-/**
- * The number of entries; 0 for NULL.
- */
-size_t authward_audit_list_len(const struct authward_audit_list *list);
-
-/**
- * The kind of entry `index`, or `AUTHWARD_EVENT_KIND_NONE`.
- */
-authward_event_kind authward_audit_list_kind(const struct authward_audit_list *list, size_t index);
-
-/**
- * When entry `index` happened (unix seconds), or 0.
- */
-uint64_t authward_audit_list_at(const struct authward_audit_list *list, size_t index);
-
-/**
- * The detail of entry `index` (lent), or NULL.
- */
-const char *authward_audit_list_detail(const struct authward_audit_list *list, size_t index);
-
-/**
- * The user entry `index` concerned (lent), or NULL for account-wide entries, a NULL list or an
- * index out of range.
- */
-const char *authward_audit_list_user_id(const struct authward_audit_list *list, size_t index);
-
-/**
- * Who did entry `index` (lent), or NULL (policy changes logged before authward 0.2, a NULL list or
- * an index out of range).
- */
-const char *authward_audit_list_actor(const struct authward_audit_list *list, size_t index);
-
-/**
- * Frees an audit list. NULL is a no-op.
- */
-void authward_audit_list_free(struct authward_audit_list *list);
+                                   struct authward_event_list **out_log);
 
 /**
  * Admin: every user of `account_id` judged against its policy now, one page (`sort`: an

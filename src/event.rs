@@ -146,19 +146,14 @@ pub struct Event {
 }
 
 /// One entry of an account's audit log ([`crate::Authward::audit_log`]): policy changes and admin
-/// actions, newest first.
+/// actions, newest first. The entry is the [`Event`] as the user's own log shows it (its `actor` is
+/// `None` only for policy changes logged before authward 0.2), with the user it concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// The user it concerned, or `None` for account-wide entries (policy changes).
     pub user_id: Option<String>,
-    /// What happened.
-    pub kind: EventKind,
-    /// When (unix seconds).
-    pub at: u64,
-    /// A short English detail.
-    pub detail: String,
-    /// Who did it (see [`Event::actor`]); `None` only for policy changes logged before authward 0.2.
-    pub actor: Option<String>,
+    /// What happened, when, and who did it.
+    pub event: Event,
 }
 
 /// An event to append to the security log.

@@ -250,7 +250,7 @@ both_stores! {
         let log = env.aw.audit_log("acme", 100).unwrap();
         let got: Vec<_> = log
             .iter()
-            .map(|e| (e.user_id.as_deref(), e.kind, e.actor.as_deref()))
+            .map(|e| (e.user_id.as_deref(), e.event.kind, e.event.actor.as_deref()))
             .collect();
         assert_eq!(
             got,
@@ -262,11 +262,11 @@ both_stores! {
                 (None, EventKind::PolicyChanged, Some("root@acme.example")),
             ]
         );
-        assert!(log[2].detail.contains("password change required"));
+        assert!(log[2].event.detail.contains("password change required"));
         assert_eq!(env.aw.audit_log("acme", 2).unwrap().len(), 2);
         let other = env.aw.audit_log("other", 100).unwrap();
         assert_eq!(other.len(), 1);
-        assert_eq!(other[0].actor.as_deref(), Some("admin"));
+        assert_eq!(other[0].event.actor.as_deref(), Some("admin"));
         assert!(env.aw.audit_log("nobody", 100).unwrap().is_empty());
 
         // The user's own log shows the actor of admin entries, none on their own.

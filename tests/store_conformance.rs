@@ -557,7 +557,7 @@ fn the_audit_log_holds_account_events_and_events_with_an_actor() {
         let log = s.account_events("acme", 10).unwrap();
         let got: Vec<_> = log
             .iter()
-            .map(|e| (e.user_id.as_deref(), e.kind, e.detail.as_str(), e.actor.as_deref()))
+            .map(|e| (e.user_id.as_deref(), e.event.kind, e.event.detail.as_str(), e.event.actor.as_deref()))
             .collect();
         assert_eq!(
             got,
@@ -566,7 +566,7 @@ fn the_audit_log_holds_account_events_and_events_with_an_actor() {
                 (None, EventKind::PolicyChanged, "p", Some("root")),
             ]
         );
-        assert_eq!(log[0].at, T0 + 2);
+        assert_eq!(log[0].event.at, T0 + 2);
         assert_eq!(s.account_events("acme", 1).unwrap().len(), 1);
         // The user's log carries the actor too.
         let mine = s.events("alice", 10).unwrap();

@@ -516,18 +516,18 @@ export interface AdminOptions {
   actor?: string
 }
 
-/** One entry of an account's audit log (`auditLog`). */
+/**
+ * One entry of an account's audit log (`auditLog`): the `Event` as the user's own log shows it,
+ * with the user it concerned.
+ */
 export interface AuditEntry {
   /** The user it concerned; absent for account-wide entries (policy changes). */
   userId?: string
-  /** What happened (an `Event` kind). */
-  kind: EventKind
-  /** When (unix seconds). */
-  at: number
-  /** A short English detail. */
-  detail: string
-  /** Who did it; absent only for policy changes logged before authward 0.2. */
-  actor?: string
+  /**
+   * What happened, when, and who did it (`actor` is absent only for policy changes logged before
+   * authward 0.2).
+   */
+  event: Event
 }
 
 /** Options of `Authward.open` and `Authward.inMemory`. */

@@ -27,10 +27,7 @@ module.exports = {
     },
     "AuditEntry": {
       "userId": "string",
-      "kind": "EventKind",
-      "at": "number",
-      "detail": "string",
-      "actor": "string"
+      "event": "Event"
     },
     "AuthwardOptions": {
       "clock": "ManualClock",

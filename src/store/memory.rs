@@ -187,10 +187,7 @@ impl Store for MemoryStore {
             .take(limit)
             .map(|(_, e)| AuditEntry {
                 user_id: e.user_id.clone(),
-                kind: e.kind,
-                at: e.at,
-                detail: e.detail.clone(),
-                actor: e.actor.clone(),
+                event: Event { kind: e.kind, at: e.at, detail: e.detail.clone(), actor: e.actor.clone() },
             })
             .collect())
     }

@@ -838,10 +838,7 @@ impl Store for PostgresStore {
                     .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
                 Ok(AuditEntry {
                     user_id: r.get(0),
-                    kind,
-                    at: to_u64(r.get(2)),
-                    detail: r.get(3),
-                    actor: r.get(4),
+                    event: Event { kind, at: to_u64(r.get(2)), detail: r.get(3), actor: r.get(4) },
                 })
             })
             .collect()

@@ -684,7 +684,7 @@ impl Store for SqliteStore {
             let (user_id, kind, at, detail, actor) = row.map_err(storage)?;
             let kind = EventKind::parse(&kind)
                 .ok_or_else(|| Error::Storage(format!("unknown event kind {kind:?}")))?;
-            out.push(AuditEntry { user_id, kind, at: to_u64(at), detail, actor });
+            out.push(AuditEntry { user_id, event: Event { kind, at: to_u64(at), detail, actor } });
         }
         Ok(out)
     }

@@ -8,7 +8,9 @@ use crate::boundary::{Fallback, boundary};
 use crate::memory::{CText, free_handle, read, static_name};
 use authward::account::lockout::LockReason;
 use authward::error::Result;
-use authward::{Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn, SignInStatus};
+use authward::{
+    AuditEntry, Enrollment, Event, EventKind, RequiredAction, SecurityStatus, SignIn, SignInStatus,
+};
 
 /// Bit of a required-actions mask: the account enforces 2FA and the user must enrol first.
 pub const AUTHWARD_REQUIRED_ACTION_ENROLL_TWO_FACTOR: u32 = 1;
@@ -434,23 +436,47 @@ pub extern "C" fn authward_event_kind_name(kind: u32) -> *const c_char {
     boundary(|| static_name(&NAMES, names, kind))
 }
 
-/// A user's security log from `authward_events()`, newest first. Immutable; readable from several
-/// threads. Free with `authward_event_list_free()`.
+/// A list of events, newest first: a user's security log from `authward_events()` or an account's
+/// audit log from `authward_audit_log()`. Immutable; readable from several threads. Free with
+/// `authward_event_list_free()`.
 #[allow(non_camel_case_types)]
 pub struct authward_event_list {
-    items: Vec<(authward_event_kind, u64, CText, bool, Option<CText>)>,
+    items: Vec<EventItem>,
+}
+
+/// One event as C reads it.
+struct EventItem {
+    kind: authward_event_kind,
+    at: u64,
+    detail: CText,
+    notify: bool,
+    actor: Option<CText>,
+    user_id: Option<CText>,
+}
+
+impl EventItem {
+    fn new(e: &Event, user_id: Option<&str>) -> EventItem {
+        EventItem {
+            kind: e.kind.into(),
+            at: e.at,
+            detail: CText::lossy(&e.detail),
+            notify: e.kind.notifies_user(),
+            actor: e.actor.as_deref().map(CText::lossy),
+            user_id: user_id.map(CText::lossy),
+        }
+    }
 }
 
 impl authward_event_list {
-    pub(crate) fn new(events: &[Event]) -> authward_event_list {
+    /// The security log of `user_id`.
+    pub(crate) fn new(user_id: &str, events: &[Event]) -> authward_event_list {
+        authward_event_list { items: events.iter().map(|e| EventItem::new(e, Some(user_id))).collect() }
+    }
+
+    /// An account's audit log: each entry names its user, or none for account-wide entries.
+    pub(crate) fn audit(entries: &[AuditEntry]) -> authward_event_list {
         authward_event_list {
-            items: events
-                .iter()
-                .map(|e| {
-                    let actor = e.actor.as_deref().map(CText::lossy);
-                    (e.kind.into(), e.at, CText::lossy(&e.detail), e.kind.notifies_user(), actor)
-                })
-                .collect(),
+            items: entries.iter().map(|e| EventItem::new(&e.event, e.user_id.as_deref())).collect(),
         }
     }
 }
@@ -469,14 +495,14 @@ pub unsafe extern "C" fn authward_event_list_kind(
     index: usize,
 ) -> authward_event_kind {
     // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(authward_event_kind::None, |e| e.0)) }
+    unsafe { read(list, |l| l.items.get(index).map_or(authward_event_kind::None, |e| e.kind)) }
 }
 
 /// When event `index` happened (unix seconds), or 0.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn authward_event_list_at(list: *const authward_event_list, index: usize) -> u64 {
     // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(0, |e| e.1)) }
+    unsafe { read(list, |l| l.items.get(index).map_or(0, |e| e.at)) }
 }
 
 /// A short English detail of event `index` ("wrong password"; never a secret; lent), or NULL.
@@ -486,7 +512,7 @@ pub unsafe extern "C" fn authward_event_list_detail(
     index: usize,
 ) -> *const c_char {
     // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |e| e.2.as_ptr())) }
+    unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |e| e.detail.as_ptr())) }
 }
 
 /// Whether to tell the user about event `index` (one message per such event: password changed, 2FA
@@ -496,7 +522,7 @@ pub unsafe extern "C" fn authward_event_list_detail(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn authward_event_list_notify(list: *const authward_event_list, index: usize) -> bool {
     // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).is_some_and(|e| e.3)) }
+    unsafe { read(list, |l| l.items.get(index).is_some_and(|e| e.notify)) }
 }
 
 /// Who did event `index`, for admin actions (the actor the app passed, or `"admin"`; lent), or NULL
@@ -508,7 +534,25 @@ pub unsafe extern "C" fn authward_event_list_actor(
 ) -> *const c_char {
     // SAFETY: NULL or live (the function's contract).
     unsafe {
-        read(list, |l| l.items.get(index).and_then(|e| e.4.as_ref()).map_or(std::ptr::null(), CText::as_ptr))
+        read(list, |l| {
+            l.items.get(index).and_then(|e| e.actor.as_ref()).map_or(std::ptr::null(), CText::as_ptr)
+        })
+    }
+}
+
+/// The user event `index` concerned (lent): the user of `authward_events()`, or the user an audit
+/// entry names; NULL for account-wide entries of the audit log (policy changes), a NULL list or an
+/// index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authward_event_list_user_id(
+    list: *const authward_event_list,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: NULL or live (the function's contract).
+    unsafe {
+        read(list, |l| {
+            l.items.get(index).and_then(|e| e.user_id.as_ref()).map_or(std::ptr::null(), CText::as_ptr)
+        })
     }
 }
 

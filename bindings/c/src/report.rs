@@ -8,11 +8,11 @@ use crate::account::{account_policy_arg, authward_account_policy};
 use crate::boundary::{call, handle, opt_str_arg, out_arg, password_arg, str_arg, write_out};
 use crate::memory::{CText, free_handle, into_handle, read};
 use crate::outcome::action_mask;
-use crate::outcome::authward_event_kind;
+use crate::outcome::authward_event_list;
 use crate::result::authward_result;
 use crate::service::{authward_service, with, with_out};
 use authward::error::{Error, Result};
-use authward::{AccountReport, Attention, AuditEntry, ReportQuery, ReportSort};
+use authward::{AccountReport, Attention, ReportQuery, ReportSort};
 
 /// `authward_account_report()` order: what the admin acts on first (overdue, then due, then the rest;
 /// nearest deadline first).
@@ -184,113 +184,25 @@ pub unsafe extern "C" fn authward_reset_two_factor_by(
     }
 }
 
-/// An account's audit log from `authward_audit_log()`, newest first. Immutable; readable from several
-/// threads. Free with `authward_audit_list_free()`.
-#[allow(non_camel_case_types)]
-pub struct authward_audit_list {
-    items: Vec<AuditItem>,
-}
-
-/// One entry, as C reads it: kind, time, detail, user id, actor.
-type AuditItem = (authward_event_kind, u64, CText, Option<CText>, Option<CText>);
-
 /// Writes the audit log of `account_id` (its policy changes and every admin action on its users,
-/// each with its actor), newest first, at most `limit` entries (≤ 1000), to `*out_log` (free with
-/// `authward_audit_list_free()`).
+/// each with its actor), newest first, at most `limit` entries (≤ 1000), to `*out_log`: an event
+/// list like a user's log, whose `authward_event_list_user_id()` names the user each entry concerned
+/// (NULL for policy changes). Free it with `authward_event_list_free()`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn authward_audit_log(
     service: *const authward_service,
     account_id: *const c_char,
     limit: usize,
-    out_log: *mut *mut authward_audit_list,
+    out_log: *mut *mut authward_event_list,
 ) -> authward_result {
     // SAFETY: every pointer is NULL or valid (the function's contract).
     unsafe {
         with_out(service, out_log, "out_log", |s| {
-            let entries: Vec<AuditEntry> = s.audit_log(str_arg(account_id, "account_id")?, limit)?;
-            let items = entries
-                .iter()
-                .map(|e| {
-                    (
-                        e.kind.into(),
-                        e.at,
-                        CText::lossy(&e.detail),
-                        e.user_id.as_deref().map(CText::lossy),
-                        e.actor.as_deref().map(CText::lossy),
-                    )
-                })
-                .collect();
-            Ok(into_handle(authward_audit_list { items }))
+            let entries = s.audit_log(str_arg(account_id, "account_id")?, limit)?;
+            Ok(into_handle(authward_event_list::audit(&entries)))
         })
     }
-}
-
-/// The number of entries; 0 for NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_len(list: *const authward_audit_list) -> usize {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.len()) }
-}
-
-/// The kind of entry `index`, or `AUTHWARD_EVENT_KIND_NONE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_kind(
-    list: *const authward_audit_list,
-    index: usize,
-) -> authward_event_kind {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(authward_event_kind::None, |e| e.0)) }
-}
-
-/// When entry `index` happened (unix seconds), or 0.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_at(list: *const authward_audit_list, index: usize) -> u64 {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(0, |e| e.1)) }
-}
-
-/// The detail of entry `index` (lent), or NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_detail(
-    list: *const authward_audit_list,
-    index: usize,
-) -> *const c_char {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe { read(list, |l| l.items.get(index).map_or(std::ptr::null(), |e| e.2.as_ptr())) }
-}
-
-/// The user entry `index` concerned (lent), or NULL for account-wide entries, a NULL list or an
-/// index out of range.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_user_id(
-    list: *const authward_audit_list,
-    index: usize,
-) -> *const c_char {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe {
-        read(list, |l| l.items.get(index).and_then(|e| e.3.as_ref()).map_or(std::ptr::null(), CText::as_ptr))
-    }
-}
-
-/// Who did entry `index` (lent), or NULL (policy changes logged before authward 0.2, a NULL list or
-/// an index out of range).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_actor(
-    list: *const authward_audit_list,
-    index: usize,
-) -> *const c_char {
-    // SAFETY: NULL or live (the function's contract).
-    unsafe {
-        read(list, |l| l.items.get(index).and_then(|e| e.4.as_ref()).map_or(std::ptr::null(), CText::as_ptr))
-    }
-}
-
-/// Frees an audit list. NULL is a no-op.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authward_audit_list_free(list: *mut authward_audit_list) {
-    // SAFETY: NULL or owned and not freed yet (the function's contract).
-    unsafe { free_handle(list) }
 }
 
 fn sort_arg(sort: u32) -> Result<ReportSort> {

@@ -618,7 +618,8 @@ pub unsafe extern "C" fn authward_events(
     // SAFETY: every pointer is NULL or valid (the function's contract).
     unsafe {
         with_out(service, out_events, "out_events", |s| {
-            Ok(into_handle(authward_event_list::new(&s.events(str_arg(user_id, "user_id")?, limit)?)))
+            let user_id = str_arg(user_id, "user_id")?;
+            Ok(into_handle(authward_event_list::new(user_id, &s.events(user_id, limit)?)))
         })
     }
 }

@@ -173,6 +173,8 @@ static void test_accounts_and_users(void) {
     authward_event_list_free(ev);
     CHECK_OK(authward_events(svc, "alice", 2, &ev));
     CHECK(authward_event_list_len(ev) == 2);
+    CHECK_STR(authward_event_list_user_id(ev, 1), "alice"); /* a user's log names them */
+    CHECK(authward_event_list_user_id(ev, 2) == NULL);
     authward_event_list_free(ev);
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_SIGN_IN_FAILED), "sign_in_failed");
     CHECK_STR(authward_event_kind_name(AUTHWARD_EVENT_KIND_POLICY_CHANGED), "policy_changed");
@@ -1058,25 +1060,25 @@ static void test_actor_and_audit_log(void) {
     CHECK_OK(authward_sign_in(svc, "ann", PW(PASSWORD2), &r)); /* the user's own: not audited */
     authward_sign_in_result_free(r);
 
-    authward_audit_list *log = NULL;
+    authward_event_list *log = NULL;
     CHECK_OK(authward_audit_log(svc, "acme", 100, &log));
-    CHECK(authward_audit_list_len(log) == 4);
-    CHECK(authward_audit_list_kind(log, 0) == AUTHWARD_EVENT_KIND_UNLOCKED);
-    CHECK_STR(authward_audit_list_actor(log, 0), "helpdesk@acme.example");
-    CHECK_STR(authward_audit_list_user_id(log, 0), "ann");
-    CHECK(authward_audit_list_kind(log, 1) == AUTHWARD_EVENT_KIND_POLICY_CHANGED);
-    CHECK_STR(authward_audit_list_actor(log, 1), "admin");
-    CHECK(strstr(authward_audit_list_detail(log, 1), "password change required") != NULL);
-    CHECK(authward_audit_list_kind(log, 2) == AUTHWARD_EVENT_KIND_PASSWORD_CHANGED);
-    CHECK(authward_audit_list_at(log, 3) == T0 && authward_audit_list_user_id(log, 3) == NULL);
-    CHECK_STR(authward_audit_list_actor(log, 3), "root@acme.example");
-    CHECK(authward_audit_list_kind(log, 4) == AUTHWARD_EVENT_KIND_NONE && authward_audit_list_at(log, 4) == 0);
-    CHECK(authward_audit_list_detail(log, 4) == NULL && authward_audit_list_actor(log, 4) == NULL &&
-          authward_audit_list_user_id(log, 4) == NULL);
-    authward_audit_list_free(log);
-    CHECK(authward_audit_list_len(NULL) == 0 && authward_audit_list_actor(NULL, 0) == NULL);
-    authward_audit_list_free(NULL);
-    authward_audit_list *untouched = SENTINEL;
+    CHECK(authward_event_list_len(log) == 4);
+    CHECK(authward_event_list_kind(log, 0) == AUTHWARD_EVENT_KIND_UNLOCKED);
+    CHECK_STR(authward_event_list_actor(log, 0), "helpdesk@acme.example");
+    CHECK_STR(authward_event_list_user_id(log, 0), "ann");
+    CHECK(authward_event_list_kind(log, 1) == AUTHWARD_EVENT_KIND_POLICY_CHANGED);
+    CHECK_STR(authward_event_list_actor(log, 1), "admin");
+    CHECK(strstr(authward_event_list_detail(log, 1), "password change required") != NULL);
+    CHECK(authward_event_list_kind(log, 2) == AUTHWARD_EVENT_KIND_PASSWORD_CHANGED);
+    CHECK(authward_event_list_notify(log, 2)); /* the same event as in ann's own log */
+    CHECK(authward_event_list_at(log, 3) == T0 && authward_event_list_user_id(log, 3) == NULL);
+    CHECK_STR(authward_event_list_actor(log, 3), "root@acme.example");
+    CHECK(authward_event_list_kind(log, 4) == AUTHWARD_EVENT_KIND_NONE && authward_event_list_at(log, 4) == 0);
+    CHECK(authward_event_list_detail(log, 4) == NULL && authward_event_list_actor(log, 4) == NULL &&
+          authward_event_list_user_id(log, 4) == NULL);
+    authward_event_list_free(log);
+    CHECK(authward_event_list_user_id(NULL, 0) == NULL);
+    authward_event_list *untouched = SENTINEL;
     CHECK_RC(authward_audit_log(svc, NULL, 10, &untouched), AUTHWARD_RESULT_INVALID_ARGUMENT);
     CHECK_RC(authward_audit_log(svc, "acme", 10, NULL), AUTHWARD_RESULT_INVALID_ARGUMENT);
     CHECK(untouched == SENTINEL);

@@ -352,31 +352,32 @@ pub struct AdminOptions {
     pub actor: Option<String>,
 }
 
-/// One entry of an account's audit log (`auditLog`).
+/// One entry of an account's audit log (`auditLog`): the `Event` as the user's own log shows it,
+/// with the user it concerned.
 #[napi(object, object_from_js = false)]
 pub struct AuditEntry {
     /// The user it concerned; absent for account-wide entries (policy changes).
     pub user_id: Option<String>,
-    /// What happened (an `Event` kind).
-    #[napi(ts_type = "EventKind")]
-    pub kind: String,
-    /// When (unix seconds).
-    pub at: f64,
-    /// A short English detail.
-    pub detail: String,
-    /// Who did it; absent only for policy changes logged before authward 0.2.
-    pub actor: Option<String>,
+    /// What happened, when, and who did it (`actor` is absent only for policy changes logged before
+    /// authward 0.2).
+    pub event: Event,
+}
+
+impl From<authward::Event> for Event {
+    fn from(e: authward::Event) -> Self {
+        Event {
+            kind: e.kind.as_str().to_string(),
+            at: number(e.at),
+            notify: e.kind.notifies_user(),
+            detail: e.detail,
+            actor: e.actor,
+        }
+    }
 }
 
 impl From<authward::AuditEntry> for AuditEntry {
     fn from(e: authward::AuditEntry) -> Self {
-        AuditEntry {
-            user_id: e.user_id,
-            kind: e.kind.as_str().to_string(),
-            at: number(e.at),
-            detail: e.detail,
-            actor: e.actor,
-        }
+        AuditEntry { user_id: e.user_id, event: e.event.into() }
     }
 }
 

@@ -956,15 +956,5 @@ fn events(svc: &Core, user_id: &str, options: Option<EventsOptions>) -> authward
         None => authward::service::DEFAULT_EVENTS_LIMIT,
         Some(l) => whole("limit", l, 1_000_000)? as usize,
     };
-    Ok(svc
-        .events(user_id, limit)?
-        .into_iter()
-        .map(|e| Event {
-            kind: e.kind.as_str().to_string(),
-            at: number(e.at),
-            notify: e.kind.notifies_user(),
-            detail: e.detail,
-            actor: e.actor,
-        })
-        .collect())
+    Ok(svc.events(user_id, limit)?.into_iter().map(Event::from).collect())
 }

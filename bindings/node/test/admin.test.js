@@ -78,7 +78,7 @@ test('admin calls record their actor in the event and the audit log', async () =
   await svc.signIn('ann', GOOD_PASSWORD) // the user's own doing: not in the audit log
   const log = await svc.auditLog('acme')
   assert.deepEqual(
-    log.map((e) => [e.userId, e.kind, e.actor]),
+    log.map((e) => [e.userId, e.event.kind, e.event.actor]),
     [
       ['ann', 'policy_changed', 'admin'],
       ['ann', 'unlocked', 'helpdesk@acme.example'],
@@ -87,6 +87,8 @@ test('admin calls record their actor in the event and the audit log', async () =
   )
   assert.equal(svc.auditLogSync('acme', { limit: 1 }).length, 1)
   const mine = await svc.events('ann')
+  // The entry's event is the one in ann's own log.
+  assert.ok(mine.some((e) => JSON.stringify(e) === JSON.stringify(log[1].event)))
   assert.ok(mine.some((e) => e.kind === 'unlocked' && e.actor === 'helpdesk@acme.example'))
   assert.ok(mine.filter((e) => e.kind === 'sign_in').every((e) => e.actor === undefined))
   assert.equal((await rejection(svc.unlockUser('ann', { actor: '' }))).code, 'INVALID_ARGUMENT')

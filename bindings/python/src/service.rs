@@ -773,7 +773,8 @@ impl PyEvent {
         &self.0.detail
     }
     /// Whether to tell the user (one message per such event): password changed, 2FA enabled,
-    /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout.
+    /// disabled or replaced, a recovery code used, recovery codes regenerated, a lockout, a device
+    /// remembered.
     #[getter]
     fn notify(&self) -> bool {
         self.0.kind.notifies_user()
@@ -796,7 +797,8 @@ impl PyEvent {
     }
 }
 
-/// One entry of an account's audit log (`Authward.audit_log`).
+/// One entry of an account's audit log (`Authward.audit_log`): the `Event` as the user's own log
+/// shows it, with the user it concerned.
 #[pyclass(frozen, name = "AuditEntry", module = "authward")]
 pub struct PyAuditEntry(authward::AuditEntry);
 
@@ -807,35 +809,18 @@ impl PyAuditEntry {
     fn user_id(&self) -> Option<&str> {
         self.0.user_id.as_deref()
     }
-    /// What happened (an `Event` kind).
+    /// What happened, when, and who did it (`actor` is `None` only for policy changes logged before
+    /// authward 0.2).
     #[getter]
-    fn kind(&self) -> &'static str {
-        self.0.kind.as_str()
-    }
-    /// When (unix seconds).
-    #[getter]
-    fn at(&self) -> u64 {
-        self.0.at
-    }
-    /// A short English detail.
-    #[getter]
-    fn detail(&self) -> &str {
-        &self.0.detail
-    }
-    /// Who did it; `None` only for policy changes logged before authward 0.2.
-    #[getter]
-    fn actor(&self) -> Option<&str> {
-        self.0.actor.as_deref()
+    fn event(&self) -> PyEvent {
+        PyEvent(self.0.event.clone())
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "AuditEntry(user_id={}, kind={}, at={}, detail={}, actor={})",
+            "AuditEntry(user_id={}, event={})",
             self.0.user_id.as_deref().map_or("None".to_string(), py_repr),
-            py_repr(self.0.kind.as_str()),
-            self.0.at,
-            py_repr(&self.0.detail),
-            self.0.actor.as_deref().map_or("None".to_string(), py_repr)
+            PyEvent(self.0.event.clone()).__repr__()
         )
     }
 }
