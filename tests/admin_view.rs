@@ -1,68 +1,23 @@
 //! The admin's view (issue 17): exemptions from *Enforce 2FA*, an enforcement start date, the last
-//! complete sign-in and the account report, each against the memory store and the SQLite store.
+//! complete sign-in and the account report, each against the memory, SQLite and (tests/postgres/run.sh) PostgreSQL stores.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 #[path = "support/pg.rs"]
 mod pg;
-
-use std::sync::Arc;
+#[macro_use]
+#[path = "support/service_env.rs"]
+mod service_env;
 
 use authward::totp::{self, TotpConfig};
 use authward::{
-    AccountPolicy, Attention, Authward, AuthwardOptions, ErrorCode, EventKind, HashParams, LockoutPolicy,
-    ManualClock, ReportQuery, ReportSort, RequiredAction, SignInStatus,
+    AccountPolicy, Attention, ErrorCode, EventKind, LockoutPolicy, ReportQuery, ReportSort, RequiredAction,
+    SignInStatus,
 };
 
-const CHEAP: HashParams = HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-const T0: u64 = 1_800_000_000;
+use service_env::{Env, T0};
+
 const DAY: u64 = 86_400;
 const PW: &str = "correct horse battery staple";
-
-struct Env {
-    aw: Authward,
-    clock: ManualClock,
-    _dir: Option<tempfile::TempDir>,
-}
-
-fn options(clock: &ManualClock) -> AuthwardOptions {
-    AuthwardOptions { clock: Some(Arc::new(clock.clone())), hash_params: CHEAP, ..AuthwardOptions::default() }
-}
-
-fn memory() -> Env {
-    let clock = ManualClock::new(T0);
-    Env { aw: Authward::in_memory(options(&clock)).unwrap(), clock, _dir: None }
-}
-
-fn sqlite() -> Env {
-    let clock = ManualClock::new(T0);
-    let dir = tempfile::tempdir().unwrap();
-    let aw = Authward::open(dir.path().join("aw.db"), &[9u8; 32], options(&clock)).unwrap();
-    Env { aw, clock, _dir: Some(dir) }
-}
-
-/// The same service over PostgreSQL when a server is there (tests/postgres/run.sh runs this file).
-fn postgres() -> Option<Env> {
-    #[cfg(feature = "postgres")]
-    if let Some(url) = pg::url() {
-        let clock = ManualClock::new(T0);
-        let aw = Authward::open(pg::fresh_url(&url, "admin"), &[9u8; 32], options(&clock)).unwrap();
-        return Some(Env { aw, clock, _dir: None });
-    }
-    #[cfg(not(feature = "postgres"))]
-    let _ = pg::url;
-    None
-}
-
-macro_rules! both_stores {
-    ($($name:ident($env:ident) $body:block)*) => {
-        mod memory_store { use super::*; $( #[test] fn $name() { let $env = memory(); $body } )* }
-        mod sqlite_store { use super::*; $( #[test] fn $name() { let $env = sqlite(); $body } )* }
-        mod postgres_store {
-            use super::*;
-            $( #[test] fn $name() { let Some($env) = postgres() else { return }; $body } )*
-        }
-    };
-}
 
 fn enroll(env: &Env, user: &str) -> String {
     let e = env.aw.begin_totp_enrollment(user, "ACME").unwrap();
@@ -81,7 +36,7 @@ fn report(env: &Env, sort: ReportSort) -> Vec<String> {
     env.aw.account_report("acme", &q).unwrap().users.into_iter().map(|u| u.user_id).collect()
 }
 
-both_stores! {
+over_every_store! {
     an_exempt_user_is_not_held_to_enforced_two_factor(env) {
         env.aw.create_user("svc", "acme", PW, None).unwrap();
         env.aw.set_account_policy("acme", &enforced(0)).unwrap();

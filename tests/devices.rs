@@ -7,10 +7,12 @@
 
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/stores.rs"]
+mod stores;
 
 use std::sync::Arc;
 
-use authward::store::{MemoryStore, SqliteStore, Store};
+use authward::store::{SqliteStore, Store};
 use authward::totp::{self, TotpConfig};
 use authward::{
     AccountPolicy, Authward, AuthwardOptions, ErrorCode, EventKind, HashParams, ManualClock, SignIn,
@@ -23,37 +25,6 @@ const DAY: u64 = 86_400;
 const PW: &str = "correct horse battery staple";
 const PW2: &str = "purple elephant dancing quietly";
 const KEY: [u8; 32] = [4u8; 32];
-
-type Factory = Box<dyn Fn() -> Arc<dyn Store>>;
-
-fn stores() -> Vec<(&'static str, Factory)> {
-    #[allow(unused_mut)]
-    let mut out: Vec<(&'static str, Factory)> = vec![
-        ("memory", Box::new(|| Arc::new(MemoryStore::new()) as Arc<dyn Store>)),
-        (
-            "sqlite",
-            Box::new(|| {
-                let dir = tempfile::tempdir().unwrap();
-                let store = SqliteStore::open(dir.path().join("d.db")).unwrap();
-                std::mem::forget(dir);
-                Arc::new(store) as Arc<dyn Store>
-            }),
-        ),
-    ];
-    #[cfg(feature = "postgres")]
-    if let Some(url) = pg::url() {
-        out.push((
-            "postgres",
-            Box::new(move || {
-                Arc::new(authward::store::PostgresStore::open(&pg::fresh_url(&url, "dev")).unwrap())
-                    as Arc<dyn Store>
-            }),
-        ));
-    }
-    #[cfg(not(feature = "postgres"))]
-    let _ = pg::url;
-    out
-}
 
 struct Env {
     aw: Authward,
@@ -89,16 +60,7 @@ fn env(store: Arc<dyn Store>) -> Env {
 }
 
 fn each(case: fn(Env)) {
-    for (name, make) in stores() {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| case(env(make()))));
-        if let Err(e) = result {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
-            panic!("store {name}: {}", msg.unwrap_or_default());
-        }
-    }
+    stores::each("dev", |store| case(env(store)));
 }
 
 impl Env {

@@ -1,5 +1,14 @@
-//! The Security settings flows through `Authward`, each against the memory store and the SQLite store.
+//! The Security settings flows through `Authward`, each against the memory store, the SQLite store and
+//! (tests/postgres/run.sh) the PostgreSQL store.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+#[path = "support/pg.rs"]
+mod pg;
+#[macro_use]
+#[path = "support/service_env.rs"]
+mod service_env;
+
+use service_env::{Env, T0, memory, options};
 
 use std::sync::Arc;
 
@@ -9,47 +18,10 @@ use authward::{
     RequiredAction, SignIn, SignInStatus, ViolationCode,
 };
 
-const CHEAP: HashParams = HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-const T0: u64 = 1_800_000_000;
 const DAY: u64 = 86_400;
 const PW: &str = "correct horse battery staple";
 const PW2: &str = "purple elephant dancing quietly";
 const PW3: &str = "seventeen orange umbrellas sing";
-
-struct Env {
-    aw: Authward,
-    clock: ManualClock,
-    _dir: Option<tempfile::TempDir>,
-}
-
-fn options(clock: &ManualClock) -> AuthwardOptions {
-    AuthwardOptions {
-        clock: Some(Arc::new(clock.clone())),
-        hash_params: CHEAP,
-        pepper: None,
-        ..AuthwardOptions::default()
-    }
-}
-
-fn memory() -> Env {
-    let clock = ManualClock::new(T0);
-    Env { aw: Authward::in_memory(options(&clock)).unwrap(), clock, _dir: None }
-}
-
-fn sqlite() -> Env {
-    let clock = ManualClock::new(T0);
-    let dir = tempfile::tempdir().unwrap();
-    let aw = Authward::open(dir.path().join("aw.db"), &[9u8; 32], options(&clock)).unwrap();
-    Env { aw, clock, _dir: Some(dir) }
-}
-
-/// Runs each test body against both stores.
-macro_rules! both_stores {
-    ($($name:ident($env:ident) $body:block)*) => {
-        mod memory_store { use super::*; $( #[test] fn $name() { let $env = memory(); $body } )* }
-        mod sqlite_store { use super::*; $( #[test] fn $name() { let $env = sqlite(); $body } )* }
-    };
-}
 
 fn code_now(env: &Env, secret: &str) -> String {
     totp::code(secret, env.clock.now(), &TotpConfig::default()).unwrap()
@@ -72,7 +44,7 @@ fn err(r: Result<impl std::fmt::Debug, authward::Error>) -> ErrorCode {
     r.unwrap_err().code()
 }
 
-both_stores! {
+over_every_store! {
     create_and_sign_in(env) {
         env.aw.create_user("alice", "acme", PW, Some("alice@example.com")).unwrap();
         let s = env.aw.sign_in("alice", PW).unwrap();

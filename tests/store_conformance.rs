@@ -7,15 +7,15 @@
 mod invariants;
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/stores.rs"]
+mod stores;
 
 use invariants::{T0, check_invariants, counter_update, counter_user, ev, full_user, plain_user};
 
 use std::sync::{Arc, Barrier};
 
 use authward::account::lockout::LockoutState;
-#[cfg(feature = "postgres")]
-use authward::store::PostgresStore;
-use authward::store::{AccountRecord, ChallengeRecord, MemoryStore, SqliteStore, Store};
+use authward::store::{AccountRecord, ChallengeRecord, Store};
 use authward::totp::{self, TotpConfig};
 use authward::{
     AccountPolicy, Algorithm, Authward, AuthwardOptions, Error, ErrorCode, EventKind, HashParams,
@@ -23,49 +23,20 @@ use authward::{
 };
 use authward::{ManualClock, SignInStatus};
 
-type Factory = Box<dyn Fn() -> Arc<dyn Store>>;
-
-/// The stores under test, each as a factory of fresh empty stores.
-fn stores() -> Vec<(&'static str, Factory)> {
-    let mut out: Vec<(&'static str, Factory)> = vec![
-        ("memory", Box::new(|| Arc::new(MemoryStore::new()) as Arc<dyn Store>)),
-        (
-            "sqlite",
-            Box::new(|| {
-                let dir = tempfile::tempdir().unwrap();
-                let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
-                std::mem::forget(dir); // kept until the process ends
-                Arc::new(store) as Arc<dyn Store>
-            }),
-        ),
-    ];
-    #[cfg(not(feature = "postgres"))]
-    eprintln!("PostgreSQL conformance cases SKIPPED: built without the postgres feature");
-    #[cfg(feature = "postgres")]
-    if let Some(url) = pg::url() {
-        out.push((
-            "postgres",
-            Box::new(move || {
-                Arc::new(PostgresStore::open(&pg::fresh_url(&url, "conf")).unwrap()) as Arc<dyn Store>
-            }),
-        ));
-    }
-    out
+/// Runs `case` over every store (fresh and empty), naming the store in a failure.
+fn each(case: fn(Arc<dyn Store>)) {
+    stores::each("conf", case);
 }
 
-/// Runs `case` over every store, naming the store in a failure.
-fn each(case: fn(Arc<dyn Store>)) {
-    for (name, make) in stores() {
-        let store = make();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| case(store)));
-        if let Err(e) = result {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
-            panic!("store {name}: {}", msg.unwrap_or_default());
-        }
-    }
+/// The service over `store`, on a manual clock at `T0`, with cheap hash parameters.
+fn service(store: Arc<dyn Store>) -> (Authward, ManualClock) {
+    let clock = ManualClock::new(T0);
+    let options = AuthwardOptions {
+        clock: Some(Arc::new(clock.clone())),
+        hash_params: HashParams { memory_kib: 256, iterations: 1, parallelism: 1 },
+        ..AuthwardOptions::default()
+    };
+    (Authward::with_store(store, &[3u8; 32], options).unwrap(), clock)
 }
 
 fn challenge(n: u8, user_id: &str, expires_at: u64) -> ChallengeRecord {
@@ -578,13 +549,7 @@ fn the_audit_log_holds_account_events_and_events_with_an_actor() {
 #[test]
 fn the_service_runs_its_flows_over_every_store() {
     each(|s: Arc<dyn Store>| {
-        let clock = ManualClock::new(T0);
-        let options = AuthwardOptions {
-            clock: Some(Arc::new(clock.clone())),
-            hash_params: HashParams { memory_kib: 256, iterations: 1, parallelism: 1 },
-            ..AuthwardOptions::default()
-        };
-        let aw = Authward::with_store(s, &[3u8; 32], options).unwrap();
+        let (aw, clock) = service(s);
         aw.create_user("alice", "acme", "correct horse battery staple", Some("a@example.com")).unwrap();
         let e = aw.begin_totp_enrollment("alice", "ACME").unwrap();
         let cfg = TotpConfig::default();
@@ -624,13 +589,7 @@ fn the_service_runs_its_flows_over_every_store() {
 #[test]
 fn a_snapshot_of_a_deleted_user_never_lands_on_its_successor() {
     each(|s: Arc<dyn Store>| {
-        let clock = ManualClock::new(T0);
-        let options = AuthwardOptions {
-            clock: Some(Arc::new(clock.clone())),
-            hash_params: HashParams { memory_kib: 256, iterations: 1, parallelism: 1 },
-            ..AuthwardOptions::default()
-        };
-        let aw = Authward::with_store(Arc::clone(&s), &[3u8; 32], options).unwrap();
+        let (aw, _) = service(Arc::clone(&s));
         let pw = "correct horse battery staple";
         aw.create_user("alice", "acme", pw, None).unwrap();
         assert!(aw.sign_in("alice", "wrong password one").is_err());
