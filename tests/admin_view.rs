@@ -2,19 +2,25 @@
 //! complete sign-in and the account report, each against the memory, SQLite and (tests/postgres/run.sh) PostgreSQL stores.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+#[path = "support/hook_store.rs"]
+mod hook_store;
 #[path = "support/pg.rs"]
 mod pg;
 #[macro_use]
 #[path = "support/service_env.rs"]
 mod service_env;
 
+use std::sync::Arc;
+
+use authward::store::{MemoryStore, Store};
 use authward::totp::{self, TotpConfig};
 use authward::{
-    AccountPolicy, Attention, ErrorCode, EventKind, LockoutPolicy, ReportQuery, ReportSort, RequiredAction,
-    SignInStatus,
+    AccountPolicy, Attention, Authward, ErrorCode, EventKind, LockoutPolicy, ManualClock, ReportQuery,
+    ReportSort, RequiredAction, SignInStatus,
 };
 
-use service_env::{Env, T0};
+use hook_store::HookStore;
+use service_env::{Env, KEY, T0, options};
 
 const DAY: u64 = 86_400;
 const PW: &str = "correct horse battery staple";
@@ -240,4 +246,31 @@ over_every_store! {
         env.aw.delete_user("ben").unwrap();
         assert_eq!(env.aw.audit_log("acme", 100).unwrap().len(), 2);
     }
+}
+
+/// An exemption the admin ends (on another app server) while `disable_totp` checks the password,
+/// after the flow read the user as exempt, still holds the user to 2FA: the write checks again.
+#[test]
+fn an_exemption_ended_during_disable_totp_still_holds_the_user_to_2fa() {
+    let inner: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let hooked = Arc::new(HookStore::new(Arc::clone(&inner)));
+    let clock = ManualClock::new(T0);
+    let aw = Authward::with_store(hooked.clone(), &KEY, options(&clock)).unwrap();
+    let other_server = Authward::with_store(inner, &KEY, options(&clock)).unwrap();
+    aw.set_account_policy("acme", &enforced(3)).unwrap();
+    aw.create_user("svc", "acme", PW, None).unwrap();
+    let e = aw.begin_totp_enrollment("svc", "ACME").unwrap();
+    aw.confirm_totp_enrollment("svc", &totp::code(&e.secret, T0, &TotpConfig::default()).unwrap()).unwrap();
+    aw.set_two_factor_exempt("svc", true).unwrap();
+
+    hooked.before_next_write(move || other_server.set_two_factor_exempt("svc", false).unwrap());
+    let err = aw.disable_totp("svc", PW).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TwoFactorEnforced);
+    assert!(aw.status("svc").unwrap().two_factor_enabled, "2FA stays on");
+    assert!(!aw.events("svc", 10).unwrap().iter().any(|e| e.kind == EventKind::TwoFactorDisabled));
+
+    // Exempt again, with nobody in between: the user may turn it off.
+    aw.set_two_factor_exempt("svc", true).unwrap();
+    aw.disable_totp("svc", PW).unwrap();
+    assert!(!aw.status("svc").unwrap().two_factor_enabled);
 }
