@@ -79,6 +79,7 @@ def note_client(user_id: str) -> None:
 
 
 def wait_words(seconds: int) -> str:
+    """A lockout's wait as every page says it: whole minutes, rounded up (300 s is "5 minutes")."""
     minutes = max(1, (seconds + 59) // 60)
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 

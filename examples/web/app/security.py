@@ -29,7 +29,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from .auth import appdb, core, note_client, session_obj, signed_in
+from .auth import appdb, core, note_client, session_obj, signed_in, wait_words
 
 bp = Blueprint("security", __name__, url_prefix="/security")
 log = logging.getLogger("authward.web")
@@ -176,7 +176,7 @@ def change_password() -> Any:
     except authward.LockedOut as err:
         errors["form"] = (
             "Too many wrong passwords. For your safety, password changes are paused; "
-            f"try again in {err.retry_after // 60 + 1} minutes."
+            f"try again in {wait_words(err.retry_after)}."
         )
     except authward.InvalidArgumentError:
         errors["form"] = "Fill in all three fields."
@@ -294,7 +294,7 @@ def replace() -> Any:
     except (authward.WrongPassword, authward.InvalidArgumentError):
         return render_page({"replace": "That isn't your password."}, code=400)
     except authward.LockedOut as err:
-        return render_page({"replace": f"Too many failed attempts; try again in {err.retry_after // 60 + 1} minutes."}, code=400)
+        return render_page({"replace": f"Too many failed attempts; try again in {wait_words(err.retry_after)}."}, code=400)
     return redirect(url_for("security.activate"))
 
 
@@ -313,7 +313,7 @@ def disable() -> Any:
             code=400,
         )
     except authward.LockedOut as err:
-        return render_page({"disable": f"Too many failed attempts; try again in {err.retry_after // 60 + 1} minutes."}, code=400)
+        return render_page({"disable": f"Too many failed attempts; try again in {wait_words(err.retry_after)}."}, code=400)
     session["cv"] = core().aw.status(uid).credential_version
     session_obj().regenerate()
     flash("Two-factor authentication is off. Your account is now protected by your password only.", "info")
@@ -333,7 +333,7 @@ def regenerate() -> Any:
     except (authward.WrongPassword, authward.InvalidArgumentError):
         return render_page({"regenerate": "That isn't your password."}, code=400)
     except authward.LockedOut as err:
-        return render_page({"regenerate": f"Too many failed attempts; try again in {err.retry_after // 60 + 1} minutes."}, code=400)
+        return render_page({"regenerate": f"Too many failed attempts; try again in {wait_words(err.retry_after)}."}, code=400)
     session["recovery_codes"] = codes
     session["cv"] = core().aw.status(uid).credential_version
     return redirect(url_for("security.recovery_codes"))
