@@ -52,6 +52,13 @@ class Error : public std::runtime_error {
 };
 
 namespace detail {
+/// NULL for an empty string (the C API's "none").
+inline const char *opt(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
+
+inline std::optional<std::string> opt_copy(const char *s) {
+    return s ? std::optional<std::string>(s) : std::nullopt;
+}
+
 inline std::vector<Violation> violations(const authward_violation_list *list) {
     std::vector<Violation> out;
     for (size_t i = 0; i < authward_violation_list_len(list); i++) {
@@ -173,7 +180,48 @@ struct SignIn {
     uint32_t required_actions;  // AUTHWARD_REQUIRED_ACTION_* bits
     std::optional<int64_t> password_expires_in_days;
     uint64_t credential_version;
+    /// A new remembered-device token (given once, after verify_second_factor with a label under a
+    /// policy with remember_device_days); empty otherwise.
+    std::string device_token;
     bool complete() const noexcept { return status == AUTHWARD_SIGN_IN_STATUS_COMPLETE; }
+};
+
+/// One entry of a user's security log or of an account's audit log.
+struct Event {
+    authward_event_kind kind;
+    uint64_t at;
+    std::string detail;
+    /// Whether to tell the user (authward_event_list_notify()).
+    bool notify;
+    /// Who did it, for admin actions; empty for the user's own events.
+    std::optional<std::string> actor;
+    /// The user it concerned; empty for account-wide entries of the audit log (policy changes).
+    std::optional<std::string> user_id;
+    /// The stable name, e.g. "sign_in_failed".
+    std::string name() const { return authward_event_kind_name(kind); }
+};
+
+/// A remembered device (authward_list_devices()).
+struct Device {
+    std::string id, label;
+    uint64_t created_at, last_used_at, expires_at;
+};
+
+/// One user of an account report; the fields of authward_user_report.
+struct UserReport {
+    std::string user_id;
+    authward_attention attention;
+    bool two_factor_enabled, two_factor_exempt;
+    uint64_t two_factor_deadline, password_changed_at, password_age_days, password_expires_at;
+    uint32_t required_actions;
+    uint64_t locked_until, last_sign_in_at;
+};
+
+/// One page of an account report, with the counts of the whole account.
+struct Report {
+    std::vector<UserReport> users;
+    size_t total, overdue, due;
+    uint64_t at;
 };
 
 /// A pending TOTP enrolment.
@@ -193,7 +241,11 @@ struct Options {
 /// The account-security service (thread-safe).
 class Service {
   public:
-    /// A service over the SQLite file at `path`; `key` must be 32 bytes.
+    /// Kept for code written against the first release: the event type is authward::Event.
+    using Event = authward::Event;
+
+    /// A service over the SQLite file at `path`, or over PostgreSQL for a `postgres://` or
+    /// `postgresql://` URL (see authward_service_open()); `key` must be 32 bytes.
     static Service open(const std::string &path, std::string_view key, const Options &options = {}) {
         authward_options o = c_options(options);
         authward_service *raw = nullptr;
@@ -217,8 +269,11 @@ class Service {
     ~Service() { authward_service_free(raw_); }
 
     uint64_t now() const { return authward_now(raw_); }
-    void set_account_policy(const std::string &account_id, const authward_account_policy &policy) {
-        detail::check(authward_set_account_policy(raw_, account_id.c_str(), &policy));
+    /// Admin calls take the admin's name as `actor` (recorded in the event and the audit log; empty:
+    /// "admin").
+    void set_account_policy(const std::string &account_id, const authward_account_policy &policy,
+                            const std::string &actor = {}) {
+        detail::check(authward_set_account_policy_by(raw_, account_id.c_str(), &policy, detail::opt(actor)));
     }
     authward_account_policy account_policy(const std::string &account_id) const {
         authward_account_policy out{};
@@ -242,26 +297,92 @@ class Service {
                                                detail::bytes(new_password), new_password.size(),
                                                detail::bytes(confirm), confirm.size()));
     }
-    void set_password(const std::string &user_id, std::string_view new_password) {
-        detail::check(authward_set_password(raw_, user_id.c_str(), detail::bytes(new_password), new_password.size()));
+    void set_password(const std::string &user_id, std::string_view new_password, const std::string &actor = {}) {
+        detail::check(authward_set_password_by(raw_, user_id.c_str(), detail::bytes(new_password),
+                                               new_password.size(), detail::opt(actor)));
     }
-    void require_password_change(const std::string &user_id) {
-        detail::check(authward_require_password_change(raw_, user_id.c_str()));
+    void require_password_change(const std::string &user_id, const std::string &actor = {}) {
+        detail::check(authward_require_password_change_by(raw_, user_id.c_str(), detail::opt(actor)));
     }
     /// `client` (e.g. the IP address; empty: none) scopes the lockout, see authward_sign_in_from().
-    SignIn sign_in(const std::string &user_id, std::string_view password, const std::string &client = {}) {
+    /// `device_token` (empty: none) is a remembered device's token: valid, it skips the code (never
+    /// the password); wrong, expired or revoked, it is ignored (see authward_sign_in_with_device()).
+    SignIn sign_in(const std::string &user_id, std::string_view password, const std::string &client = {},
+                   const std::string &device_token = {}) {
         authward_sign_in_result *r = nullptr;
-        detail::check(authward_sign_in_from(raw_, user_id.c_str(), detail::bytes(password), password.size(),
-                                            client.empty() ? nullptr : client.c_str(), &r));
+        detail::check(authward_sign_in_with_device(raw_, user_id.c_str(), detail::bytes(password), password.size(),
+                                                   detail::opt(client), detail::opt(device_token), &r));
         return take(r);
     }
-    SignIn verify_second_factor(const std::string &challenge, const std::string &code, const std::string &client = {}) {
+    /// `remember_label` (empty: don't) asks to remember this device under the app's name for it; the
+    /// token is then SignIn::device_token (see authward_verify_second_factor_remember()).
+    SignIn verify_second_factor(const std::string &challenge, const std::string &code, const std::string &client = {},
+                                const std::string &remember_label = {}) {
         authward_sign_in_result *r = nullptr;
-        detail::check(authward_verify_second_factor_from(raw_, challenge.c_str(), code.c_str(),
-                                                         client.empty() ? nullptr : client.c_str(), &r));
+        if (remember_label.empty()) {
+            detail::check(authward_verify_second_factor_from(raw_, challenge.c_str(), code.c_str(),
+                                                             detail::opt(client), &r));
+        } else {
+            detail::check(authward_verify_second_factor_remember(raw_, challenge.c_str(), code.c_str(),
+                                                                 detail::opt(client), remember_label.c_str(), &r));
+        }
         return take(r);
     }
-    void unlock_user(const std::string &user_id) { detail::check(authward_unlock_user(raw_, user_id.c_str())); }
+    void unlock_user(const std::string &user_id, const std::string &actor = {}) {
+        detail::check(authward_unlock_user_by(raw_, user_id.c_str(), detail::opt(actor)));
+    }
+    /// Exempts the user from Enforce 2FA (or ends the exemption); logged.
+    void set_two_factor_exempt(const std::string &user_id, bool exempt, const std::string &actor = {}) {
+        detail::check(authward_set_two_factor_exempt(raw_, user_id.c_str(), exempt, detail::opt(actor)));
+    }
+    /// The user's remembered devices.
+    std::vector<Device> list_devices(const std::string &user_id) const {
+        authward_device_list *list = nullptr;
+        detail::check(authward_list_devices(raw_, user_id.c_str(), &list));
+        std::unique_ptr<authward_device_list, decltype(&authward_device_list_free)> owned(list,
+                                                                                         &authward_device_list_free);
+        std::vector<Device> out;
+        for (size_t i = 0; i < authward_device_list_len(list); i++) {
+            out.push_back({authward_device_list_id(list, i), authward_device_list_label(list, i),
+                           authward_device_list_created_at(list, i), authward_device_list_last_used_at(list, i),
+                           authward_device_list_expires_at(list, i)});
+        }
+        return out;
+    }
+    void revoke_device(const std::string &user_id, const std::string &device_id) {
+        detail::check(authward_revoke_device(raw_, user_id.c_str(), device_id.c_str()));
+    }
+    /// Forgets every remembered device of the user; returns how many there were.
+    size_t revoke_all_devices(const std::string &user_id) {
+        size_t n = 0;
+        detail::check(authward_revoke_all_devices(raw_, user_id.c_str(), &n));
+        return n;
+    }
+    /// Admin: every user of the account judged against its policy now, one page (`sort`: an
+    /// AUTHWARD_REPORT_SORT_* value; `limit` 1-1000).
+    Report account_report(const std::string &account_id, uint32_t sort = AUTHWARD_REPORT_SORT_ATTENTION,
+                          size_t offset = 0, size_t limit = 100) const {
+        authward_report *report = nullptr;
+        detail::check(authward_account_report(raw_, account_id.c_str(), sort, offset, limit, &report));
+        std::unique_ptr<authward_report, decltype(&authward_report_free)> owned(report, &authward_report_free);
+        Report out{{}, authward_report_total(report), authward_report_overdue(report), authward_report_due(report),
+                   authward_report_at(report)};
+        for (size_t i = 0; i < authward_report_len(report); i++) {
+            authward_user_report u{};
+            detail::check(authward_report_user(report, i, &u));
+            out.users.push_back({u.user_id, u.attention, u.two_factor_enabled, u.two_factor_exempt,
+                                 u.two_factor_deadline, u.password_changed_at, u.password_age_days,
+                                 u.password_expires_at, u.required_actions, u.locked_until, u.last_sign_in_at});
+        }
+        return out;
+    }
+    /// Admin: the account's audit log (policy changes and admin actions, each with its actor), newest
+    /// first; each entry names its user (none for policy changes).
+    std::vector<Event> audit_log(const std::string &account_id, size_t limit = 100) const {
+        authward_event_list *list = nullptr;
+        detail::check(authward_audit_log(raw_, account_id.c_str(), limit, &list));
+        return take(list);
+    }
     /// Replacing an active authenticator needs `proof` (the password or a current code); empty: none.
     Enrollment begin_totp_enrollment(const std::string &user_id, const std::string &issuer, std::string_view proof = {}) {
         authward_enrollment *e = nullptr;
@@ -289,30 +410,19 @@ class Service {
                                                          password.size(), &out));
         return detail::take(out);
     }
-    void reset_two_factor(const std::string &user_id) {
-        detail::check(authward_reset_two_factor(raw_, user_id.c_str()));
+    void reset_two_factor(const std::string &user_id, const std::string &actor = {}) {
+        detail::check(authward_reset_two_factor_by(raw_, user_id.c_str(), detail::opt(actor)));
     }
     authward_security_status status(const std::string &user_id) const {
         authward_security_status out{};
         detail::check(authward_status(raw_, user_id.c_str(), &out));
         return out;
     }
-    struct Event {
-        authward_event_kind kind;
-        uint64_t at;
-        std::string detail;
-        std::string name() const { return authward_event_kind_name(kind); }
-    };
+    /// The user's security log, newest first.
     std::vector<Event> events(const std::string &user_id, size_t limit = 100) const {
         authward_event_list *list = nullptr;
         detail::check(authward_events(raw_, user_id.c_str(), limit, &list));
-        std::unique_ptr<authward_event_list, decltype(&authward_event_list_free)> owned(list, &authward_event_list_free);
-        std::vector<Event> out;
-        for (size_t i = 0; i < authward_event_list_len(list); i++) {
-            out.push_back({authward_event_list_kind(list, i), authward_event_list_at(list, i),
-                           authward_event_list_detail(list, i)});
-        }
-        return out;
+        return take(list);
     }
     /// The C handle, for calls this header does not wrap.
     const authward_service *get() const noexcept { return raw_; }
@@ -327,16 +437,28 @@ class Service {
         o.pepper_len = options.pepper.size();
         return o;
     }
+    static std::vector<Event> take(authward_event_list *list) {
+        std::unique_ptr<authward_event_list, decltype(&authward_event_list_free)> owned(list, &authward_event_list_free);
+        std::vector<Event> out;
+        for (size_t i = 0; i < authward_event_list_len(list); i++) {
+            out.push_back({authward_event_list_kind(list, i), authward_event_list_at(list, i),
+                           authward_event_list_detail(list, i), authward_event_list_notify(list, i),
+                           detail::opt_copy(authward_event_list_actor(list, i)),
+                           detail::opt_copy(authward_event_list_user_id(list, i))});
+        }
+        return out;
+    }
     static SignIn take(authward_sign_in_result *r) {
         std::unique_ptr<authward_sign_in_result, decltype(&authward_sign_in_result_free)> owned(
             r, &authward_sign_in_result_free);
         const char *challenge = authward_sign_in_result_challenge(r);
         int64_t days = 0;
         bool has_days = authward_sign_in_result_password_expires_in_days(r, &days);
+        const char *token = authward_sign_in_result_device_token(r);
         return SignIn{authward_sign_in_result_status(r), challenge ? challenge : "",
                       authward_sign_in_result_required_actions(r),
                       has_days ? std::optional<int64_t>(days) : std::nullopt,
-                      authward_sign_in_result_credential_version(r)};
+                      authward_sign_in_result_credential_version(r), token ? token : ""};
     }
     authward_service *raw_ = nullptr;
 };

@@ -92,6 +92,7 @@ compile() { # variant, extra flags...
     gcc -std=c11 "${warn[@]}" "$@" $pc_cflags examples/c/quickstart.c -o "$work/bin/quickstart_c.$variant" $pc_libs || ok=1
     g++ -std=c++17 "${warn[@]}" "$@" $pc_cflags examples/cpp/quickstart.cpp -o "$work/bin/quickstart_cpp.$variant" \
         $pc_libs || ok=1
+    g++ -std=c++17 "${warn[@]}" "$@" $pc_cflags "$here/test_cpp.cpp" -o "$work/bin/test_cpp.$variant" $pc_libs || ok=1
     return $ok
 }
 step "compile (-Wall -Wextra -Wpedantic -Werror)" compile plain -O1 -g
@@ -122,6 +123,7 @@ run_all() { # variant, wrapper...
     rm -f "$db"*
     "$@" "$work/bin/quickstart_c.$variant" "$db" >/dev/null || { echo "quickstart.c failed"; ok=1; }
     "$@" "$work/bin/quickstart_cpp.$variant" >/dev/null || { echo "quickstart.cpp failed"; ok=1; }
+    "$@" "$work/bin/test_cpp.$variant" || ok=1
     return $ok
 }
 step "run" run_all plain
