@@ -173,6 +173,33 @@ fn no_token_while_the_policy_is_off_and_old_tokens_are_ignored_then() {
 }
 
 #[test]
+fn shortening_the_policy_shortens_remembered_devices_and_lengthening_never_goes_past_their_own_expiry() {
+    each(|env| {
+        let token = env.token("Laptop"); // minted under 30 days
+        env.clock.advance(10 * DAY);
+        // The admin shortens the period to 7 days (a laptop was lost): the 10-day-old device asks for
+        // the code again, and the list no longer shows it.
+        env.aw.set_account_policy("acme", &policy(Some(7))).unwrap();
+        assert!(!env.skips(&token), "past the shortened period");
+        assert!(env.aw.list_devices("alice").unwrap().is_empty());
+        // A device remembered under the short policy expires after 7 days.
+        let short = env.token("Phone");
+        let listed = env.aw.list_devices("alice").unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].expires_at, env.clock.now() + 7 * DAY);
+        // Lengthened to 365 days: the laptop's 30 minted days count again, never more.
+        env.aw.set_account_policy("acme", &policy(Some(365))).unwrap();
+        assert!(env.skips(&token));
+        let laptop = env.aw.list_devices("alice").unwrap().into_iter().find(|d| d.label == "Laptop").unwrap();
+        assert_eq!(laptop.expires_at, laptop.created_at + 30 * DAY);
+        env.clock.advance(8 * DAY);
+        assert!(!env.skips(&short), "the phone was minted for 7 days");
+        env.clock.advance(13 * DAY); // day 31 of the laptop
+        assert!(!env.skips(&token), "the laptop was minted for 30 days");
+    });
+}
+
+#[test]
 fn a_token_never_skips_the_password() {
     each(|env| {
         let token = env.token("Chrome");

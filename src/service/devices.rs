@@ -4,9 +4,13 @@
 //! * The token is 32 random bytes (base64url), returned once. The record keeps only its keyed hash
 //!   (HMAC-SHA256 under a key derived from the service key, with the user id bound in), so a copy of the
 //!   database gives nobody a usable token.
-//! * A token is valid while it is not expired (`remember_device_days` of the policy when it was minted),
-//!   the user's `credential_version` is the one it was minted under, and the account's policy still sets
-//!   `remember_device_days`. Every change of `credential_version` (password changed or set by an admin,
+//! * A token is valid while it is not expired, the user's `credential_version` is the one it was minted
+//!   under, and the account's policy still sets `remember_device_days`. It expires `remember_device_days`
+//!   after it was minted, counted with the shorter of the policy it was minted under and the policy in
+//!   force at each sign-in: an admin who shortens the period (after a lost laptop, say) shortens it for
+//!   the devices already remembered too; lengthening it never takes a device past the expiry it was
+//!   minted with (and gives back, up to that, what a shortening had taken). To forget devices for good,
+//!   revoke them. Every change of `credential_version` (password changed or set by an admin,
 //!   2FA enabled, replaced, disabled or reset) forgets all devices, and so does a key rotation
 //!   ([`Authward::rekey`] forgets devices remembered under a previous key; until it reaches a row they
 //!   still work while that key is configured).
@@ -73,13 +77,23 @@ pub(super) fn housekeep(rec: &mut UserRecord, version_before: u64, now: u64, cha
     rec.devices.retain(|d| d.expires_at > now);
 }
 
-fn public(d: &RememberedDevice) -> Device {
+/// When `d` expires under `policy`: its own expiry, or sooner when the policy now remembers devices
+/// for less time than when it was minted. (While the policy is off no device skips the code, but each
+/// keeps its expiry: switched back on, the policy wakes those not expired.)
+fn expires_at(d: &RememberedDevice, policy: &AccountPolicy) -> u64 {
+    match policy.remember_device_days {
+        Some(days) => d.expires_at.min(d.created_at.saturating_add(u64::from(days) * DAY)),
+        None => d.expires_at,
+    }
+}
+
+fn public(d: &RememberedDevice, expires_at: u64) -> Device {
     Device {
         id: d.id.clone(),
         label: d.label.clone(),
         created_at: d.created_at,
         last_used_at: d.last_used_at,
-        expires_at: d.expires_at,
+        expires_at,
     }
 }
 
@@ -168,7 +182,7 @@ impl Authward {
             let matches = self.sealer.verify_device_hash(&rec.user_id, token, &d.token_hash);
             if matches
                 && found.is_none()
-                && d.expires_at > now
+                && expires_at(d, policy) > now
                 && d.credential_version == rec.credential_version
             {
                 found = Some(i);
@@ -177,16 +191,20 @@ impl Authward {
         found
     }
 
-    /// The user's remembered devices that are still valid, most recently used first (no token or
-    /// hash). `NOT_FOUND` for an unknown user.
+    /// The user's remembered devices not expired under the account's policy now, most recently used
+    /// first, each with the expiry that applies (no token or hash). While the policy is off they are
+    /// listed too (so the user can revoke one before the policy is switched back on). `NOT_FOUND` for
+    /// an unknown user.
     pub fn list_devices(&self, user_id: &str) -> Result<Vec<Device>> {
         let rec = self.user(user_id)?;
+        let policy = self.account(&rec.account_id)?.policy;
         let now = self.now();
         let mut out: Vec<Device> = rec
             .devices
             .iter()
-            .filter(|d| d.expires_at > now && d.credential_version == rec.credential_version)
-            .map(public)
+            .filter(|d| d.credential_version == rec.credential_version)
+            .map(|d| public(d, expires_at(d, &policy)))
+            .filter(|d| d.expires_at > now)
             .collect();
         out.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at).then_with(|| b.created_at.cmp(&a.created_at)));
         Ok(out)
