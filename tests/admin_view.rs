@@ -2,6 +2,9 @@
 //! complete sign-in and the account report, each against the memory, SQLite and (tests/postgres/run.sh) PostgreSQL stores.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+#[macro_use]
+#[path = "support/forward.rs"]
+mod forward;
 #[path = "support/hook_store.rs"]
 mod hook_store;
 #[path = "support/pg.rs"]
