@@ -1118,7 +1118,8 @@ authward_result authward_verify_second_factor_remember(const struct authward_ser
                                                        struct authward_sign_in_result **out_result);
 
 /**
- * Writes the user's valid remembered devices to `*out_devices` (free with
+ * Writes the user's remembered devices not expired under the account's policy now (listed while the
+ * policy is off too; each with the expiry that applies) to `*out_devices` (free with
  * `authward_device_list_free()`). `NOT_FOUND` for an unknown user.
  */
 AUTHWARD_MUST_USE

@@ -206,7 +206,10 @@ export declare class Authward {
   accountReport(accountId: string, options?: ReportOptions | undefined | null): Promise<AccountReport>
   /** `accountReport` on the calling thread (blocks the event loop). */
   accountReportSync(accountId: string, options?: ReportOptions | undefined | null): AccountReport
-  /** The user's remembered devices that are still valid, most recently used first (never a token). */
+  /**
+   * The user's remembered devices not expired under the account's policy now, most recently used
+   * first, each with the expiry that applies (never a token); listed while the policy is off too.
+   */
   listDevices(userId: string): Promise<Array<Device>>
   /** `listDevices` on the calling thread (blocks the event loop). */
   listDevicesSync(userId: string): Array<Device>

@@ -75,7 +75,8 @@ pub struct authward_device_list {
     items: Vec<(CText, CText, Device)>,
 }
 
-/// Writes the user's valid remembered devices to `*out_devices` (free with
+/// Writes the user's remembered devices not expired under the account's policy now (listed while the
+/// policy is off too; each with the expiry that applies) to `*out_devices` (free with
 /// `authward_device_list_free()`). `NOT_FOUND` for an unknown user.
 #[unsafe(no_mangle)]
 #[must_use]

@@ -435,7 +435,8 @@ impl Authward {
         call(&env, self.account_report_work(account_id, options))
     }
 
-    /// The user's remembered devices that are still valid, most recently used first (never a token).
+    /// The user's remembered devices not expired under the account's policy now, most recently used
+    /// first, each with the expiry that applies (never a token); listed while the policy is off too.
     #[napi(strict, ts_return_type = "Promise<Array<Device>>")]
     pub fn list_devices(&self, user_id: String) -> AsyncTask<Job<Vec<Device>>> {
         Job::spawn(self.list_devices_work(user_id))

@@ -298,8 +298,9 @@ impl PyAuthward {
         Ok(PySignIn(result))
     }
 
-    /// The remembered devices of `user_id` that are still valid, most recently used first (`Device`s,
-    /// never a token). Raises `NotFoundError`, `StorageError`.
+    /// The remembered devices of `user_id` not expired under the account's policy now, most recently
+    /// used first, each with the expiry that applies (`Device`s, never a token); listed while the policy
+    /// is off too. Raises `NotFoundError`, `StorageError`.
     fn list_devices(&self, py: Python<'_>, user_id: Text) -> PyResult<Vec<crate::devices::PyDevice>> {
         let aw = self.service()?;
         let devices = py.detach(|| aw.list_devices(&user_id)).map_err(CoreError)?;
