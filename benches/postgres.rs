@@ -23,22 +23,82 @@ fn with_param(url: &str, p: &str) -> String {
     format!("{url}{}{p}", if url.contains('?') { '&' } else { '?' })
 }
 
-fn pgbench(url: &str, clients: usize, seconds: u64, script: &std::path::Path) -> f64 {
-    let out = Command::new("pgbench")
-        .args(["-n", "-M", "prepared", "-c", &clients.to_string(), "-j", &clients.to_string()])
+/// The `/proc/<pid>/stat` fields after the command name (field 3, the state, first).
+fn stat_fields(pid: &str) -> Vec<u64> {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return Vec::new() };
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    rest.split_whitespace().skip(1).map(|f| f.parse().unwrap_or(0)).collect()
+}
+
+/// CPU seconds used by the server so far: the postmaster, the children it reaped (backends of
+/// connections closed, pgbench's included) and its live children (backends, WAL writer, checkpointer).
+/// Linux only; clock ticks of 10 ms. The CPU per operation is less disturbed by other work on the
+/// machine than the rate is.
+fn server_cpu(postmaster: &str) -> f64 {
+    // After the state: ppid is index 0, utime 10, stime 11, cutime 12, cstime 13.
+    let own = stat_fields(postmaster);
+    let mut ticks: u64 = own.get(10..14).map_or(0, |t| t.iter().sum());
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let f = stat_fields(&name);
+        if f.first().is_some_and(|ppid| ppid.to_string() == postmaster) {
+            ticks += f.get(10..12).map_or(0, |t| t.iter().sum());
+        }
+    }
+    ticks as f64 / 100.0
+}
+
+/// CPU seconds this process has used so far (all threads).
+fn own_cpu() -> f64 {
+    stat_fields("self").get(10..12).map_or(0, |t| t.iter().sum::<u64>()) as f64 / 100.0
+}
+
+/// pgbench's rate (transactions/s) and the CPU seconds it used (client, server).
+fn pgbench(
+    url: &str,
+    postmaster: &str,
+    clients: usize,
+    seconds: u64,
+    script: &std::path::Path,
+) -> (f64, f64, f64) {
+    let server = server_cpu(postmaster);
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "cpu %U %S", "pgbench", "-n", "-M", "prepared"])
+        .args(["-c", &clients.to_string(), "-j", &clients.to_string()])
         .args(["-T", &seconds.to_string(), "-f", &script.display().to_string(), url])
         .output()
         .expect("pgbench runs");
+    let server = server_cpu(postmaster) - server;
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "pgbench: {}", String::from_utf8_lossy(&out.stderr));
-    text.lines()
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "pgbench: {err}");
+    let client: f64 = err
+        .lines()
+        .find_map(|l| l.strip_prefix("cpu "))
+        .map_or(0.0, |l| l.split_whitespace().filter_map(|n| n.parse::<f64>().ok()).sum());
+    let tps = text
+        .lines()
         .find_map(|l| l.strip_prefix("tps = "))
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no tps in pgbench output: {text}"))
+        .unwrap_or_else(|| panic!("no tps in pgbench output: {text}"));
+    (tps, client, server)
 }
 
-/// Signs in every user and verifies every challenge, round after round for at least `min`; returns (sign-ins/s, verifications/s).
+/// What one connection count measured.
+struct Rates {
+    sign_ins: f64,
+    verifies: f64,
+    /// CPU seconds per verification, this process (the app server).
+    verify_client_cpu: f64,
+    /// CPU seconds per verification, the database server.
+    verify_server_cpu: f64,
+}
+
+/// Signs in every user and verifies every challenge, round after round for at least `min`.
 fn service_rates(
     aw: &Authward,
     clock: &ManualClock,
@@ -46,8 +106,10 @@ fn service_rates(
     conns: usize,
     min: Duration,
     round: &mut u64,
-) -> (f64, f64) {
+    postmaster: &str,
+) -> Rates {
     let (mut sign_time, mut verify_time, mut ops) = (Duration::ZERO, Duration::ZERO, 0usize);
+    let (mut client_cpu, mut server_cpu_used) = (0.0, 0.0);
     while verify_time < min {
         // A new time step per round (across calls too): every code is fresh.
         *round += 1;
@@ -76,16 +138,25 @@ fn service_rates(
             let t = Instant::now();
             barrier.wait();
             let s = t.elapsed();
+            let (client, server) = (own_cpu(), server_cpu(postmaster));
             barrier.wait();
             let t = Instant::now();
             barrier.wait();
-            (s, t.elapsed())
+            let v = t.elapsed();
+            client_cpu += own_cpu() - client;
+            server_cpu_used += server_cpu(postmaster) - server;
+            (s, v)
         });
         sign_time += s;
         verify_time += v;
         ops += secrets.len();
     }
-    (ops as f64 / sign_time.as_secs_f64(), ops as f64 / verify_time.as_secs_f64())
+    Rates {
+        sign_ins: ops as f64 / sign_time.as_secs_f64(),
+        verifies: ops as f64 / verify_time.as_secs_f64(),
+        verify_client_cpu: client_cpu / ops as f64,
+        verify_server_cpu: server_cpu_used / ops as f64,
+    }
 }
 
 fn main() {
@@ -147,10 +218,25 @@ fn main() {
         Command::new("psql").args([plain.as_str(), "-XAtc", "SHOW fsync"]).output().unwrap().stdout,
     )
     .unwrap();
+    // The postmaster: the parent of the checkpointer (a backend that lives as long as the server).
+    let checkpointer = String::from_utf8(
+        Command::new("psql")
+            .args([
+                plain.as_str(),
+                "-XAtc",
+                "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let postmaster = stat_fields(checkpointer.trim()).first().map_or(String::new(), |p| p.to_string());
     println!("PostgreSQL bench: {USERS} users, fsync={}, {seconds} s per figure", fsync.trim());
+    println!("CPU µs per operation (app or pgbench + database server), Linux /proc accounting:");
     println!(
-        "{:>5} {:>14} {:>14} {:>16} {:>8}",
-        "conns", "sign-ins/s", "verifies/s", "raw CAS UPDATE/s", "ratio"
+        "{:>5} {:>14} {:>14} {:>16} {:>8} {:>18} {:>18}",
+        "conns", "sign-ins/s", "verifies/s", "raw CAS UPDATE/s", "ratio", "CPU µs/verify", "CPU µs/raw"
     );
     let mut round = 0;
     // AUTHWARD_BENCH_CONNS=8 (or "4,8") measures only those; default 1, 2, 4, 8, 16.
@@ -161,9 +247,25 @@ fn main() {
     for conns in conn_counts {
         let aw =
             Authward::open(with_param(&base, &format!("pool_size={conns}")), &[1u8; 32], options()).unwrap();
-        let (sign_ins, verifies) =
-            service_rates(&aw, &clock, &secrets, conns, Duration::from_secs(seconds), &mut round);
-        let raw = pgbench(&plain, conns, seconds, &script);
-        println!("{conns:>5} {sign_ins:>14.0} {verifies:>14.0} {raw:>16.0} {:>8.2}", verifies / raw);
+        let r = service_rates(
+            &aw,
+            &clock,
+            &secrets,
+            conns,
+            Duration::from_secs(seconds),
+            &mut round,
+            &postmaster,
+        );
+        let (raw, raw_client, raw_server) = pgbench(&plain, &postmaster, conns, seconds, &script);
+        let raw_ops = raw * seconds as f64;
+        let cpu = |client: f64, server: f64| format!("{:.0} + {:.0}", client * 1e6, server * 1e6);
+        println!(
+            "{conns:>5} {:>14.0} {:>14.0} {raw:>16.0} {:>8.2} {:>18} {:>18}",
+            r.sign_ins,
+            r.verifies,
+            r.verifies / raw,
+            cpu(r.verify_client_cpu, r.verify_server_cpu),
+            cpu(raw_client / raw_ops, raw_server / raw_ops),
+        );
     }
 }

@@ -70,11 +70,19 @@ fn a_0_1_store_migrates_and_its_users_sign_in() {
     let clock = ManualClock::new(t0 + 3600);
     let aw = open(&path, &facts, &clock);
 
-    // Schema: version 6 (3 + the events time index, devices, the events' actor), the failure counters
-    // became bob's lockout JSON, every row carries a tag.
+    // Schema: version 7 (3 + the events time index, devices, the events' actor, used challenges), the
+    // failure counters became bob's lockout JSON, every row carries a tag.
     {
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(user_version(&path), 6);
+        assert_eq!(user_version(&path), 7);
+        let challenge_columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('challenges')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(challenge_columns.iter().any(|c| c == "used"), "{challenge_columns:?}");
         let event_columns: Vec<String> = conn
             .prepare("SELECT name FROM pragma_table_info('events')")
             .unwrap()

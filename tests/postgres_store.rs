@@ -114,6 +114,80 @@ fn servers_starting_together_migrate_once_and_a_newer_schema_is_refused() {
     assert_eq!(pg::psql(&url, &format!("SELECT count(*) FROM {foreign}.orders")), "0");
 }
 
+/// Migration 3 (used challenges marked in place, the events' time index as BRIN) on a database as
+/// authward 0.2 left it (schema 2, built from the frozen migrations 1 and 2): a live challenge and the
+/// events survive, the challenge can be used once and is kept, marked, and retention still works.
+#[test]
+fn a_schema_2_database_migrates_to_3_with_its_challenges_and_events() {
+    let Some(url) = pg::url() else { return };
+    // A user row as this version writes it (the users table is the same in schemas 2 and 3).
+    let donor = PostgresStore::open(&pg::fresh_url(&url, "donor")).unwrap();
+    donor.insert_user(&plain_user("alice", "acme"), &[]).unwrap();
+    let schema = pg::fresh_schema("v2");
+    let mut sql = format!(
+        "CREATE SCHEMA {schema}; SET search_path = {schema};
+         CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());"
+    );
+    for v in [1, 2] {
+        sql.push_str(authward::store::postgres_migration_sql(v).unwrap());
+        sql.push_str(&format!(";INSERT INTO schema_migrations (version) VALUES ({v});"));
+    }
+    sql.push_str(&format!(
+        "INSERT INTO users SELECT * FROM {donor}.users;
+         INSERT INTO challenges (token_hash, user_id, expires_at) VALUES ('\\x{live}', 'alice', {end});
+         INSERT INTO events (account_id, user_id, kind, at, detail) VALUES ('acme', 'alice', 'sign_in', {T0}, 'old');",
+        donor = donor.schema(),
+        live = "07".repeat(32),
+        end = T0 + 300,
+    ));
+    pg::psql(&url, &sql);
+    let url = pg::with_param(&url, &format!("schema={schema}"));
+
+    let store = PostgresStore::open(&url).unwrap();
+    assert_eq!(pg::psql(&url, &format!("SELECT max(version) FROM {schema}.schema_migrations")), "3");
+    assert_eq!(store.info().unwrap().schema_version, 3);
+    // One write_user (the old one dropped), the time index a BRIN.
+    assert_eq!(
+        pg::psql(
+            &url,
+            &format!(
+                "SELECT count(*) FROM pg_proc WHERE proname = 'write_user' AND pronamespace = '{schema}'::regnamespace"
+            )
+        ),
+        "1"
+    );
+    assert_eq!(
+        pg::psql(
+            &url,
+            &format!(
+                "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.oid = '{schema}.events_by_time'::regclass"
+            )
+        ),
+        "brin"
+    );
+    let live = store.get_challenge(&[7; 32]).unwrap().unwrap();
+    assert!(!live.used && live.user_id == "alice" && live.expires_at == T0 + 300);
+    store
+        .update_user("alice", &mut |_, c| {
+            c.use_challenge = Some([7; 32]);
+            c.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0 + 1, "new"));
+            Ok(())
+        })
+        .unwrap();
+    assert!(store.get_challenge(&[7; 32]).unwrap().unwrap().used);
+    let err = store
+        .update_user("alice", &mut |_, c| {
+            c.use_challenge = Some([7; 32]);
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ChallengeExpired);
+    let details: Vec<_> = store.events("alice", 10).unwrap().into_iter().map(|e| e.detail).collect();
+    assert_eq!(details, vec!["new", "old"]);
+    assert_eq!(store.purge_events(T0 + 1).unwrap(), 1);
+    assert_eq!(store.events("alice", 10).unwrap().len(), 1);
+}
+
 #[test]
 fn schemas_keep_stores_apart() {
     let Some(url) = pg::url() else { return };

@@ -305,6 +305,42 @@ fn foreign_or_corrupt_file_is_storage_error_and_untouched() {
     assert!(e.to_string().contains("newer"), "{e}");
 }
 
+/// Schema 7 marks a used challenge in place (a `used` column): a schema-6 file (as 0.2 left it) with a
+/// live challenge migrates, the challenge still completes the sign-in once, and the same form posted
+/// again is `CODE_REUSED`.
+#[test]
+fn a_schema_6_file_migrates_and_its_live_challenge_completes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v6.db");
+    let clock = ManualClock::new(T0);
+    let (secret, c) = {
+        let aw = open(&db, &clock);
+        let secret = setup(&aw, &clock);
+        clock.advance(30);
+        (secret, aw.sign_in("alice", PW).unwrap().challenge.unwrap().to_string())
+    };
+    // Back to schema 6: version 7 only added the column.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("ALTER TABLE challenges DROP COLUMN used; PRAGMA user_version = 6;").unwrap();
+    drop(conn);
+    let aw = open(&db, &clock);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 7);
+    let code = totp::code(&secret, clock.now(), &TotpConfig::default()).unwrap();
+    assert_eq!(aw.verify_second_factor(&c, &code).unwrap().status, SignInStatus::Complete);
+    let used: i64 = conn.query_row("SELECT used FROM challenges", [], |r| r.get(0)).unwrap();
+    assert_eq!(used, 1, "the one challenge is kept, marked used");
+    assert_eq!(aw.verify_second_factor(&c, &code).unwrap_err().code(), ErrorCode::CodeReused);
+    assert_eq!(aw.verify_second_factor(&c, "000000").unwrap_err().code(), ErrorCode::ChallengeExpired);
+    // Purged after its end, with the next sign-in.
+    clock.advance(301);
+    aw.sign_in("alice", PW).unwrap();
+    let used: i64 =
+        conn.query_row("SELECT count(*) FROM challenges WHERE used = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(used, 0);
+}
+
 #[test]
 fn state_survives_reopen() {
     let dir = tempfile::tempdir().unwrap();
@@ -367,7 +403,7 @@ fn online_backup_and_store_info() {
     let aw = open(&db, &clock);
     let secret = setup(&aw, &clock);
     let info = aw.store_info().unwrap();
-    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 6, 1, true));
+    assert_eq!((info.backend, info.schema_version, info.users, info.healthy), ("sqlite", 7, 1, true));
     let copy = dir.path().join("backup.db");
     aw.backup(&copy).unwrap();
     assert_eq!(aw.backup(&copy).unwrap_err().code(), ErrorCode::AlreadyExists);

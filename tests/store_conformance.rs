@@ -40,7 +40,7 @@ fn service(store: Arc<dyn Store>) -> (Authward, ManualClock) {
 }
 
 fn challenge(n: u8, user_id: &str, expires_at: u64) -> ChallengeRecord {
-    ChallengeRecord { token_hash: [n; 32], user_id: user_id.into(), expires_at }
+    ChallengeRecord { token_hash: [n; 32], user_id: user_id.into(), expires_at, used: false }
 }
 
 fn code(e: &Error) -> ErrorCode {
@@ -194,6 +194,93 @@ fn challenges_are_created_consumed_once_dropped_and_purged() {
         .unwrap();
         assert!(s.delete_user("bob").unwrap());
         assert_eq!(s.get_challenge(&[4; 32]).unwrap(), None);
+    });
+}
+
+#[test]
+fn a_used_challenge_stays_until_purged_and_is_never_live_again() {
+    each(|s: Arc<dyn Store>| {
+        s.insert_user(&plain_user("alice", "acme"), &[]).unwrap();
+        s.insert_user(&plain_user("bob", "acme"), &[]).unwrap();
+        for (n, user, expires) in [(1, "alice", T0 + 300), (2, "bob", T0 + 300), (3, "alice", T0 + 10)] {
+            s.update_user(user, &mut |_, c| {
+                c.new_challenge = Some(challenge(n, user, expires));
+                Ok(())
+            })
+            .unwrap();
+        }
+        // Another user's challenge cannot be used through alice; nothing is written.
+        let rev = s.get_user("alice").unwrap().unwrap().revision;
+        let err = s
+            .update_user("alice", &mut |_, c| {
+                c.use_challenge = Some([2; 32]);
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(code(&err), ErrorCode::ChallengeExpired);
+        assert!(!s.get_challenge(&[2; 32]).unwrap().unwrap().used);
+        assert_eq!(s.get_user("alice").unwrap().unwrap().revision, rev);
+
+        // Used once: the record, the event and the mark together; the challenge stays, marked used.
+        s.update_user("alice", &mut |rec, c| {
+            rec.credential_version = 1000;
+            c.use_challenge = Some([1; 32]);
+            c.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0, "used"));
+            Ok(())
+        })
+        .unwrap();
+        let used = ChallengeRecord { used: true, ..challenge(1, "alice", T0 + 300) };
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), Some(used.clone()));
+        assert_eq!(s.challenge_with_user(&[1; 32]).unwrap().unwrap().challenge, used);
+
+        // A used challenge can be neither used nor consumed again; each attempt writes nothing.
+        let rev = s.get_user("alice").unwrap().unwrap().revision;
+        for consume in [false, true] {
+            let err = s
+                .update_user("alice", &mut |rec, c| {
+                    rec.credential_version = 99;
+                    if consume {
+                        c.consume_challenge = Some([1; 32]);
+                    } else {
+                        c.use_challenge = Some([1; 32]);
+                    }
+                    c.events.push(ev(Some("alice"), "acme", EventKind::SignIn, T0, "replayed"));
+                    Ok(())
+                })
+                .unwrap_err();
+            assert_eq!(code(&err), ErrorCode::ChallengeExpired, "consume: {consume}");
+        }
+        let rec = s.get_user("alice").unwrap().unwrap();
+        assert_eq!((rec.revision, rec.credential_version), (rev, 1000));
+        assert_eq!(s.events("alice", 10).unwrap().len(), 1);
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), Some(used.clone()));
+
+        // A failing update that would use a challenge leaves it live.
+        let err = s
+            .update_user("alice", &mut |_, c| {
+                c.use_challenge = Some([3; 32]);
+                Err(Error::InvalidCode)
+            })
+            .unwrap_err();
+        assert_eq!(code(&err), ErrorCode::InvalidCode);
+        assert!(!s.get_challenge(&[3; 32]).unwrap().unwrap().used);
+
+        // Purging takes expired challenges, used or not, and only those.
+        s.update_user("alice", &mut |_, c| {
+            c.use_challenge = Some([3; 32]);
+            c.purge_challenges_before = Some(T0 + 100);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.get_challenge(&[3; 32]).unwrap(), None);
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), Some(used));
+        s.update_user("bob", &mut |_, c| {
+            c.purge_challenges_before = Some(T0 + 301);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.get_challenge(&[1; 32]).unwrap(), None);
+        assert_eq!(s.get_challenge(&[2; 32]).unwrap(), None);
     });
 }
 

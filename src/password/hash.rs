@@ -92,7 +92,12 @@ impl HashParams {
     fn argon2_params(&self, output_len: usize) -> Result<Params> {
         self.validate()?;
         // Worker threads for the lanes: never more than the machine has (the tag does not depend on it).
-        let cores = std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(1));
+        // Asked once per process: the standard library reads the cgroup files on every call, a few
+        // system calls per hash that showed in the PostgreSQL bench's profile of sign-ins.
+        static CORES: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let cores = *CORES.get_or_init(|| {
+            std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(1))
+        });
         Params::builder()
             .memory(Memory::kib(u64::from(self.memory_kib)))
             .passes(self.iterations)

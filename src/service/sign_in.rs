@@ -17,22 +17,12 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::event::EventKind;
 use crate::password::hash;
 use crate::recovery;
-use crate::store::{AccountRecord, ChallengeContext, ChallengeRecord};
+use crate::store::{AccountRecord, ChallengeContext, ChallengeRecord, UserRecord};
 use crate::totp::{Check, Totp};
 
 /// The id under which a challenge's wrong codes are counted: the first 8 bytes of its hash.
 fn challenge_id(token_hash: &[u8; 32]) -> String {
     HEXLOWER.encode(&token_hash[..8])
-}
-
-/// The marker a used challenge leaves until its end, stored like a challenge under another hash of the
-/// token (a different domain, so the marker itself can never be presented as a live challenge). It lets
-/// the same form posted again after success answer `CODE_REUSED` instead of `CHALLENGE_EXPIRED`.
-fn used_marker(token: &[u8]) -> [u8; 32] {
-    let mut t = Vec::with_capacity(token.len() + 5);
-    t.extend_from_slice(b"used:");
-    t.extend_from_slice(token);
-    challenge_hash(&t)
 }
 
 impl Authward {
@@ -173,8 +163,12 @@ impl Authward {
             } else if rec.totp.is_some() {
                 let expires_at = now + CHALLENGE_TTL;
                 rec.lockout.open_challenge(&challenge_id(&token_hash), &client, expires_at, now);
-                changes.new_challenge =
-                    Some(ChallengeRecord { token_hash, user_id: rec.user_id.clone(), expires_at });
+                changes.new_challenge = Some(ChallengeRecord {
+                    token_hash,
+                    user_id: rec.user_id.clone(),
+                    expires_at,
+                    used: false,
+                });
                 changes.purge_challenges_before = Some(now);
                 challenge_issued = true;
             } else {
@@ -303,16 +297,14 @@ impl Authward {
         let Some(ChallengeContext { challenge: found, user, account }) =
             self.store.challenge_with_user(&token_hash)?
         else {
-            return Err(self.used_challenge_reposted(&token, code, now));
+            return Err(Error::ChallengeExpired);
         };
         if now > found.expires_at {
             return Err(Error::ChallengeExpired);
         }
-        let marker = ChallengeRecord {
-            token_hash: used_marker(&token),
-            user_id: found.user_id.clone(),
-            expires_at: found.expires_at,
-        };
+        if found.used {
+            return Err(self.used_challenge_reposted(user, code, now));
+        }
         let Some(snapshot) = user else {
             return Err(Error::NotFound(format!("user {:?}", found.user_id)));
         };
@@ -360,8 +352,8 @@ impl Authward {
                     rec.lockout.signed_in_at = now;
                     rec.lockout.close_challenge(&cid);
                     rec.lockout.last_code = Some(LastCode { step, client: client.clone() });
-                    changes.consume_challenge = Some(token_hash);
-                    changes.new_challenge = Some(marker.clone());
+                    // Kept, marked used, until its end: the same form posted again is CODE_REUSED.
+                    changes.use_challenge = Some(token_hash);
                     changes.events.push(event(
                         rec,
                         EventKind::SignIn,
@@ -422,17 +414,17 @@ impl Authward {
         Ok(answer)
     }
 
-    /// The answer to a challenge that is not live: `CODE_REUSED` when it is a challenge that completed a
-    /// sign-in (its marker is there) and `code` is the code that completed it, so the same form posted
-    /// twice reads as a replay; `CHALLENGE_EXPIRED` otherwise. Nothing is written and nothing counted:
-    /// a used challenge gives no guesses (only its holder, who just signed in, learns anything).
-    fn used_challenge_reposted(&self, token: &[u8], code: &str, now: u64) -> Error {
+    /// The answer to a used challenge (one that completed a sign-in, still within its life), from the
+    /// read that found it: `CODE_REUSED` when `code` is the code that completed it, so the same form
+    /// posted twice reads as a replay; `CHALLENGE_EXPIRED` otherwise. Nothing is written and nothing
+    /// counted: a used challenge gives no guesses (only its holder, who just signed in, learns anything).
+    fn used_challenge_reposted(&self, user: Option<UserRecord>, code: &str, now: u64) -> Error {
         let reused = || -> Result<bool> {
-            let Some(m) = self.store.get_challenge(&used_marker(token))? else { return Ok(false) };
-            if now > m.expires_at {
-                return Ok(false);
+            let Some(rec) = user else { return Ok(false) };
+            if let Err(e) = self.verify_row(&rec) {
+                self.log_integrity_failure(&rec.user_id, &rec.account_id);
+                return Err(e);
             }
-            let Some(rec) = self.find_user(&m.user_id)? else { return Ok(false) };
             let (Some(active), Some(last)) = (rec.totp.as_ref(), rec.lockout.last_code.as_ref()) else {
                 return Ok(false);
             };

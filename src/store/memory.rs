@@ -110,12 +110,17 @@ impl Store for MemoryStore {
         let read_revision = record.revision;
         let mut changes = Changes::default();
         f(&mut record, &mut changes)?;
+        // Only the user's own live challenge (as the SQL stores' `… AND user_id = ? AND NOT used`),
+        // checked before anything changes (all or nothing).
+        let live = |h: &[u8; 32]| inner.challenges.get(h).is_some_and(|c| c.user_id == user_id && !c.used);
+        if changes.consume_challenge.iter().chain(&changes.use_challenge).any(|h| !live(h)) {
+            return Err(Error::ChallengeExpired);
+        }
         if let Some(hash) = changes.consume_challenge {
-            // Only the user's own challenge (as the SQL stores' `… AND user_id = ?`).
-            if inner.challenges.get(&hash).is_none_or(|c| c.user_id != user_id) {
-                return Err(Error::ChallengeExpired);
-            }
             inner.challenges.remove(&hash);
+        }
+        if let Some(c) = changes.use_challenge.and_then(|h| inner.challenges.get_mut(&h)) {
+            c.used = true;
         }
         if changes.drop_user_challenges {
             inner.challenges.retain(|_, c| c.user_id != user_id);

@@ -31,6 +31,7 @@ pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::{
     PostgresOptions, PostgresStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION, SslMode, is_postgres_url,
+    migration_sql as postgres_migration_sql,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
@@ -206,6 +207,9 @@ pub struct ChallengeRecord {
     pub user_id: String,
     /// End of its life.
     pub expires_at: u64,
+    /// Consumed by a completed sign-in ([`Changes::use_challenge`]): never usable again, kept until its
+    /// end so that the same form posted again can be told from an unknown challenge.
+    pub used: bool,
 }
 
 /// What [`Store::challenge_with_user`] returns: a challenge, its user and their account.
@@ -224,13 +228,18 @@ pub struct ChallengeContext {
 pub struct Changes {
     /// Events to append.
     pub events: Vec<NewEvent>,
-    /// A challenge to consume; if it no longer exists the whole update fails with `CHALLENGE_EXPIRED`.
+    /// A challenge of the user's to consume (delete); if it no longer exists or is
+    /// [used](ChallengeRecord::used) the whole update fails with `CHALLENGE_EXPIRED`.
     pub consume_challenge: Option<[u8; 32]>,
+    /// A challenge of the user's to consume by marking it [used](ChallengeRecord::used), left in place
+    /// until it expires (one write to a column no index covers); if it no longer exists or is already
+    /// used the whole update fails with `CHALLENGE_EXPIRED`.
+    pub use_challenge: Option<[u8; 32]>,
     /// A challenge to create.
     pub new_challenge: Option<ChallengeRecord>,
     /// Delete every challenge of the user (2FA reset, password change).
     pub drop_user_challenges: bool,
-    /// Delete challenges of any user that expired before this moment (housekeeping).
+    /// Delete challenges of any user (used ones too) that expired before this moment (housekeeping).
     pub purge_challenges_before: Option<u64>,
 }
 
@@ -315,7 +324,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         let account = self.get_account(&user.account_id)?;
         Ok(Some((user, account)))
     }
-    /// The challenge with this token hash (expired or not) with its user and their account, read
+    /// The challenge with this token hash (expired or used or not) with its user and their account, read
     /// together: one round trip where the store has them. The default makes the three reads.
     fn challenge_with_user(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeContext>> {
         let Some(challenge) = self.get_challenge(token_hash)? else { return Ok(None) };
@@ -332,7 +341,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// tell which ids exist. Entries idle before `now` may be purged in the same transaction (bounded
     /// work per call). If `f` fails nothing is written.
     fn update_unknown(&self, key: &str, now: u64, f: &mut UnknownFn<'_>) -> Result<()>;
-    /// The challenge with this token hash, if it exists (expired or not).
+    /// The challenge with this token hash, if it exists (expired or used or not).
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>>;
     /// The user's events and their account's account-wide events since the user's creation, newest first.
     fn events(&self, user_id: &str, limit: usize) -> Result<Vec<Event>>;

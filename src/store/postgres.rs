@@ -11,9 +11,12 @@
 //!   again with the row locked (`BEGIN; SELECT … FOR UPDATE; write_user; COMMIT`), which cannot lose
 //!   again. Serialization failures and deadlocks re-run the closure too (the [`Store`] contract allows
 //!   it); a connection that broke before anything was sent is replaced and the call retried.
-//! * **Challenges.** Consumed by `DELETE … WHERE token_hash = $1` inside that transaction: of two servers
-//!   the second finds no row and gets `CHALLENGE_EXPIRED`. Expired ones are purged with `SKIP LOCKED`, so
-//!   housekeeping never waits on (or deadlocks with) another server's sign-in.
+//! * **Challenges.** Consumed inside that transaction, by `UPDATE … SET used = true WHERE token_hash = $1
+//!   AND NOT used` when a code completes the sign-in (the row stays, marked, until its end, so the same
+//!   form posted again reads as `CODE_REUSED`; no index covers `used`, so it is a HOT update) or by
+//!   `DELETE … AND NOT used` otherwise: of two servers the second finds no live row and gets
+//!   `CHALLENGE_EXPIRED`. Expired ones (used or not) are purged with `SKIP LOCKED`, so housekeeping
+//!   never waits on (or deadlocks with) another server's sign-in.
 //! * **Faults.** A call whose connection fails (server restart, network) returns `STORAGE`; the pool
 //!   drops the broken connection and opens a new one on the next call. A commit whose answer was lost
 //!   is reported as `STORAGE`: it may or may not have happened, but never half.
@@ -36,7 +39,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use self::config::Settings;
 pub use self::config::{PostgresOptions, SslMode, is_postgres_url};
-pub use self::schema::SCHEMA_VERSION;
+pub use self::schema::{SCHEMA_VERSION, migration_sql};
 use super::codec::{parse_policy, policy_json, user_body, user_from_body};
 use super::{
     AccountRecord, ChallengeContext, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn,
@@ -190,23 +193,24 @@ const USER_WITH_ACCOUNT: &str = "SELECT u.user_id, u.account_id, u.created_at, u
     FROM users u LEFT JOIN accounts a ON a.account_id = u.account_id WHERE u.user_id = $1";
 
 /// A challenge with its user and their account's policy, in one statement (columns as
-/// [`parse_joined`] reads them, then the challenge's expiry).
+/// [`parse_joined`] reads them, then the challenge's expiry and whether it is used).
 const CHALLENGE_WITH_USER: &str = "SELECT c.user_id, u.account_id, u.created_at, u.revision, u.body::text,
-        a.policy::text, a.enforced_since, c.expires_at
+        a.policy::text, a.enforced_since, c.expires_at, c.used
     FROM challenges c LEFT JOIN users u ON u.user_id = c.user_id
         LEFT JOIN accounts a ON a.account_id = u.account_id
     WHERE c.token_hash = $1";
 
 /// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
-const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
 /// The parameter types of [`WRITE_USER`].
-const WRITE_USER_TYPES: [Type; 17] = [
+const WRITE_USER_TYPES: [Type; 18] = [
     Type::TEXT,
     Type::TEXT,
     Type::INT8,
     Type::INT8,
     Type::TEXT,
+    Type::BYTEA,
     Type::BYTEA,
     Type::BOOL,
     Type::INT8,
@@ -516,6 +520,7 @@ fn write(
     record.user_id = user_id.to_string();
     let body = user_body(&record).to_string();
     let consume = changes.consume_challenge.as_ref().map(|h| &h[..]);
+    let use_challenge = changes.use_challenge.as_ref().map(|h| &h[..]);
     let purge = changes.purge_challenges_before.map(to_i64);
     let new = changes.new_challenge.as_ref();
     let new_hash = new.map(|c| &c.token_hash[..]);
@@ -532,6 +537,7 @@ fn write(
                 &to_i64(expected),
                 &body,
                 &consume,
+                &use_challenge,
                 &changes.drop_user_challenges,
                 &purge,
                 &new_hash,
@@ -647,8 +653,12 @@ impl Store for PostgresStore {
         })?;
         let Some(row) = row else { return Ok(None) };
         let (user, account) = parse_joined(&row)?;
-        let challenge =
-            ChallengeRecord { token_hash: *token_hash, user_id: row.get(0), expires_at: to_u64(row.get(7)) };
+        let challenge = ChallengeRecord {
+            token_hash: *token_hash,
+            user_id: row.get(0),
+            expires_at: to_u64(row.get(7)),
+            used: row.get(8),
+        };
         Ok(Some(ChallengeContext { challenge, user, account }))
     }
 
@@ -771,7 +781,7 @@ impl Store for PostgresStore {
 
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
         let hash = &token_hash[..];
-        const SQL: &str = "SELECT user_id, expires_at FROM challenges WHERE token_hash = $1";
+        const SQL: &str = "SELECT user_id, expires_at, used FROM challenges WHERE token_hash = $1";
         let row = self.run(|c| {
             let statement = c.prepared(SQL, &[Type::BYTEA])?;
             c.query_opt(&statement, &[&hash])
@@ -780,6 +790,7 @@ impl Store for PostgresStore {
             token_hash: *token_hash,
             user_id: r.get(0),
             expires_at: to_u64(r.get(1)),
+            used: r.get(2),
         }))
     }
 

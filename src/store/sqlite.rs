@@ -45,7 +45,7 @@ use crate::error::{Error, Result};
 use crate::event::{AuditEntry, Event, EventKind};
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -128,6 +128,10 @@ const SCHEMA_V6: &str = "
 ALTER TABLE events ADD COLUMN actor TEXT;
 CREATE INDEX events_audit ON events (account_id, id) WHERE user_id IS NULL OR actor IS NOT NULL;
 ";
+
+/// Version 7: a challenge that completed a sign-in is marked used and kept until its end (it was
+/// deleted, and a marker row inserted under another hash of its token).
+const SCHEMA_V7: &str = "ALTER TABLE challenges ADD COLUMN used INTEGER NOT NULL DEFAULT 0;";
 
 /// A [`Store`] in a SQLite file (SQLite compiled in via rusqlite's `bundled`).
 #[derive(Debug)]
@@ -293,6 +297,10 @@ impl SqliteStore {
         if version < 6 {
             tx.execute_batch(SCHEMA_V6).map_err(storage)?;
             tx.pragma_update(None, "user_version", 6).map_err(storage)?;
+        }
+        if version < 7 {
+            tx.execute_batch(SCHEMA_V7).map_err(storage)?;
+            tx.pragma_update(None, "user_version", 7).map_err(storage)?;
         }
         tx.commit().map_err(storage)
     }
@@ -542,7 +550,18 @@ impl Store for SqliteStore {
         f(&mut record, &mut changes)?;
         if let Some(hash) = changes.consume_challenge {
             let n = tx
-                .prepare_cached("DELETE FROM challenges WHERE token_hash = ?1 AND user_id = ?2")
+                .prepare_cached("DELETE FROM challenges WHERE token_hash = ?1 AND user_id = ?2 AND used = 0")
+                .and_then(|mut s| s.execute(params![&hash[..], user_id]))
+                .map_err(storage)?;
+            if n == 0 {
+                return Err(Error::ChallengeExpired);
+            }
+        }
+        if let Some(hash) = changes.use_challenge {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE challenges SET used = 1 WHERE token_hash = ?1 AND user_id = ?2 AND used = 0",
+                )
                 .and_then(|mut s| s.execute(params![&hash[..], user_id]))
                 .map_err(storage)?;
             if n == 0 {
@@ -618,13 +637,14 @@ impl Store for SqliteStore {
 
     fn get_challenge(&self, token_hash: &[u8; 32]) -> Result<Option<ChallengeRecord>> {
         let conn = self.lock();
-        conn.prepare_cached("SELECT user_id, expires_at FROM challenges WHERE token_hash = ?1")
+        conn.prepare_cached("SELECT user_id, expires_at, used FROM challenges WHERE token_hash = ?1")
             .and_then(|mut s| {
                 s.query_row([&token_hash[..]], |r| {
                     Ok(ChallengeRecord {
                         token_hash: *token_hash,
                         user_id: r.get(0)?,
                         expires_at: to_u64(r.get(1)?),
+                        used: r.get(2)?,
                     })
                 })
                 .optional()

@@ -719,7 +719,7 @@ static void test_rotation_backup_and_retention(void) {
     authward_store_info info = {NULL, 0, 0, false};
     CHECK_OK(authward_service_store_info(svc, &info));
     CHECK_STR(info.backend, "sqlite");
-    CHECK(info.schema_version == 6 && info.users == NUSERS && info.healthy);
+    CHECK(info.schema_version == 7 && info.users == NUSERS && info.healthy);
     CHECK_INVALID(authward_service_store_info(NULL, &info));
     CHECK_INVALID(authward_service_store_info(svc, NULL));
 

@@ -86,10 +86,10 @@ def test_store_info_counts_users_and_reports_the_backend(tmp_path: pathlib.Path)
     aw, _ = _populated(tmp_path / "live.db", authward.ManualClock(T0))
     info = aw.store_info()
     assert info.backend == "sqlite"
-    assert info.schema_version == 6  # SqliteStore's SCHEMA_VERSION
+    assert info.schema_version == 7  # SqliteStore's SCHEMA_VERSION
     assert info.users == 3
     assert info.healthy is True
-    assert repr(info) == "StoreInfo(backend='sqlite', schema_version=6, users=3, healthy=True)"
+    assert repr(info) == "StoreInfo(backend='sqlite', schema_version=7, users=3, healthy=True)"
     aw.delete_user("bob")
     assert aw.store_info().users == 2
     with pytest.raises(AttributeError):

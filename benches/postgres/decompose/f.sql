@@ -1,0 +1,3 @@
+\set id random(0, 479)
+SELECT revision, body::text FROM u WHERE user_id = 'u' || :id;
+SELECT w5('u' || :id, 0, (SELECT body FROM u WHERE user_id = 'u' || :id));
