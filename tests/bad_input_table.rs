@@ -16,8 +16,8 @@ use authward::password::breach::BreachFilter;
 use authward::password::hash;
 use authward::totp::{self, Algorithm};
 use authward::{
-    AccountPolicy, Authward, AuthwardOptions, Event, EventKind, HashParams, LockoutPolicy, ManualClock,
-    PasswordPolicy, ReportQuery, ReportSort, SignInStatus, TotpConfig, qr,
+    AccountPolicy, AuditEntry, Authward, AuthwardOptions, Event, EventKind, HashParams, LockoutPolicy,
+    ManualClock, PasswordPolicy, ReportQuery, ReportSort, SignInStatus, TotpConfig, qr,
 };
 use serde_json::Value;
 
@@ -233,7 +233,7 @@ fn service(svc: &Authward, op: &str, a: &Args) -> authward::Result<Out> {
                 remember_device_days: Some(30),
                 ..AccountPolicy::default()
             };
-            svc.set_account_policy(a.str("account_id"), &policy).map(|()| Out::Unit)
+            svc.set_account_policy_by(a.str("account_id"), &policy, a.opt_str("actor")).map(|()| Out::Unit)
         }
         "events" => svc.events(a.str("user_id"), a.int("limit")).map(|_| Out::Unit),
         "status" => svc.status(a.str("user_id")).map(|_| Out::Unit),
@@ -395,6 +395,7 @@ struct Snapshot {
     status: Vec<authward::SecurityStatus>,
     events: Vec<Vec<Event>>,
     devices: Vec<String>,
+    audit: Vec<AuditEntry>,
 }
 
 #[test]
@@ -442,6 +443,7 @@ fn service_cases_match_the_table_and_leave_the_store_unchanged() {
         status: vec![svc.status(alice).unwrap(), svc.status(bob).unwrap()],
         events: vec![svc.events(alice, 1000).unwrap(), svc.events(bob, 1000).unwrap()],
         devices: svc.list_devices(alice).unwrap().into_iter().map(|d| d.id).collect(),
+        audit: svc.audit_log(account, 1000).unwrap(),
     };
 
     let (cases, skipped) = table.cases(true);

@@ -297,7 +297,7 @@ static authward_result service(authward_service *svc, const char *op, args *a) {
         p.password.min_length = (uint32_t)uint_arg(a, "password_min_length", UINT32_MAX);
         p.remember_device_days = 30;
         const authward_account_policy *pp = arg(a, "policy")->kind == V_NULL ? NULL : &p;
-        rc = authward_set_account_policy(svc, cstr(a, "account_id"), pp);
+        rc = authward_set_account_policy_by(svc, cstr(a, "account_id"), pp, cstr(a, "actor"));
     } else if (strcmp(op, "events") == 0) {
         authward_event_list *ev = NULL;
         rc = authward_events(svc, cstr(a, "user_id"), (size_t)uint_arg(a, "limit", SIZE_MAX), &ev);
@@ -450,11 +450,32 @@ static int is_service(const char *op) {
     return json_is_true(json_object_get(json_object_get(json_object_get(table, "ops"), op), "service"));
 }
 
-/* Everything a case could change: users, policy, statuses (as text) and both users' events. */
+/* The account's audit log as text (owned). */
+static char *audit_text(authward_service *svc, const char *account) {
+    authward_event_list *ev = NULL;
+    CHECK_OK(authward_audit_log(svc, account, 1000, &ev));
+    size_t n = authward_event_list_len(ev), cap = 1, len = 0;
+    for (size_t i = 0; i < n; i++) cap += strlen(authward_event_list_detail(ev, i)) + 600;
+    char *out = malloc(cap);
+    if (out == NULL) abort();
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *user = authward_event_list_user_id(ev, i), *actor = authward_event_list_actor(ev, i);
+        len += (size_t)snprintf(out + len, cap - len, "%s|%u|%llu|%s|%s\n", user ? user : "-",
+                                authward_event_list_kind(ev, i), (unsigned long long)authward_event_list_at(ev, i),
+                                actor ? actor : "-", authward_event_list_detail(ev, i));
+    }
+    authward_event_list_free(ev);
+    return out;
+}
+
+/* Everything a case could change: users, devices, policy, statuses (as text), both users' events and
+ * the account's audit log. */
 typedef struct {
     char base[1024];
     size_t n_events[2];
     char *events[2]; /* one "kind|at|detail\n" line per event, newest first */
+    char *audit;     /* the account's audit log: one "user|kind|at|actor|detail\n" line per entry */
 } snapshot;
 
 static const char *USERS[2];
@@ -472,6 +493,7 @@ static void take_snapshot(authward_service *svc, snapshot *s) {
     for (size_t i = 0; i < authward_device_list_len(devices); i++)
         off += snprintf(s->base + off, sizeof s->base - (size_t)off, "device %s,", authward_device_list_id(devices, i));
     authward_device_list_free(devices);
+    s->audit = audit_text(svc, account);
     authward_account_policy p;
     memset(&p, 0, sizeof p);
     CHECK_OK(authward_get_account_policy(svc, account, &p));
@@ -513,7 +535,9 @@ static authward_event_kind failure_kind(const char *op) {
 /* Compares after with before, allowing the case's effect; frees both. */
 static void compare(const char *label, const char *op, const char *effect, snapshot *before, snapshot *after) {
     tl_checks++;
-    int ok = strcmp(before->base, after->base) == 0;
+    int ok = strcmp(before->base, after->base) == 0 && strcmp(before->audit, after->audit) == 0;
+    free(before->audit);
+    free(after->audit);
     for (int u = 0; u < 2; u++) {
         const char *events = after->events[u];
         char want[64];

@@ -149,6 +149,7 @@ function serviceAdapters(svc) {
               lockout: { maxFailures: a.lockout_max_failures },
               rememberDeviceDays: 30,
             },
+        { actor: a.actor },
       ),
     events: (a, _, s) => call('events', s, a.user_id, { limit: a.limit }),
     status: (a, _, s) => call('status', s, a.user_id),
@@ -278,9 +279,9 @@ test('service operations: documented outcome, the store unchanged, the users sti
   const { secret } = await svc.beginTotpEnrollment(alice, 'ACME')
   await svc.confirmTotpEnrollment(alice, authward.totpCode(secret, { at: clock.now() }))
   clock.advance(60)
-  const first = (await svc.signIn(alice, password)).challenge
+  const remembering = (await svc.signIn(alice, password)).challenge
   const code = authward.totpCode(secret, { at: clock.now() })
-  const { deviceToken } = await svc.verifySecondFactor(first, code, { rememberDevice: 'laptop' })
+  const { deviceToken } = await svc.verifySecondFactor(remembering, code, { rememberDevice: 'laptop' })
   assert.ok(deviceToken)
   const deviceId = (await svc.listDevices(alice))[0].id
   clock.advance(30)
@@ -293,6 +294,7 @@ test('service operations: documented outcome, the store unchanged, the users sti
   const snapshot = () => ({
     users: svc.listUsersSync(account),
     devices: svc.listDevicesSync(alice).map((d) => d.id),
+    audit: svc.auditLogSync(account, { limit: 1000 }),
     policy: svc.accountPolicySync(account),
     [`status:${alice}`]: svc.statusSync(alice),
     [`status:${bob}`]: svc.statusSync(bob),

@@ -120,7 +120,7 @@ def service_adapters(svc: authward.Authward) -> dict[str, Adapter]:
         "begin_totp_enrollment": lambda a, _: svc.begin_totp_enrollment(a["user_id"], a["issuer"]),
         "confirm_totp_enrollment": lambda a, _: svc.confirm_totp_enrollment(a["user_id"], a["code"]),
         "set_account_policy": lambda a, arg: svc.set_account_policy(
-            a["account_id"], a["policy"] if arg == "policy" else _account_policy(a)
+            a["account_id"], a["policy"] if arg == "policy" else _account_policy(a), actor=a["actor"]
         ),
         "events": lambda a, _: svc.events(a["user_id"], a["limit"]),
         "status": lambda a, _: svc.status(a["user_id"]),
@@ -250,6 +250,10 @@ class Walk:
         svc = self.svc
         out: dict[str, Any] = {"users": svc.list_users(FIX["account"])}
         out["devices"] = [d.id for d in svc.list_devices(FIX["user"])]
+        out["audit"] = [
+            (e.user_id, e.event.kind, e.event.at, e.event.detail, e.event.actor)
+            for e in svc.audit_log(FIX["account"], 1000)
+        ]
         policy = svc.account_policy(FIX["account"])
         out["policy"] = (
             policy.enforce_two_factor,
