@@ -264,6 +264,9 @@ fn service(svc: &Authward, op: &str, a: &Args) -> authward::Result<Out> {
         "list_devices" => svc.list_devices(a.str("user_id")).map(|_| Out::Unit),
         "revoke_device" => svc.revoke_device(a.str("user_id"), a.str("device_id")).map(|()| Out::Unit),
         "revoke_all_devices" => svc.revoke_all_devices(a.str("user_id")).map(|_| Out::Unit),
+        "verify_second_factor_remember" => svc
+            .verify_second_factor_remember(a.str("challenge"), a.str("code"), None, a.str("label"))
+            .map(|_| Out::Unit),
         "sign_in_with_device" => svc
             .sign_in_with_device(a.str("user_id"), a.str("password"), None, a.opt_str("device_token"))
             .map(|s| Out::SignIn(s.status)),

@@ -345,6 +345,9 @@ static authward_result service(authward_service *svc, const char *op, args *a) {
     } else if (strcmp(op, "revoke_all_devices") == 0) {
         size_t count = 0;
         rc = authward_revoke_all_devices(svc, cstr(a, "user_id"), &count);
+    } else if (strcmp(op, "verify_second_factor_remember") == 0) {
+        rc = authward_verify_second_factor_remember(svc, cstr(a, "challenge"), cstr(a, "code"), NULL, cstr(a, "label"),
+                                                    &r);
     } else if (strcmp(op, "sign_in_with_device") == 0) {
         const uint8_t *pw = bytes(a, "password", &n1);
         rc = authward_sign_in_with_device(svc, cstr(a, "user_id"), pw, n1, NULL, cstr(a, "device_token"), &r);

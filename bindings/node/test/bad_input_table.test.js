@@ -27,7 +27,7 @@ const CHEAP = {
 // Arguments that Node takes as fields of an options object, where `undefined` means "absent" (the
 // default) and is no hostile value; `null` is still tried.
 const OPTION_OPS = new Set(['HashParams', 'TotpConfig', 'PasswordPolicy', 'LockoutPolicy', 'AccountPolicy'])
-const OPTION_ARGS = new Set(['pepper', 'at', 'last_step', 'scale', 'limit', 'email', 'actor', 'sort', 'offset', 'device_token'])
+const OPTION_ARGS = new Set(['pepper', 'at', 'last_step', 'scale', 'limit', 'email', 'actor', 'sort', 'offset', 'device_token', 'label'])
 
 /** The JS values of a table value: null and undefined for null (only null in an options object). */
 function decode(value, optionField) {
@@ -167,6 +167,8 @@ function serviceAdapters(svc) {
     list_devices: (a, _, s) => call('listDevices', s, a.user_id),
     revoke_device: (a, _, s) => call('revokeDevice', s, a.user_id, a.device_id),
     revoke_all_devices: (a, _, s) => call('revokeAllDevices', s, a.user_id),
+    verify_second_factor_remember: (a, _, s) =>
+      call('verifySecondFactor', s, a.challenge, a.code, { rememberDevice: a.label }),
     sign_in_with_device: (a, _, s) => call('signIn', s, a.user_id, a.password, { deviceToken: a.device_token }),
   }
 }

@@ -140,6 +140,9 @@ def service_adapters(svc: authward.Authward) -> dict[str, Adapter]:
         "list_devices": lambda a, _: svc.list_devices(a["user_id"]),
         "revoke_device": lambda a, _: svc.revoke_device(a["user_id"], a["device_id"]),
         "revoke_all_devices": lambda a, _: svc.revoke_all_devices(a["user_id"]),
+        "verify_second_factor_remember": lambda a, _: svc.verify_second_factor(
+            a["challenge"], a["code"], remember_device=a["label"]
+        ),
         "sign_in_with_device": lambda a, _: svc.sign_in(a["user_id"], a["password"], device_token=a["device_token"]),
     }
 
