@@ -12,11 +12,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use authward::password::breach::BreachFilter;
 use authward::password::hash;
 use authward::totp::{self, Algorithm};
 use authward::{
-    AccountPolicy, Authward, AuthwardOptions, Event, EventKind, HashParams, LockoutPolicy, ManualClock,
-    PasswordPolicy, SignInStatus, TotpConfig, qr,
+    AccountPolicy, AuditEntry, Authward, AuthwardOptions, Event, EventKind, HashParams, LockoutPolicy,
+    ManualClock, PasswordPolicy, ReportQuery, ReportSort, SignInStatus, TotpConfig, qr,
 };
 use serde_json::Value;
 
@@ -105,6 +106,12 @@ impl Args {
             other => panic!("{name}: the table says Rust can pass {other:?} as a bool"),
         }
     }
+    fn bytes(&self, name: &str) -> &[u8] {
+        match self.get(name) {
+            V::Bytes(b) => b,
+            other => panic!("{name}: the table says Rust can pass {other:?} as bytes"),
+        }
+    }
     fn opt_bytes(&self, name: &str) -> Option<&[u8]> {
         match self.get(name) {
             V::Null => None,
@@ -121,6 +128,7 @@ enum Out {
     Bool(bool),
     Step(Option<u64>),
     Violations(Vec<&'static str>),
+    SignIn(SignInStatus),
 }
 
 const CHEAP: HashParams = HashParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
@@ -189,6 +197,11 @@ fn stateless(op: &str, a: &Args) -> Option<authward::Result<Out>> {
         }
         "parse_totp_uri" => totp::parse_uri(a.str("uri")).map(|_| Out::Unit),
         "qr_png" => qr::png(a.str("text"), a.int("scale")).map(|_| Out::Unit),
+        "breach_filter_from_bytes" => BreachFilter::from_bytes(a.bytes("bytes")).map(|f| {
+            // A filter that loads answers lookups (its geometry keeps them inside the fingerprints).
+            let _ = f.contains(a.str("password"));
+            Out::Unit
+        }),
         _ => return None,
     })
 }
@@ -217,13 +230,46 @@ fn service(svc: &Authward, op: &str, a: &Args) -> authward::Result<Out> {
                 password: PasswordPolicy { min_length: a.int("password_min_length"), ..Default::default() },
                 totp: TotpConfig { digits: a.int("totp_digits"), ..Default::default() },
                 lockout: LockoutPolicy { max_failures: a.int("lockout_max_failures"), ..Default::default() },
+                remember_device_days: Some(30),
                 ..AccountPolicy::default()
             };
-            svc.set_account_policy(a.str("account_id"), &policy).map(|()| Out::Unit)
+            svc.set_account_policy_by(a.str("account_id"), &policy, a.opt_str("actor")).map(|()| Out::Unit)
         }
         "events" => svc.events(a.str("user_id"), a.int("limit")).map(|_| Out::Unit),
         "status" => svc.status(a.str("user_id")).map(|_| Out::Unit),
         "list_users" => svc.list_users(a.str("account_id")).map(|_| Out::Unit),
+        "disable_totp" => svc.disable_totp(a.str("user_id"), a.str("password")).map(|()| Out::Unit),
+        "regenerate_recovery_codes" => {
+            svc.regenerate_recovery_codes(a.str("user_id"), a.str("password")).map(|_| Out::Unit)
+        }
+        "set_password" => {
+            svc.set_password_by(a.str("user_id"), a.str("new"), a.opt_str("actor")).map(|()| Out::Unit)
+        }
+        "require_password_change" => {
+            svc.require_password_change_by(a.str("user_id"), a.opt_str("actor")).map(|()| Out::Unit)
+        }
+        "unlock_user" => svc.unlock_user_by(a.str("user_id"), a.opt_str("actor")).map(|()| Out::Unit),
+        "reset_two_factor" => {
+            svc.reset_two_factor_by(a.str("user_id"), a.opt_str("actor")).map(|()| Out::Unit)
+        }
+        "set_two_factor_exempt" => svc
+            .set_two_factor_exempt_by(a.str("user_id"), a.bool("exempt"), a.opt_str("actor"))
+            .map(|()| Out::Unit),
+        "delete_user" => svc.delete_user(a.str("user_id")).map(|()| Out::Unit),
+        "account_report" => ReportSort::parse(a.str("sort")).and_then(|sort| {
+            let query = ReportQuery { sort, offset: a.int("offset"), limit: a.int("limit") };
+            svc.account_report(a.str("account_id"), &query).map(|_| Out::Unit)
+        }),
+        "audit_log" => svc.audit_log(a.str("account_id"), a.int("limit")).map(|_| Out::Unit),
+        "list_devices" => svc.list_devices(a.str("user_id")).map(|_| Out::Unit),
+        "revoke_device" => svc.revoke_device(a.str("user_id"), a.str("device_id")).map(|()| Out::Unit),
+        "revoke_all_devices" => svc.revoke_all_devices(a.str("user_id")).map(|_| Out::Unit),
+        "verify_second_factor_remember" => svc
+            .verify_second_factor_remember(a.str("challenge"), a.str("code"), None, a.str("label"))
+            .map(|_| Out::Unit),
+        "sign_in_with_device" => svc
+            .sign_in_with_device(a.str("user_id"), a.str("password"), None, a.opt_str("device_token"))
+            .map(|s| Out::SignIn(s.status)),
         other => panic!("unknown op {other}"),
     }
 }
@@ -244,7 +290,10 @@ fn check(label: &str, expect: &str, got: authward::Result<Out>) -> Result<(), St
                 Err(format!("{label}: expected {expect}, got {}: {message}", e.code().as_str()))
             }
         }
-        ("ok", Ok(_)) | ("false", Ok(Out::Bool(false))) | ("none", Ok(Out::Step(None))) => Ok(()),
+        ("ok", Ok(_))
+        | ("false", Ok(Out::Bool(false)))
+        | ("none", Ok(Out::Step(None)))
+        | ("second_factor_required", Ok(Out::SignIn(SignInStatus::SecondFactorRequired))) => Ok(()),
         (v, Ok(Out::Violations(codes))) if v.starts_with("violation:") && codes.contains(&&v[10..]) => Ok(()),
         (_, Ok(out)) => Err(format!("{label}: expected {expect}, got Ok({out:?})")),
     }
@@ -348,6 +397,8 @@ struct Snapshot {
     policy: AccountPolicy,
     status: Vec<authward::SecurityStatus>,
     events: Vec<Vec<Event>>,
+    devices: Vec<String>,
+    audit: Vec<AuditEntry>,
 }
 
 #[test]
@@ -367,22 +418,35 @@ fn service_cases_match_the_table_and_leave_the_store_unchanged() {
         (table.fixture_str("account"), table.fixture_str("user"), table.fixture_str("pending_user"));
     let password = table.fixture_str("password");
     let lockout = LockoutPolicy { max_failures: 100, ..LockoutPolicy::default() };
-    svc.set_account_policy(account, &AccountPolicy { lockout, ..AccountPolicy::default() }).unwrap();
+    let policy = AccountPolicy { lockout, remember_device_days: Some(30), ..AccountPolicy::default() };
+    svc.set_account_policy(account, &policy).unwrap();
     svc.create_user(alice, account, password, Some(table.fixture_str("email"))).unwrap();
     let secret = svc.begin_totp_enrollment(alice, "ACME").unwrap().secret;
     let code = totp::code(&secret, clock.now(), &TotpConfig::default()).unwrap();
     svc.confirm_totp_enrollment(alice, &code).unwrap();
     clock.advance(60);
+    let first = svc.sign_in(alice, password).unwrap().challenge.unwrap();
+    let code = totp::code(&secret, clock.now(), &TotpConfig::default()).unwrap();
+    let remembered = svc.verify_second_factor_remember(&first, &code, None, "laptop").unwrap();
+    let device_token = remembered.device_token.as_deref().unwrap().to_string();
+    let device_id = svc.list_devices(alice).unwrap()[0].id.clone();
+    clock.advance(30);
     let challenge = svc.sign_in(alice, password).unwrap().challenge.unwrap();
     svc.create_user(bob, account, password, None).unwrap();
     let pending_secret = svc.begin_totp_enrollment(bob, "ACME").unwrap().secret;
-    let runtime = BTreeMap::from([("challenge", challenge.to_string())]);
+    let runtime = BTreeMap::from([
+        ("challenge", challenge.to_string()),
+        ("device_token", device_token.clone()),
+        ("device_id", device_id.clone()),
+    ]);
 
     let snapshot = || Snapshot {
         users: svc.list_users(account).unwrap(),
         policy: svc.account_policy(account).unwrap(),
         status: vec![svc.status(alice).unwrap(), svc.status(bob).unwrap()],
         events: vec![svc.events(alice, 1000).unwrap(), svc.events(bob, 1000).unwrap()],
+        devices: svc.list_devices(alice).unwrap().into_iter().map(|d| d.id).collect(),
+        audit: svc.audit_log(account, 1000).unwrap(),
     };
 
     let (cases, skipped) = table.cases(true);
@@ -440,6 +504,10 @@ fn service_cases_match_the_table_and_leave_the_store_unchanged() {
     let code = totp::code(&pending_secret, clock.now(), &TotpConfig::default()).unwrap();
     assert_eq!(svc.confirm_totp_enrollment(bob, &code).unwrap().len(), 10);
     assert_eq!(svc.list_users(account).unwrap(), vec![alice.to_string(), bob.to_string()]);
+    // The remembered device still skips the code.
+    let again = svc.sign_in_with_device(alice, password, None, Some(&device_token)).unwrap();
+    assert_eq!(again.status, SignInStatus::Complete);
+    assert_eq!(svc.list_devices(alice).unwrap()[0].id, device_id);
 }
 
 #[test]

@@ -172,9 +172,9 @@ static bool bool_arg(args *a, const char *name) {
 
 /* ---- the operations ---- */
 
-enum out_kind { OUT_NONE, OUT_BOOL, OUT_VIOLATIONS };
+enum out_kind { OUT_NONE, OUT_BOOL, OUT_VIOLATIONS, OUT_SIGN_IN };
 static enum out_kind out_kind;
-static bool out_bool;
+static bool out_bool; /* OUT_SIGN_IN: second factor required, with a challenge */
 static authward_violation_list *out_violations;
 
 static authward_result stateless(const char *op, args *a) {
@@ -249,6 +249,16 @@ static authward_result stateless(const char *op, args *a) {
         uint8_t *png = NULL;
         rc = authward_qr_png(cstr(a, "text"), (uint32_t)uint_arg(a, "scale", UINT32_MAX), &png, &n);
         authward_bytes_free(png);
+    } else if (strcmp(op, "breach_filter_from_bytes") == 0) {
+        authward_breach_filter *f = NULL;
+        const uint8_t *b = bytes(a, "bytes", &n);
+        rc = authward_breach_filter_from_bytes(b, n, &f);
+        if (rc == AUTHWARD_RESULT_OK) { /* a filter that loads must answer lookups */
+            const uint8_t *pw = bytes(a, "password", &m);
+            bool listed = false;
+            rc = authward_breach_filter_contains(f, pw, m, &listed);
+        }
+        authward_breach_filter_free(f);
     } else {
         fprintf(stderr, "unknown op %s\n", op);
         abort();
@@ -285,8 +295,9 @@ static authward_result service(authward_service *svc, const char *op, args *a) {
         p.password_expiration_days = (uint32_t)uint_arg(a, "password_expiration_days", UINT32_MAX);
         p.totp.digits = (uint8_t)uint_arg(a, "totp_digits", UINT8_MAX);
         p.password.min_length = (uint32_t)uint_arg(a, "password_min_length", UINT32_MAX);
+        p.remember_device_days = 30;
         const authward_account_policy *pp = arg(a, "policy")->kind == V_NULL ? NULL : &p;
-        rc = authward_set_account_policy(svc, cstr(a, "account_id"), pp);
+        rc = authward_set_account_policy_by(svc, cstr(a, "account_id"), pp, cstr(a, "actor"));
     } else if (strcmp(op, "events") == 0) {
         authward_event_list *ev = NULL;
         rc = authward_events(svc, cstr(a, "user_id"), (size_t)uint_arg(a, "limit", SIZE_MAX), &ev);
@@ -296,6 +307,54 @@ static authward_result service(authward_service *svc, const char *op, args *a) {
         rc = authward_status(svc, cstr(a, "user_id"), &st);
     } else if (strcmp(op, "list_users") == 0) {
         rc = authward_list_users(svc, cstr(a, "account_id"), &list);
+    } else if (strcmp(op, "disable_totp") == 0) {
+        const uint8_t *pw = bytes(a, "password", &n1);
+        rc = authward_disable_totp(svc, cstr(a, "user_id"), pw, n1);
+    } else if (strcmp(op, "regenerate_recovery_codes") == 0) {
+        const uint8_t *pw = bytes(a, "password", &n1);
+        rc = authward_regenerate_recovery_codes(svc, cstr(a, "user_id"), pw, n1, &list);
+    } else if (strcmp(op, "set_password") == 0) {
+        const uint8_t *nw = bytes(a, "new", &n1);
+        rc = authward_set_password_by(svc, cstr(a, "user_id"), nw, n1, cstr(a, "actor"));
+    } else if (strcmp(op, "require_password_change") == 0) {
+        rc = authward_require_password_change_by(svc, cstr(a, "user_id"), cstr(a, "actor"));
+    } else if (strcmp(op, "unlock_user") == 0) {
+        rc = authward_unlock_user_by(svc, cstr(a, "user_id"), cstr(a, "actor"));
+    } else if (strcmp(op, "reset_two_factor") == 0) {
+        rc = authward_reset_two_factor_by(svc, cstr(a, "user_id"), cstr(a, "actor"));
+    } else if (strcmp(op, "set_two_factor_exempt") == 0) {
+        rc = authward_set_two_factor_exempt(svc, cstr(a, "user_id"), bool_arg(a, "exempt"), cstr(a, "actor"));
+    } else if (strcmp(op, "delete_user") == 0) {
+        rc = authward_delete_user(svc, cstr(a, "user_id"));
+    } else if (strcmp(op, "account_report") == 0) {
+        authward_report *rep = NULL;
+        rc = authward_account_report(svc, cstr(a, "account_id"), (uint32_t)uint_arg(a, "sort_number", UINT32_MAX),
+                                     (size_t)uint_arg(a, "offset", SIZE_MAX), (size_t)uint_arg(a, "limit", SIZE_MAX),
+                                     &rep);
+        authward_report_free(rep);
+    } else if (strcmp(op, "audit_log") == 0) {
+        authward_event_list *ev = NULL;
+        rc = authward_audit_log(svc, cstr(a, "account_id"), (size_t)uint_arg(a, "limit", SIZE_MAX), &ev);
+        authward_event_list_free(ev);
+    } else if (strcmp(op, "list_devices") == 0) {
+        authward_device_list *dl = NULL;
+        rc = authward_list_devices(svc, cstr(a, "user_id"), &dl);
+        authward_device_list_free(dl);
+    } else if (strcmp(op, "revoke_device") == 0) {
+        rc = authward_revoke_device(svc, cstr(a, "user_id"), cstr(a, "device_id"));
+    } else if (strcmp(op, "revoke_all_devices") == 0) {
+        size_t count = 0;
+        rc = authward_revoke_all_devices(svc, cstr(a, "user_id"), &count);
+    } else if (strcmp(op, "verify_second_factor_remember") == 0) {
+        rc = authward_verify_second_factor_remember(svc, cstr(a, "challenge"), cstr(a, "code"), NULL, cstr(a, "label"),
+                                                    &r);
+    } else if (strcmp(op, "sign_in_with_device") == 0) {
+        const uint8_t *pw = bytes(a, "password", &n1);
+        rc = authward_sign_in_with_device(svc, cstr(a, "user_id"), pw, n1, NULL, cstr(a, "device_token"), &r);
+        out_kind = OUT_SIGN_IN;
+        out_bool = rc == AUTHWARD_RESULT_OK &&
+                   authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_SECOND_FACTOR_REQUIRED &&
+                   authward_sign_in_result_challenge(r) != NULL;
     } else {
         fprintf(stderr, "unknown op %s\n", op);
         abort();
@@ -313,6 +372,8 @@ static void check_outcome(const char *label, const char *expect, authward_result
     if (strcmp(expect, "ok") == 0) ok = rc == AUTHWARD_RESULT_OK;
     else if (strcmp(expect, "false") == 0 || strcmp(expect, "none") == 0)
         ok = rc == AUTHWARD_RESULT_OK && out_kind == OUT_BOOL && !out_bool;
+    else if (strcmp(expect, "second_factor_required") == 0)
+        ok = rc == AUTHWARD_RESULT_OK && out_kind == OUT_SIGN_IN && out_bool;
     else if (strncmp(expect, "violation:", 10) == 0) {
         ok = 0;
         for (size_t i = 0; rc == AUTHWARD_RESULT_OK && i < authward_violation_list_len(out_violations); i++)
@@ -339,6 +400,7 @@ static void check_outcome(const char *label, const char *expect, authward_result
 /* ---- the walk ---- */
 
 static json_t *table;
+static char *DEVICE_TOKEN, *DEVICE_ID; /* the user's remembered device (service_setup) */
 
 static const char *fixture(const char *name) {
     return json_string_value(json_object_get(json_object_get(table, "fixtures"), name));
@@ -359,6 +421,8 @@ static void build_args(args *a, json_t *c, const char *challenge) {
         } else if (json_is_string(good) && json_string_value(good)[0] == '@') {
             const char *key = json_string_value(good) + 1;
             if (strcmp(key, "challenge") == 0) v = str_value(challenge, strlen(challenge));
+            else if (strcmp(key, "device_token") == 0) v = str_value(DEVICE_TOKEN, strlen(DEVICE_TOKEN));
+            else if (strcmp(key, "device_id") == 0) v = str_value(DEVICE_ID, strlen(DEVICE_ID));
             else v = plain(json_object_get(json_object_get(table, "fixtures"), key));
         } else {
             v = plain(good);
@@ -389,11 +453,32 @@ static int is_service(const char *op) {
     return json_is_true(json_object_get(json_object_get(json_object_get(table, "ops"), op), "service"));
 }
 
-/* Everything a case could change: users, policy, statuses (as text) and both users' events. */
+/* The account's audit log as text (owned). */
+static char *audit_text(authward_service *svc, const char *account) {
+    authward_event_list *ev = NULL;
+    CHECK_OK(authward_audit_log(svc, account, 1000, &ev));
+    size_t n = authward_event_list_len(ev), cap = 1, len = 0;
+    for (size_t i = 0; i < n; i++) cap += strlen(authward_event_list_detail(ev, i)) + 600;
+    char *out = malloc(cap);
+    if (out == NULL) abort();
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *user = authward_event_list_user_id(ev, i), *actor = authward_event_list_actor(ev, i);
+        len += (size_t)snprintf(out + len, cap - len, "%s|%u|%llu|%s|%s\n", user ? user : "-",
+                                authward_event_list_kind(ev, i), (unsigned long long)authward_event_list_at(ev, i),
+                                actor ? actor : "-", authward_event_list_detail(ev, i));
+    }
+    authward_event_list_free(ev);
+    return out;
+}
+
+/* Everything a case could change: users, devices, policy, statuses (as text), both users' events and
+ * the account's audit log. */
 typedef struct {
     char base[1024];
     size_t n_events[2];
     char *events[2]; /* one "kind|at|detail\n" line per event, newest first */
+    char *audit;     /* the account's audit log: one "user|kind|at|actor|detail\n" line per entry */
 } snapshot;
 
 static const char *USERS[2];
@@ -406,6 +491,12 @@ static void take_snapshot(authward_service *svc, snapshot *s) {
     for (size_t i = 0; i < authward_strings_len(users); i++)
         off += snprintf(s->base + off, sizeof s->base - (size_t)off, "%s,", authward_strings_get(users, i));
     authward_strings_free(users);
+    authward_device_list *devices = NULL;
+    CHECK_OK(authward_list_devices(svc, USERS[0], &devices));
+    for (size_t i = 0; i < authward_device_list_len(devices); i++)
+        off += snprintf(s->base + off, sizeof s->base - (size_t)off, "device %s,", authward_device_list_id(devices, i));
+    authward_device_list_free(devices);
+    s->audit = audit_text(svc, account);
     authward_account_policy p;
     memset(&p, 0, sizeof p);
     CHECK_OK(authward_get_account_policy(svc, account, &p));
@@ -447,7 +538,9 @@ static authward_event_kind failure_kind(const char *op) {
 /* Compares after with before, allowing the case's effect; frees both. */
 static void compare(const char *label, const char *op, const char *effect, snapshot *before, snapshot *after) {
     tl_checks++;
-    int ok = strcmp(before->base, after->base) == 0;
+    int ok = strcmp(before->base, after->base) == 0 && strcmp(before->audit, after->audit) == 0;
+    free(before->audit);
+    free(after->audit);
     for (int u = 0; u < 2; u++) {
         const char *events = after->events[u];
         char want[64];
@@ -547,6 +640,7 @@ int main(void) {
     USERS[1] = fixture("pending_user");
     authward_account_policy p = authward_account_policy_default();
     p.lockout.max_failures = 100;
+    p.remember_device_days = 30;
     CHECK_OK(authward_set_account_policy(svc, account, &p));
     CHECK_OK(authward_create_user(svc, USERS[0], account, PW(password), fixture("email")));
     authward_enrollment *e = NULL;
@@ -559,7 +653,23 @@ int main(void) {
     authward_strings_free(recovery);
     authward_string_free(code);
     CHECK_OK(authward_clock_advance(clock, 60));
-    authward_sign_in_result *r = NULL;
+    authward_sign_in_result *r = NULL, *remembered = NULL;
+    CHECK_OK(authward_sign_in(svc, USERS[0], PW(password), &r));
+    code = code_now(secret, clock);
+    CHECK_OK(authward_verify_second_factor_remember(svc, authward_sign_in_result_challenge(r), code, NULL, "laptop",
+                                                    &remembered));
+    authward_string_free(code);
+    authward_sign_in_result_free(r);
+    const char *token = authward_sign_in_result_device_token(remembered);
+    DEVICE_TOKEN = strdup(token != NULL ? token : "");
+    authward_sign_in_result_free(remembered);
+    authward_device_list *devices = NULL;
+    CHECK_OK(authward_list_devices(svc, USERS[0], &devices));
+    CHECK(authward_device_list_len(devices) == 1);
+    DEVICE_ID = strdup(authward_device_list_len(devices) == 1 ? authward_device_list_id(devices, 0) : "");
+    authward_device_list_free(devices);
+    CHECK_OK(authward_clock_advance(clock, 30));
+    r = NULL;
     CHECK_OK(authward_sign_in(svc, USERS[0], PW(password), &r));
     char *challenge = strdup(authward_sign_in_result_challenge(r) ? authward_sign_in_result_challenge(r) : "");
     authward_sign_in_result_free(r);
@@ -593,6 +703,13 @@ int main(void) {
     CHECK_OK(authward_list_users(svc, account, &users));
     CHECK(authward_strings_len(users) == 2);
     authward_strings_free(users);
+    /* The remembered device still skips the code. */
+    r = NULL;
+    CHECK_OK(authward_sign_in_with_device(svc, USERS[0], PW(password), NULL, DEVICE_TOKEN, &r));
+    CHECK(authward_sign_in_result_status(r) == AUTHWARD_SIGN_IN_STATUS_COMPLETE);
+    authward_sign_in_result_free(r);
+    free(DEVICE_TOKEN);
+    free(DEVICE_ID);
 
     free(secret);
     free(pending);

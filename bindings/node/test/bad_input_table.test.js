@@ -27,7 +27,7 @@ const CHEAP = {
 // Arguments that Node takes as fields of an options object, where `undefined` means "absent" (the
 // default) and is no hostile value; `null` is still tried.
 const OPTION_OPS = new Set(['HashParams', 'TotpConfig', 'PasswordPolicy', 'LockoutPolicy', 'AccountPolicy'])
-const OPTION_ARGS = new Set(['pepper', 'at', 'last_step', 'scale', 'limit', 'email'])
+const OPTION_ARGS = new Set(['pepper', 'at', 'last_step', 'scale', 'limit', 'email', 'actor', 'sort', 'offset', 'device_token', 'label'])
 
 /** The JS values of a table value: null and undefined for null (only null in an options object). */
 function decode(value, optionField) {
@@ -119,6 +119,8 @@ const STATELESS = {
   totp_uri: (a) => authward.totpUri(a.secret, a.issuer, a.account_name),
   parse_totp_uri: (a) => authward.parseTotpUri(a.uri),
   qr_png: (a) => authward.qrPng(a.text, { scale: a.scale }),
+  // a filter that loads must answer lookups
+  breach_filter_from_bytes: (a) => authward.BreachFilter.fromBytes(a.bytes).contains(a.password),
 }
 const HAS_PROMISE = new Set(['hash_password', 'verify_password'])
 
@@ -145,11 +147,29 @@ function serviceAdapters(svc) {
               password: { minLength: a.password_min_length },
               totp: { digits: a.totp_digits },
               lockout: { maxFailures: a.lockout_max_failures },
+              rememberDeviceDays: 30,
             },
+        { actor: a.actor },
       ),
     events: (a, _, s) => call('events', s, a.user_id, { limit: a.limit }),
     status: (a, _, s) => call('status', s, a.user_id),
     list_users: (a, _, s) => call('listUsers', s, a.account_id),
+    disable_totp: (a, _, s) => call('disableTotp', s, a.user_id, a.password),
+    regenerate_recovery_codes: (a, _, s) => call('regenerateRecoveryCodes', s, a.user_id, a.password),
+    set_password: (a, _, s) => call('setPassword', s, a.user_id, a.new, { actor: a.actor }),
+    require_password_change: (a, _, s) => call('requirePasswordChange', s, a.user_id, { actor: a.actor }),
+    unlock_user: (a, _, s) => call('unlockUser', s, a.user_id, { actor: a.actor }),
+    reset_two_factor: (a, _, s) => call('resetTwoFactor', s, a.user_id, { actor: a.actor }),
+    set_two_factor_exempt: (a, _, s) => call('setTwoFactorExempt', s, a.user_id, a.exempt, { actor: a.actor }),
+    delete_user: (a, _, s) => call('deleteUser', s, a.user_id),
+    account_report: (a, _, s) => call('accountReport', s, a.account_id, { sort: a.sort, offset: a.offset, limit: a.limit }),
+    audit_log: (a, _, s) => call('auditLog', s, a.account_id, { limit: a.limit }),
+    list_devices: (a, _, s) => call('listDevices', s, a.user_id),
+    revoke_device: (a, _, s) => call('revokeDevice', s, a.user_id, a.device_id),
+    revoke_all_devices: (a, _, s) => call('revokeAllDevices', s, a.user_id),
+    verify_second_factor_remember: (a, _, s) =>
+      call('verifySecondFactor', s, a.challenge, a.code, { rememberDevice: a.label }),
+    sign_in_with_device: (a, _, s) => call('signIn', s, a.user_id, a.password, { deviceToken: a.device_token }),
   }
 }
 
@@ -178,6 +198,10 @@ function checkOutcome(label, expect, outcome) {
   }
   const value = outcome.value
   if (expect === 'ok') return
+  if (expect === 'second_factor_required') {
+    assert.ok(value.status === expect && value.challenge, `${label}: expected ${expect}, got ${value && value.status}`)
+    return
+  }
   if (expect === 'false') assert.equal(value, false, label)
   else if (expect === 'none') assert.equal(value, null, label)
   else if (expect.startsWith('violation:')) {
@@ -252,11 +276,17 @@ test('service operations: documented outcome, the store unchanged, the users sti
     hashParams: CHEAP,
   })
   const { account, user: alice, pending_user: bob, password } = FIX
-  await svc.setAccountPolicy(account, { lockout: { maxFailures: 100 } })
+  await svc.setAccountPolicy(account, { lockout: { maxFailures: 100 }, rememberDeviceDays: 30 })
   await svc.createUser(alice, account, password, { email: FIX.email })
   const { secret } = await svc.beginTotpEnrollment(alice, 'ACME')
   await svc.confirmTotpEnrollment(alice, authward.totpCode(secret, { at: clock.now() }))
   clock.advance(60)
+  const remembering = (await svc.signIn(alice, password)).challenge
+  const code = authward.totpCode(secret, { at: clock.now() })
+  const { deviceToken } = await svc.verifySecondFactor(remembering, code, { rememberDevice: 'laptop' })
+  assert.ok(deviceToken)
+  const deviceId = (await svc.listDevices(alice))[0].id
+  clock.advance(30)
   const { challenge } = await svc.signIn(alice, password)
   assert.ok(challenge)
   await svc.createUser(bob, account, password)
@@ -265,6 +295,8 @@ test('service operations: documented outcome, the store unchanged, the users sti
 
   const snapshot = () => ({
     users: svc.listUsersSync(account),
+    devices: svc.listDevicesSync(alice).map((d) => d.id),
+    audit: svc.auditLogSync(account, { limit: 1000 }),
     policy: svc.accountPolicySync(account),
     [`status:${alice}`]: svc.statusSync(alice),
     [`status:${bob}`]: svc.statusSync(bob),
@@ -280,7 +312,7 @@ test('service operations: documented outcome, the store unchanged, the users sti
       for (const sync of [false, true]) {
         // a fresh challenge per verify case: one challenge takes at most 5 wrong codes
         const fresh = c.op === 'verify_second_factor' ? svc.signInSync(alice, password).challenge : challenge
-        const args = { ...goodArgs(c.op, { challenge: fresh }), [c.arg]: v }
+        const args = { ...goodArgs(c.op, { challenge: fresh, device_token: deviceToken, device_id: deviceId }), [c.arg]: v }
         const before = snapshot()
         const outcome = await run(() => adapters[c.op](args, c.arg, sync), sync)
         const where = `${label}${sync ? ' (Sync)' : ''}`
@@ -313,4 +345,6 @@ test('service operations: documented outcome, the store unchanged, the users sti
   assert.equal(done.status, 'complete')
   assert.equal((await svc.confirmTotpEnrollment(bob, authward.totpCode(pending, { at: clock.now() }))).length, 10)
   assert.deepEqual(await svc.listUsers(account), [alice, bob])
+  assert.equal((await svc.signIn(alice, password, { deviceToken })).status, 'complete')
+  assert.deepEqual((await svc.listDevices(alice)).map((d) => d.id), [deviceId])
 })

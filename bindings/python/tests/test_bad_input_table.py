@@ -74,6 +74,7 @@ def _account_policy(a: dict[str, Any]) -> authward.AccountPolicy:
         password=authward.PasswordPolicy(min_length=a["password_min_length"]),
         totp=authward.TotpConfig(digits=a["totp_digits"]),
         lockout=authward.LockoutPolicy(max_failures=a["lockout_max_failures"]),
+        remember_device_days=30,
     )
 
 
@@ -105,6 +106,8 @@ STATELESS: dict[str, Adapter] = {
     "totp_uri": lambda a, _: authward.totp_uri(a["secret"], a["issuer"], a["account_name"]),
     "parse_totp_uri": lambda a, _: authward.parse_totp_uri(a["uri"]),
     "qr_png": lambda a, _: authward.qr_png(a["text"], scale=a["scale"]),
+    # a filter that loads must answer lookups
+    "breach_filter_from_bytes": lambda a, _: authward.BreachFilter.from_bytes(a["bytes"]).contains(a["password"]),
 }
 
 
@@ -117,11 +120,30 @@ def service_adapters(svc: authward.Authward) -> dict[str, Adapter]:
         "begin_totp_enrollment": lambda a, _: svc.begin_totp_enrollment(a["user_id"], a["issuer"]),
         "confirm_totp_enrollment": lambda a, _: svc.confirm_totp_enrollment(a["user_id"], a["code"]),
         "set_account_policy": lambda a, arg: svc.set_account_policy(
-            a["account_id"], a["policy"] if arg == "policy" else _account_policy(a)
+            a["account_id"], a["policy"] if arg == "policy" else _account_policy(a), actor=a["actor"]
         ),
         "events": lambda a, _: svc.events(a["user_id"], a["limit"]),
         "status": lambda a, _: svc.status(a["user_id"]),
         "list_users": lambda a, _: svc.list_users(a["account_id"]),
+        "disable_totp": lambda a, _: svc.disable_totp(a["user_id"], a["password"]),
+        "regenerate_recovery_codes": lambda a, _: svc.regenerate_recovery_codes(a["user_id"], a["password"]),
+        "set_password": lambda a, _: svc.set_password(a["user_id"], a["new"], actor=a["actor"]),
+        "require_password_change": lambda a, _: svc.require_password_change(a["user_id"], actor=a["actor"]),
+        "unlock_user": lambda a, _: svc.unlock_user(a["user_id"], actor=a["actor"]),
+        "reset_two_factor": lambda a, _: svc.reset_two_factor(a["user_id"], actor=a["actor"]),
+        "set_two_factor_exempt": lambda a, _: svc.set_two_factor_exempt(a["user_id"], a["exempt"], actor=a["actor"]),
+        "delete_user": lambda a, _: svc.delete_user(a["user_id"]),
+        "account_report": lambda a, _: svc.account_report(
+            a["account_id"], sort=a["sort"], offset=a["offset"], limit=a["limit"]
+        ),
+        "audit_log": lambda a, _: svc.audit_log(a["account_id"], a["limit"]),
+        "list_devices": lambda a, _: svc.list_devices(a["user_id"]),
+        "revoke_device": lambda a, _: svc.revoke_device(a["user_id"], a["device_id"]),
+        "revoke_all_devices": lambda a, _: svc.revoke_all_devices(a["user_id"]),
+        "verify_second_factor_remember": lambda a, _: svc.verify_second_factor(
+            a["challenge"], a["code"], remember_device=a["label"]
+        ),
+        "sign_in_with_device": lambda a, _: svc.sign_in(a["user_id"], a["password"], device_token=a["device_token"]),
     }
 
 
@@ -141,6 +163,9 @@ def check_outcome(call: Callable[[], Any], expect: str) -> None:
         assert_clean(str(err))
         return
     if expect == "ok":
+        return
+    if expect == "second_factor_required":
+        assert result.status == expect and result.challenge, f"expected {expect}, got {result!r}"
         return
     if expect == "false":
         assert result is False, f"expected False, got {result!r}"
@@ -201,22 +226,37 @@ class Walk:
             str(path), bytes.fromhex(FIX["store_key_hex"]), clock=self.clock, hash_params=CHEAP
         )
         svc, pw = self.svc, FIX["password"]
-        svc.set_account_policy(FIX["account"], authward.AccountPolicy(lockout=authward.LockoutPolicy(max_failures=100)))
+        svc.set_account_policy(
+            FIX["account"],
+            authward.AccountPolicy(lockout=authward.LockoutPolicy(max_failures=100), remember_device_days=30),
+        )
         svc.create_user(FIX["user"], FIX["account"], pw, email=FIX["email"])
         enrollment = svc.begin_totp_enrollment(FIX["user"], "ACME")
         self.secret = enrollment.secret
         svc.confirm_totp_enrollment(FIX["user"], authward.totp_code(self.secret, at=self.clock.now()))
         self.clock.advance(60)
+        first = svc.sign_in(FIX["user"], pw).challenge
+        assert first is not None
+        code = authward.totp_code(self.secret, at=self.clock.now())
+        self.device_token = svc.verify_second_factor(first, code, remember_device="laptop").device_token
+        assert self.device_token is not None
+        self.device_id = svc.list_devices(FIX["user"])[0].id
+        self.clock.advance(30)
         challenge = svc.sign_in(FIX["user"], pw).challenge
         assert challenge is not None
         svc.create_user(FIX["pending_user"], FIX["account"], pw)
         self.pending_secret = svc.begin_totp_enrollment(FIX["pending_user"], "ACME").secret
-        self.runtime = {"challenge": challenge}
+        self.runtime = {"challenge": challenge, "device_token": self.device_token, "device_id": self.device_id}
         self.adapters = service_adapters(svc)
 
     def snapshot(self) -> dict[str, Any]:
         svc = self.svc
         out: dict[str, Any] = {"users": svc.list_users(FIX["account"])}
+        out["devices"] = [d.id for d in svc.list_devices(FIX["user"])]
+        out["audit"] = [
+            (e.user_id, e.event.kind, e.event.at, e.event.detail, e.event.actor)
+            for e in svc.audit_log(FIX["account"], 1000)
+        ]
         policy = svc.account_policy(FIX["account"])
         out["policy"] = (
             policy.enforce_two_factor,
@@ -283,5 +323,8 @@ def test_after_the_walk_the_users_still_sign_in_and_enrol(walk: Walk) -> None:
     )
     assert len(codes) == 10
     assert svc.list_users(FIX["account"]) == sorted([FIX["user"], FIX["pending_user"]])
+    remembered = svc.sign_in(FIX["user"], pw, device_token=walk.device_token)
+    assert remembered.status == "complete"
+    assert [d.id for d in svc.list_devices(FIX["user"])] == [walk.device_id]
     with pytest.raises(authward.InvalidCredentials):
         svc.sign_in(FIX["new_user"], pw)
