@@ -1,6 +1,8 @@
 //! PostgreSQL throughput: second-factor verifications/s and sign-ins/s (cheap hash parameters, so the
 //! store is what is measured) at 1, 2, 4, 8 and 16 connections, beside `pgbench` running the raw
 //! single-statement compare-and-set `UPDATE` that bounds them, on the same server in the same run.
+//! Verifications are measured twice: on the app server whose sign-in issued the challenge (judged from
+//! what that sign-in wrote: one round trip) and on another app server (the challenge read first: two).
 //!
 //! Run it with `bash benches/postgres/run.sh` (a throwaway cluster with fsync=on; `AUTHWARD_BENCH_CONNS=8`
 //! for one connection count, `AUTHWARD_BENCH_SECONDS` for the length of each figure); figures in
@@ -88,19 +90,46 @@ fn pgbench(
     (tps, client, server)
 }
 
+/// The verifications of one kind (on the server that took the password, or on another).
+#[derive(Default)]
+struct Verifies {
+    time: Duration,
+    ops: usize,
+    /// CPU seconds, this process (the app servers).
+    client_cpu: f64,
+    /// CPU seconds, the database server.
+    server_cpu: f64,
+}
+
+impl Verifies {
+    fn rate(&self) -> f64 {
+        self.ops as f64 / self.time.as_secs_f64()
+    }
+    /// CPU µs per verification, app + database server.
+    fn cpu(&self) -> String {
+        format!(
+            "{:.0} + {:.0}",
+            self.client_cpu / self.ops as f64 * 1e6,
+            self.server_cpu / self.ops as f64 * 1e6
+        )
+    }
+}
+
 /// What one connection count measured.
 struct Rates {
     sign_ins: f64,
-    verifies: f64,
-    /// CPU seconds per verification, this process (the app server).
-    verify_client_cpu: f64,
-    /// CPU seconds per verification, the database server.
-    verify_server_cpu: f64,
+    /// On the server that took the password: judged from what its sign-in wrote (no read).
+    same: Verifies,
+    /// On another server (its own pool and cache): the challenge is read first.
+    other: Verifies,
 }
 
-/// Signs in every user and verifies every challenge, round after round for at least `min`.
+/// Signs in every user on `aw` and verifies every challenge, round after round for at least `min`
+/// of each kind: even rounds on `aw` itself, odd rounds on `other` (another app server).
+#[allow(clippy::too_many_arguments)]
 fn service_rates(
     aw: &Authward,
+    other: &Authward,
     clock: &ManualClock,
     secrets: &[String],
     conns: usize,
@@ -108,13 +137,14 @@ fn service_rates(
     round: &mut u64,
     postmaster: &str,
 ) -> Rates {
-    let (mut sign_time, mut verify_time, mut ops) = (Duration::ZERO, Duration::ZERO, 0usize);
-    let (mut client_cpu, mut server_cpu_used) = (0.0, 0.0);
-    while verify_time < min {
+    let (mut sign_time, mut sign_ops) = (Duration::ZERO, 0usize);
+    let (mut same, mut elsewhere) = (Verifies::default(), Verifies::default());
+    while same.time < min || elsewhere.time < min {
         // A new time step per round (across calls too): every code is fresh.
         *round += 1;
         clock.set(T0 + 30 * *round);
         let now = clock.now();
+        let (verifier, kind) = if round.is_multiple_of(2) { (aw, &mut same) } else { (other, &mut elsewhere) };
         let barrier = Barrier::new(conns + 1);
         let chunk = secrets.len().div_ceil(conns);
         let (s, v) = std::thread::scope(|scope| {
@@ -128,7 +158,11 @@ fn service_rates(
                     barrier.wait();
                     barrier.wait();
                     for (c, secret) in challenges.iter().zip(part) {
-                        aw.verify_second_factor(c, &totp::code(secret, now, &TotpConfig::default()).unwrap())
+                        verifier
+                            .verify_second_factor(
+                                c,
+                                &totp::code(secret, now, &TotpConfig::default()).unwrap(),
+                            )
                             .unwrap();
                     }
                     barrier.wait();
@@ -143,20 +177,16 @@ fn service_rates(
             let t = Instant::now();
             barrier.wait();
             let v = t.elapsed();
-            client_cpu += own_cpu() - client;
-            server_cpu_used += server_cpu(postmaster) - server;
+            kind.client_cpu += own_cpu() - client;
+            kind.server_cpu += server_cpu(postmaster) - server;
             (s, v)
         });
         sign_time += s;
-        verify_time += v;
-        ops += secrets.len();
+        sign_ops += secrets.len();
+        kind.time += v;
+        kind.ops += secrets.len();
     }
-    Rates {
-        sign_ins: ops as f64 / sign_time.as_secs_f64(),
-        verifies: ops as f64 / verify_time.as_secs_f64(),
-        verify_client_cpu: client_cpu / ops as f64,
-        verify_server_cpu: server_cpu_used / ops as f64,
-    }
+    Rates { sign_ins: sign_ops as f64 / sign_time.as_secs_f64(), same, other: elsewhere }
 }
 
 fn main() {
@@ -234,8 +264,9 @@ fn main() {
     let postmaster = stat_fields(checkpointer.trim()).first().map_or(String::new(), |p| p.to_string());
     println!("PostgreSQL bench: {USERS} users, fsync={}, {seconds} s per figure", fsync.trim());
     println!("CPU µs per operation (app or pgbench + database server), Linux /proc accounting:");
+    println!("verifies/s: on the server that took the password (no read) | on another server (read first)");
     println!(
-        "{:>5} {:>14} {:>14} {:>16} {:>8} {:>18} {:>18}",
+        "{:>5} {:>10} {:>16} {:>16} {:>13} {:>22} {:>14}",
         "conns", "sign-ins/s", "verifies/s", "raw CAS UPDATE/s", "ratio", "CPU µs/verify", "CPU µs/raw"
     );
     let mut round = 0;
@@ -245,10 +276,13 @@ fn main() {
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 2, 4, 8, 16]);
     for conns in conn_counts {
-        let aw =
-            Authward::open(with_param(&base, &format!("pool_size={conns}")), &[1u8; 32], options()).unwrap();
+        let open = || {
+            Authward::open(with_param(&base, &format!("pool_size={conns}")), &[1u8; 32], options()).unwrap()
+        };
+        let (aw, other) = (open(), open());
         let r = service_rates(
             &aw,
+            &other,
             &clock,
             &secrets,
             conns,
@@ -258,14 +292,13 @@ fn main() {
         );
         let (raw, raw_client, raw_server) = pgbench(&plain, &postmaster, conns, seconds, &script);
         let raw_ops = raw * seconds as f64;
-        let cpu = |client: f64, server: f64| format!("{:.0} + {:.0}", client * 1e6, server * 1e6);
+        let raw_cpu = format!("{:.0} + {:.0}", raw_client / raw_ops * 1e6, raw_server / raw_ops * 1e6);
         println!(
-            "{conns:>5} {:>14.0} {:>14.0} {raw:>16.0} {:>8.2} {:>18} {:>18}",
+            "{conns:>5} {:>10.0} {:>16} {raw:>16.0} {:>13} {:>22} {raw_cpu:>14}",
             r.sign_ins,
-            r.verifies,
-            r.verifies / raw,
-            cpu(r.verify_client_cpu, r.verify_server_cpu),
-            cpu(raw_client / raw_ops, raw_server / raw_ops),
+            format!("{:.0} | {:.0}", r.same.rate(), r.other.rate()),
+            format!("{:.2} | {:.2}", r.same.rate() / raw, r.other.rate() / raw),
+            format!("{} | {}", r.same.cpu(), r.other.cpu()),
         );
     }
 }

@@ -160,21 +160,35 @@ impl Authward {
     /// (over the revision the store writes: the one read plus one). Every write of a user row goes
     /// through here.
     pub(super) fn update(&self, user_id: &str, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
-        self.update_checked(user_id, None, f)
+        self.update_checked(user_id, Base::Read, f)?
+            .ok_or_else(|| Error::Internal("the store wrote nothing".into()))
     }
 
     /// [`Authward::update`] from a snapshot just read or written (verified, as every row `f` sees):
     /// [`crate::store::Store::update_user_from`], which saves a PostgreSQL store its read.
     pub(super) fn update_from(&self, snapshot: &UserRecord, f: &mut UpdateFn<'_>) -> Result<UserRecord> {
-        self.update_checked(&snapshot.user_id, Some(snapshot), f)
+        self.update_checked(&snapshot.user_id, Base::Snapshot(snapshot), f)?
+            .ok_or_else(|| Error::Internal("the store wrote nothing".into()))
+    }
+
+    /// [`Authward::update_from`] only if neither the user (still at the snapshot's revision) nor the
+    /// account's policy moved on: [`crate::store::Store::update_user_if_unchanged`]. `Ok(None)`: one of
+    /// them did, nothing was written.
+    pub(super) fn update_if_unchanged(
+        &self,
+        snapshot: &UserRecord,
+        account: &AccountRecord,
+        f: &mut UpdateFn<'_>,
+    ) -> Result<Option<UserRecord>> {
+        self.update_checked(&snapshot.user_id, Base::Unchanged(snapshot, account), f)
     }
 
     fn update_checked(
         &self,
         user_id: &str,
-        snapshot: Option<&UserRecord>,
+        base: Base<'_>,
         f: &mut UpdateFn<'_>,
-    ) -> Result<UserRecord> {
+    ) -> Result<Option<UserRecord>> {
         let mut tampered: Option<String> = None;
         let mut checked = |rec: &mut UserRecord, changes: &mut crate::store::Changes| {
             if let Err(e) = self.verify_row(rec) {
@@ -188,9 +202,10 @@ impl Authward {
             self.tag_row(rec, next);
             Ok(())
         };
-        let result = match snapshot {
-            Some(s) => self.store.update_user_from(s, &mut checked),
-            None => self.store.update_user(user_id, &mut checked),
+        let result = match base {
+            Base::Read => self.store.update_user(user_id, &mut checked).map(Some),
+            Base::Snapshot(s) => self.store.update_user_from(s, &mut checked).map(Some),
+            Base::Unchanged(s, account) => self.store.update_user_if_unchanged(s, account, &mut checked),
         };
         if let (Err(_), Some(account_id)) = (&result, &tampered) {
             self.log_integrity_failure(user_id, account_id);
@@ -373,6 +388,17 @@ impl Authward {
             _ => Err(Error::Crypto("the store's key check is not one authward writes".into())),
         }
     }
+}
+
+/// What [`Authward::update_checked`] writes from.
+enum Base<'a> {
+    /// The store's own read.
+    Read,
+    /// A snapshot just read or written ([`crate::store::Store::update_user_from`]).
+    Snapshot(&'a UserRecord),
+    /// A snapshot, written only if it and the account are unchanged
+    /// ([`crate::store::Store::update_user_if_unchanged`]).
+    Unchanged(&'a UserRecord, &'a AccountRecord),
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@
 //!   change.
 
 mod accounts;
+mod challenge_cache;
 mod devices;
 pub mod keys;
 mod passwords;
@@ -130,6 +131,8 @@ pub struct Authward {
     pepper: Option<Zeroizing<Vec<u8>>>,
     dummy_hash: String,
     breached_passwords: Option<Arc<BreachFilter>>,
+    /// What sign-ins wrote with their challenges, for stores that want it (`challenge_cache`).
+    challenge_cache: Option<challenge_cache::ChallengeCache>,
 }
 
 impl std::fmt::Debug for Authward {
@@ -364,6 +367,7 @@ impl Authward {
         let dummy_password = Zeroizing::new(BASE64URL_NOPAD.encode(&crate::random::bytes::<18>()?));
         let dummy_hash =
             hash::hash(&dummy_password, &options.hash_params, pepper.as_deref().map(Vec::as_slice))?;
+        let challenge_cache = store.wants_challenge_cache().then(challenge_cache::ChallengeCache::default);
         let service = Authward {
             store,
             sealer,
@@ -373,6 +377,7 @@ impl Authward {
             pepper,
             dummy_hash,
             breached_passwords: options.breached_passwords,
+            challenge_cache,
         };
         if !service.read_key_check(&stored)? {
             service.migrate_tags()?;

@@ -182,6 +182,17 @@ impl Authward {
             return Err(Error::InvalidCredentials);
         }
         if challenge_issued {
+            if let Some(cache) = &self.challenge_cache {
+                let challenge = ChallengeRecord {
+                    token_hash,
+                    user_id: rec.user_id.clone(),
+                    expires_at: now + CHALLENGE_TTL,
+                    used: false,
+                };
+                let context =
+                    ChallengeContext { challenge, user: Some(rec.clone()), account: Some(account.clone()) };
+                cache.put(context, now);
+            }
             return Ok(SignIn {
                 status: SignInStatus::SecondFactorRequired,
                 challenge: Some(Zeroizing::new(BASE64URL_NOPAD.encode(token.as_ref()))),
@@ -291,14 +302,35 @@ impl Authward {
             return Err(Error::ChallengeExpired);
         }
         let token_hash = challenge_hash(&token);
-        let cid = challenge_id(&token_hash);
         let now = self.now();
+        let attempt = SecondFactor { token_hash, code, client: given_client.as_deref(), remember, now };
+        // What this server's sign-in wrote with the challenge, if it kept it: judged with no read, and
+        // written only if nothing moved on since (else from a read, as if it had not been kept).
+        if let Some(context) = self.challenge_cache.as_ref().and_then(|c| c.take(&token_hash, now))
+            && let Some(answer) = self.judge_second_factor(&attempt, context, true)?
+        {
+            return Ok(answer);
+        }
         // One read: the challenge, its user and their account.
-        let Some(ChallengeContext { challenge: found, user, account }) =
-            self.store.challenge_with_user(&token_hash)?
-        else {
+        let Some(context) = self.store.challenge_with_user(&token_hash)? else {
             return Err(Error::ChallengeExpired);
         };
+        self.judge_second_factor(&attempt, context, false)?
+            .ok_or_else(|| Error::Internal("a judgement from a read did not write".into()))
+    }
+
+    /// The second step on `context`: the challenge, its user and their account, as read from the store
+    /// or (`cached`) as this server's sign-in wrote them. `Ok(None)` only when `cached` and the user or
+    /// the account moved on since: nothing was written.
+    fn judge_second_factor(
+        &self,
+        attempt: &SecondFactor<'_>,
+        context: ChallengeContext,
+        cached: bool,
+    ) -> Result<Option<SignIn>> {
+        let SecondFactor { token_hash, code, client: given_client, remember, now } = *attempt;
+        let ChallengeContext { challenge: found, user, account } = context;
+        let cid = challenge_id(&token_hash);
         if now > found.expires_at {
             return Err(Error::ChallengeExpired);
         }
@@ -319,8 +351,11 @@ impl Authward {
             None => None,
         };
         let mut outcome: Result<()> = Err(Error::Internal("no outcome".into()));
-        let rec = self.update_from(&snapshot, &mut |rec, changes| {
-            let client = given_client.clone().unwrap_or_else(|| rec.lockout.challenge_client(&cid));
+        // Whether the challenge stays open after this write (a wrong code), and whether the judgement
+        // itself refused (nothing written).
+        let (mut stays_open, mut refused) = (false, false);
+        let mut judge = |rec: &mut crate::store::UserRecord, changes: &mut crate::store::Changes| {
+            let client = given_client.map_or_else(|| rec.lockout.challenge_client(&cid), str::to_string);
             if let Some(l) = rec.lockout.lock_for(&client, now) {
                 return Err(locked_out(l, now));
             }
@@ -407,11 +442,36 @@ impl Authward {
                 },
             }
             Ok(())
-        })?;
+        };
+        let mut judged = |rec: &mut crate::store::UserRecord, changes: &mut crate::store::Changes| {
+            let judgement = judge(rec, changes);
+            refused = judgement.is_err();
+            stays_open = changes.consume_challenge.is_none() && changes.use_challenge.is_none();
+            judgement
+        };
+        let rec = if cached {
+            match self.update_if_unchanged(&snapshot, &account, &mut judged) {
+                Ok(Some(rec)) => rec,
+                Ok(None) => return Ok(None),
+                // Refused on what the sign-in wrote (locked, 2FA gone): that may have moved on too.
+                Err(_) if refused => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        } else {
+            self.update_from(&snapshot, &mut judged)?
+        };
+        if stays_open && let Some(cache) = &self.challenge_cache {
+            let context = ChallengeContext {
+                challenge: found,
+                user: Some(rec.clone()),
+                account: Some(account.clone()),
+            };
+            cache.put(context, now);
+        }
         outcome?;
         let mut answer = signed_in(&rec, &account, now);
         answer.device_token = minted.map(|m| m.text);
-        Ok(answer)
+        Ok(Some(answer))
     }
 
     /// The answer to a used challenge (one that completed a sign-in, still within its life), from the
@@ -438,4 +498,15 @@ impl Authward {
             Err(e) => e,
         }
     }
+}
+
+/// One second-factor post, as [`Authward::judge_second_factor`] judges it.
+#[derive(Clone, Copy)]
+struct SecondFactor<'a> {
+    token_hash: [u8; 32],
+    code: &'a str,
+    /// The client's keyed hash, if the call named one.
+    client: Option<&'a str>,
+    remember: Option<&'a str>,
+    now: u64,
 }

@@ -201,10 +201,10 @@ const CHALLENGE_WITH_USER: &str = "SELECT c.user_id, u.account_id, u.created_at,
     WHERE c.token_hash = $1";
 
 /// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
-const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text::jsonb, $20, $21)";
 
 /// The parameter types of [`WRITE_USER`].
-const WRITE_USER_TYPES: [Type; 18] = [
+const WRITE_USER_TYPES: [Type; 21] = [
     Type::TEXT,
     Type::TEXT,
     Type::INT8,
@@ -223,6 +223,9 @@ const WRITE_USER_TYPES: [Type; 18] = [
     Type::INT8_ARRAY,
     Type::TEXT_ARRAY,
     Type::TEXT_ARRAY,
+    Type::TEXT,
+    Type::INT8,
+    Type::BOOL,
 ];
 
 /// The SQLSTATE `write_user` raises when the challenge to consume is gone.
@@ -378,7 +381,7 @@ impl PostgresStore {
             .ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
         let record = parse_user(&row)?;
         let statement = conn.prepared(WRITE_USER, &WRITE_USER_TYPES).map_err(db)?;
-        write(&mut conn.client, &statement, user_id, record, f)
+        write(&mut conn.client, &statement, user_id, record, None, f)
     }
 
     /// The attempt that cannot lose the compare-and-set: the row locked for the whole transaction.
@@ -400,7 +403,7 @@ impl PostgresStore {
             .map_err(db)?
             .ok_or_else(|| Error::NotFound(format!("user {user_id:?}")))?;
         let record = parse_user(&row)?;
-        let written = write(&mut tx, &statement, user_id, record, f)?;
+        let written = write(&mut tx, &statement, user_id, record, None, f)?;
         tx.commit().map_err(db)?;
         written.ok_or_else(|| Failed::Retry(Error::Storage("the user record changed concurrently".into())))
     }
@@ -506,12 +509,14 @@ fn unknown_locked(
     tx.commit().map_err(db)
 }
 
-/// Runs the closure on `record` and writes the result with `write_user`.
+/// Runs the closure on `record` and writes the result with `write_user`; with `account`, only if the
+/// account's policy is still that one (else `Ok(None)`, as when the revision moved on).
 fn write(
     client: &mut impl GenericClient,
     statement: &Statement,
     user_id: &str,
     mut record: UserRecord,
+    account: Option<&AccountRecord>,
     f: &mut UpdateFn<'_>,
 ) -> std::result::Result<Option<UserRecord>, Failed> {
     let expected = record.revision;
@@ -527,6 +532,9 @@ fn write(
     let new_user = new.map(|c| c.user_id.as_str());
     let new_expires = new.map(|c| to_i64(c.expires_at));
     let ev = EventColumns::new(&changes.events);
+    let policy = account.map(|a| policy_json(&a.policy));
+    let since = account.and_then(|a| a.enforced_since).map(to_i64);
+    let unset = account.is_some_and(|a| *a == AccountRecord::unset(&a.account_id));
     let row = client
         .query_one(
             statement,
@@ -549,6 +557,9 @@ fn write(
                 &ev.ats,
                 &ev.details,
                 &ev.actors,
+                &policy,
+                &since,
+                &unset,
             ],
         )
         .map_err(|e| {
@@ -744,12 +755,34 @@ impl Store for PostgresStore {
                 return self.update_user(&snapshot.user_id, f);
             }
         };
-        match write(&mut conn.client, &statement, &snapshot.user_id, snapshot.clone(), f) {
+        match write(&mut conn.client, &statement, &snapshot.user_id, snapshot.clone(), None, f) {
             Ok(Some(record)) => Ok(record),
             Ok(None) | Err(Failed::Retry(_) | Failed::Reconnect(_)) => {
                 drop(conn);
                 self.update_user(&snapshot.user_id, f)
             }
+            Err(Failed::Stop(e)) => Err(e),
+        }
+    }
+
+    fn wants_challenge_cache(&self) -> bool {
+        true
+    }
+
+    fn update_user_if_unchanged(
+        &self,
+        snapshot: &UserRecord,
+        account: &AccountRecord,
+        f: &mut UpdateFn<'_>,
+    ) -> Result<Option<UserRecord>> {
+        // One round trip: write_user checks the account and the revision in its transaction. A
+        // serialization failure or a connection that broke before the write was sent wrote nothing:
+        // the caller starts over from a read, which retries.
+        let mut conn = self.conn()?;
+        let Ok(statement) = conn.prepared(WRITE_USER, &WRITE_USER_TYPES) else { return Ok(None) };
+        match write(&mut conn.client, &statement, &snapshot.user_id, snapshot.clone(), Some(account), f) {
+            Ok(written) => Ok(written),
+            Err(Failed::Retry(_) | Failed::Reconnect(_)) => Ok(None),
             Err(Failed::Stop(e)) => Err(e),
         }
     }

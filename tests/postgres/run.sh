@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$(rustc -vV | sed -n 's/^host: //p')}"
 export CARGO_BUILD_TARGET
 export AUTHWARD_PG_RACE_TRIALS="${AUTHWARD_PG_RACE_TRIALS:-500}"
-SUITES=(--test store_conformance --test postgres_store --test postgres_races --test postgres_faults --test devices
+SUITES=(--test store_conformance --test postgres_store --test postgres_challenge_cache --test postgres_races --test postgres_faults --test devices
     --test admin_view --test service)
 PROFILE=(--release)
 

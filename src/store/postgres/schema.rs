@@ -188,10 +188,76 @@ END
 $$;
 ",
     ),
+    (
+        4,
+        "
+-- write_user can also check, in the same transaction, that the account's policy is still the one the
+-- caller judged by (p_policy not null; p_unset: the caller took a missing account row for the default
+-- policy): a verification judged from what this server's sign-in wrote, with no read of its own
+-- (service/challenge_cache.rs). Returns 2 when the account moved on, writing nothing.
+DROP FUNCTION write_user(text, text, bigint, bigint, jsonb, bytea, bytea, boolean, bigint, bytea, text,
+    bigint, text[], text[], text[], bigint[], text[], text[]);
+CREATE FUNCTION write_user(
+    p_user text, p_account text, p_created bigint, p_revision bigint, p_body jsonb,
+    p_consume bytea, p_use bytea, p_drop boolean, p_purge_before bigint,
+    p_new_hash bytea, p_new_user text, p_new_expires bigint,
+    e_account text[], e_user text[], e_kind text[], e_at bigint[], e_detail text[], e_actor text[],
+    p_policy jsonb, p_since bigint, p_unset boolean
+) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    v_policy jsonb;
+    v_since bigint;
+BEGIN
+    IF p_policy IS NOT NULL THEN
+        SELECT policy, enforced_since INTO v_policy, v_since FROM accounts WHERE account_id = p_account;
+        IF FOUND THEN
+            IF v_policy <> p_policy OR v_since IS DISTINCT FROM p_since THEN
+                RETURN 2;
+            END IF;
+        ELSIF NOT p_unset THEN
+            RETURN 2;
+        END IF;
+    END IF;
+    UPDATE users SET account_id = p_account, created_at = p_created, revision = p_revision + 1, body = p_body
+    WHERE user_id = p_user AND revision = p_revision;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    IF p_consume IS NOT NULL THEN
+        DELETE FROM challenges WHERE token_hash = p_consume AND user_id = p_user AND NOT used;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'challenge gone' USING ERRCODE = 'AW001';
+        END IF;
+    END IF;
+    IF p_use IS NOT NULL THEN
+        UPDATE challenges SET used = true WHERE token_hash = p_use AND user_id = p_user AND NOT used;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'challenge gone' USING ERRCODE = 'AW001';
+        END IF;
+    END IF;
+    IF p_drop THEN
+        DELETE FROM challenges WHERE user_id = p_user;
+    END IF;
+    IF p_purge_before IS NOT NULL THEN
+        DELETE FROM challenges WHERE token_hash IN
+            (SELECT token_hash FROM challenges WHERE expires_at < p_purge_before FOR UPDATE SKIP LOCKED);
+    END IF;
+    IF p_new_hash IS NOT NULL THEN
+        INSERT INTO challenges (token_hash, user_id, expires_at) VALUES (p_new_hash, p_new_user, p_new_expires);
+    END IF;
+    IF cardinality(e_kind) > 0 THEN
+        INSERT INTO events (account_id, user_id, kind, at, detail, actor)
+        SELECT * FROM unnest(e_account, e_user, e_kind, e_at, e_detail, e_actor);
+    END IF;
+    RETURN 1;
+END
+$$;
+",
+    ),
 ];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// The SQL of migration `version` (as applied, with `search_path` set to the store's schema), for tests
 /// that build a database as an older authward left it.

@@ -1,0 +1,112 @@
+//! What a sign-in just wrote with its challenge, kept in memory for the verification that follows on
+//! the same server, so that it can skip its read (one round trip instead of two on PostgreSQL).
+//!
+//! Choices, written down here:
+//! * Only for stores that ask for it ([`crate::store::Store::wants_challenge_cache`]: PostgreSQL,
+//!   whose every read is a round trip). SQLite and the memory store read in microseconds.
+//! * Nothing is trusted from memory alone. A verification judged from an entry writes with
+//!   [`crate::store::Store::update_user_if_unchanged`]: the user still at the revision the sign-in
+//!   wrote, and the account's policy still the one it read, checked in the write's own transaction.
+//!   Every change to a user's challenges (used, consumed, dropped) changes the user's revision in the
+//!   same transaction, so an unchanged revision also means the challenge is as the entry says. When
+//!   anything moved on (another server changed the user or the policy, the user was deleted) nothing
+//!   is written and the verification starts over from a read, as if there had been no entry.
+//! * An entry is taken out when a verification uses it (two concurrent posts of one challenge: the
+//!   second reads the database) and put back only with the record that verification wrote, when the
+//!   challenge stays open (a wrong code). It is dropped at the challenge's end.
+//! * At most [`CAPACITY`] entries (the user records hold password hashes and sealed secrets, as every
+//!   record read does, for at most the challenge's five minutes): when full, expired entries go first,
+//!   then a new challenge is simply not kept (its verification reads the database).
+//! * Another server's verification of a challenge never finds it here: with app servers behind a load
+//!   balancer that does not keep a client on one server, one verification in N skips its read.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::store::ChallengeContext;
+
+/// The most entries one service keeps.
+pub(super) const CAPACITY: usize = 4096;
+
+/// Challenges this service issued, by token hash, with the records their sign-in wrote.
+#[derive(Default)]
+pub(super) struct ChallengeCache {
+    entries: Mutex<HashMap<[u8; 32], ChallengeContext>>,
+}
+
+impl ChallengeCache {
+    /// Keeps `context` under its challenge's token hash (unless full of live entries).
+    pub(super) fn put(&self, context: ChallengeContext, now: u64) {
+        let Ok(mut entries) = self.entries.lock() else { return };
+        if entries.len() >= CAPACITY {
+            entries.retain(|_, c| c.challenge.expires_at >= now);
+        }
+        if entries.len() < CAPACITY {
+            entries.insert(context.challenge.token_hash, context);
+        }
+    }
+
+    /// Takes out the entry for `token_hash`, if any and still within the challenge's life.
+    pub(super) fn take(&self, token_hash: &[u8; 32], now: u64) -> Option<ChallengeContext> {
+        let mut entries = self.entries.lock().ok()?;
+        entries.remove(token_hash).filter(|c| c.challenge.expires_at >= now)
+    }
+
+    /// How many entries are kept (for tests).
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+}
+
+impl std::fmt::Debug for ChallengeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.entries.lock().map_or(0, |e| e.len());
+        write!(f, "ChallengeCache({n} entries)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{AccountRecord, ChallengeRecord};
+
+    fn context(i: u32, expires_at: u64) -> ChallengeContext {
+        let mut token_hash = [0u8; 32];
+        token_hash[..4].copy_from_slice(&i.to_le_bytes());
+        ChallengeContext {
+            challenge: ChallengeRecord { token_hash, user_id: format!("u{i}"), expires_at, used: false },
+            user: None,
+            account: Some(AccountRecord::unset("a")),
+        }
+    }
+
+    #[test]
+    fn an_entry_is_taken_once_and_not_after_its_challenge_ends() {
+        let cache = ChallengeCache::default();
+        cache.put(context(1, 100), 0);
+        cache.put(context(2, 100), 0);
+        let key = context(1, 100).challenge.token_hash;
+        assert_eq!(cache.take(&key, 50).map(|c| c.challenge.user_id), Some("u1".to_string()));
+        assert!(cache.take(&key, 50).is_none(), "taken twice");
+        let other = context(2, 100).challenge.token_hash;
+        assert!(cache.take(&other, 101).is_none(), "an ended challenge was served");
+        assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn a_full_cache_drops_ended_entries_then_keeps_no_more() {
+        let cache = ChallengeCache::default();
+        for i in 0..CAPACITY as u32 {
+            cache.put(context(i, if i % 2 == 0 { 10 } else { 1_000 }), 0);
+        }
+        assert_eq!(cache.len(), CAPACITY);
+        // Full: the ended half goes, the new one is kept.
+        cache.put(context(CAPACITY as u32, 1_000), 500);
+        assert_eq!(cache.len(), CAPACITY / 2 + 1);
+        for i in 0..CAPACITY as u32 {
+            cache.put(context(CAPACITY as u32 + 1 + i, 1_000), 500);
+        }
+        assert_eq!(cache.len(), CAPACITY, "grew past its capacity");
+    }
+}
