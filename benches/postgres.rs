@@ -144,7 +144,8 @@ fn service_rates(
         *round += 1;
         clock.set(T0 + 30 * *round);
         let now = clock.now();
-        let (verifier, kind) = if round.is_multiple_of(2) { (aw, &mut same) } else { (other, &mut elsewhere) };
+        let (verifier, kind) =
+            if round.is_multiple_of(2) { (aw, &mut same) } else { (other, &mut elsewhere) };
         let barrier = Barrier::new(conns + 1);
         let chunk = secrets.len().div_ceil(conns);
         let (s, v) = std::thread::scope(|scope| {

@@ -180,6 +180,87 @@ pub(crate) fn user_body(u: &UserRecord) -> Value {
     })
 }
 
+/// [`user_body`] as JSON text, serialized straight from the record (no [`Value`] tree: a user is
+/// written on every sign-in and verification, and the tree's allocations were most of the cost).
+/// The same keys and values as `user_body` (tests below); key order is not part of the format.
+pub(crate) fn user_body_text(u: &UserRecord) -> String {
+    #[derive(serde::Serialize)]
+    struct Totp {
+        sealed_secret: String,
+        config: Value,
+        last_step: Option<u64>,
+        enabled_at: u64,
+    }
+    #[derive(serde::Serialize)]
+    struct Pending {
+        sealed_secret: String,
+        config: Value,
+        expires_at: u64,
+    }
+    #[derive(serde::Serialize)]
+    struct Device<'a> {
+        id: &'a str,
+        token_hash: String,
+        label: &'a str,
+        created_at: u64,
+        last_used_at: u64,
+        expires_at: u64,
+        credential_version: u64,
+    }
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        email: &'a Option<String>,
+        password_hash: &'a str,
+        password_changed_at: u64,
+        must_change_password: bool,
+        password_history: &'a [String],
+        credential_version: u64,
+        lockout: &'a LockoutState,
+        totp: Option<Totp>,
+        pending_totp: Option<Pending>,
+        recovery_codes: &'a [String],
+        devices: Vec<Device<'a>>,
+        integrity_tag: Option<String>,
+    }
+    let body = Body {
+        email: &u.email,
+        password_hash: &u.password_hash,
+        password_changed_at: u.password_changed_at,
+        must_change_password: u.must_change_password,
+        password_history: &u.password_history,
+        credential_version: u.credential_version,
+        lockout: &u.lockout,
+        totp: u.totp.as_ref().map(|t| Totp {
+            sealed_secret: BASE64.encode(&t.sealed_secret),
+            config: totp_config_value(&t.config),
+            last_step: t.last_step,
+            enabled_at: t.enabled_at,
+        }),
+        pending_totp: u.pending_totp.as_ref().map(|p| Pending {
+            sealed_secret: BASE64.encode(&p.sealed_secret),
+            config: totp_config_value(&p.config),
+            expires_at: p.expires_at,
+        }),
+        recovery_codes: &u.recovery_codes,
+        devices: u
+            .devices
+            .iter()
+            .map(|d| Device {
+                id: &d.id,
+                token_hash: BASE64.encode(&d.token_hash),
+                label: &d.label,
+                created_at: d.created_at,
+                last_used_at: d.last_used_at,
+                expires_at: d.expires_at,
+                credential_version: d.credential_version,
+            })
+            .collect(),
+        integrity_tag: u.integrity_tag.as_ref().map(|t| BASE64.encode(t)),
+    };
+    // Plain data (string keys, no maps with other keys, no floats): serializing it cannot fail.
+    serde_json::to_string(&body).unwrap_or_else(|_| user_body(u).to_string())
+}
+
 /// Remembered devices as a JSON array (token hashes in base64).
 pub(crate) fn devices_value(devices: &[RememberedDevice]) -> Value {
     Value::Array(
@@ -329,6 +410,64 @@ pub(crate) fn user_from_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{PendingTotp, RememberedDevice, TotpRecord};
+
+    #[test]
+    fn the_body_text_is_the_body_and_reads_back_as_the_record() {
+        let mut u = UserRecord {
+            user_id: "u\"1".into(),
+            account_id: "a".into(),
+            email: Some("é@example.com \u{1}".into()),
+            created_at: 1,
+            password_hash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA".into(),
+            password_changed_at: 2,
+            must_change_password: true,
+            password_history: vec!["h0".into(), "h1".into()],
+            credential_version: 3,
+            lockout: LockoutState::default(),
+            totp: Some(TotpRecord {
+                sealed_secret: vec![1, 2, 255],
+                config: TotpConfig::default(),
+                last_step: Some(5),
+                enabled_at: 4,
+            }),
+            pending_totp: Some(PendingTotp {
+                sealed_secret: vec![7; 40],
+                config: TotpConfig::default(),
+                expires_at: 9,
+            }),
+            recovery_codes: vec!["r".into()],
+            devices: vec![RememberedDevice {
+                id: "d".into(),
+                token_hash: vec![9; 40],
+                label: "Firefox \"on\" Linux".into(),
+                created_at: 1,
+                last_used_at: 2,
+                expires_at: 3,
+                credential_version: 3,
+            }],
+            revision: 7,
+            integrity_tag: Some(vec![0xAA; 32]),
+        };
+        u.lockout.signed_in_at = 11;
+        let text = user_body_text(&u);
+        assert_eq!(serde_json::from_str::<Value>(&text).ok(), Some(user_body(&u)));
+        let parsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let back =
+            user_from_body(u.user_id.clone(), u.account_id.clone(), u.created_at, u.revision, &parsed).ok();
+        assert_eq!(back.as_ref(), Some(&u));
+        // and the sparse record: no email, authenticator, enrolment, devices or tag
+        let bare = UserRecord {
+            email: None,
+            totp: None,
+            pending_totp: None,
+            devices: Vec::new(),
+            integrity_tag: None,
+            ..u
+        };
+        let text = user_body_text(&bare);
+        assert_eq!(serde_json::from_str::<Value>(&text).ok(), Some(user_body(&bare)));
+    }
 
     #[test]
     fn breach_fields_round_trip_and_default_when_absent() {

@@ -40,7 +40,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use self::config::Settings;
 pub use self::config::{PostgresOptions, SslMode, is_postgres_url};
 pub use self::schema::{SCHEMA_VERSION, migration_sql};
-use super::codec::{parse_policy, policy_json, user_body, user_from_body};
+use super::codec::{parse_policy, policy_json, user_body_text, user_from_body};
 use super::{
     AccountRecord, ChallengeContext, ChallengeRecord, Changes, NewEvent, Store, UnknownFn, UpdateFn,
     UserRecord,
@@ -523,7 +523,7 @@ fn write(
     let mut changes = Changes::default();
     f(&mut record, &mut changes)?;
     record.user_id = user_id.to_string();
-    let body = user_body(&record).to_string();
+    let body = user_body_text(&record);
     let consume = changes.consume_challenge.as_ref().map(|h| &h[..]);
     let use_challenge = changes.use_challenge.as_ref().map(|h| &h[..]);
     let purge = changes.purge_challenges_before.map(to_i64);
@@ -611,7 +611,7 @@ impl Store for PostgresStore {
     }
 
     fn insert_user(&self, user: &UserRecord, events: &[NewEvent]) -> Result<()> {
-        let body = user_body(user).to_string();
+        let body = user_body_text(user);
         let ev = EventColumns::new(events);
         let mut conn = self.conn()?;
         let mut tx = conn.transaction().map_err(storage)?;
