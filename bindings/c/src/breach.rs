@@ -81,11 +81,24 @@ pub unsafe extern "C" fn authward_breach_filter_from_list_file(
     path: *const c_char,
     out_filter: *mut *mut authward_breach_filter,
 ) -> authward_result {
+    // SAFETY: the function's contract, passed on.
+    unsafe { filter_from_path(path, out_filter, |p| BreachFilter::from_list_file(p)) }
+}
+
+/// A filter read from the file at `path` by `read`, handed out through `out_filter`.
+///
+/// # Safety
+/// `path`: NULL or a NUL-terminated string; `out_filter`: NULL or writable.
+unsafe fn filter_from_path(
+    path: *const c_char,
+    out_filter: *mut *mut authward_breach_filter,
+    read: impl Fn(&str) -> authward::Result<BreachFilter>,
+) -> authward_result {
     call(|| {
         let out = out_arg(out_filter, "out_filter")?;
-        // SAFETY: NULL or a NUL-terminated string (the function's contract).
+        // SAFETY: NULL or a NUL-terminated string (the caller's contract).
         let path = unsafe { str_arg(path, "path") }?;
-        hand_out(BreachFilter::from_list_file(path)?, out);
+        hand_out(read(path)?, out);
         Ok(())
     })
 }
@@ -115,13 +128,8 @@ pub unsafe extern "C" fn authward_breach_filter_load(
     path: *const c_char,
     out_filter: *mut *mut authward_breach_filter,
 ) -> authward_result {
-    call(|| {
-        let out = out_arg(out_filter, "out_filter")?;
-        // SAFETY: NULL or a NUL-terminated string (the function's contract).
-        let path = unsafe { str_arg(path, "path") }?;
-        hand_out(BreachFilter::load(path)?, out);
-        Ok(())
-    })
+    // SAFETY: the function's contract, passed on.
+    unsafe { filter_from_path(path, out_filter, |p| BreachFilter::load(p)) }
 }
 
 /// Serializes the filter (header with magic, version, entry count; fingerprints; SHA-256 checksum).
