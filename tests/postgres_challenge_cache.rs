@@ -49,9 +49,10 @@ impl Store for Counting {
         &self,
         snapshot: &UserRecord,
         account: &AccountRecord,
+        challenge: &[u8; 32],
         f: &mut UpdateFn<'_>,
     ) -> Result<Option<UserRecord>> {
-        self.inner.update_user_if_unchanged(snapshot, account, f)
+        self.inner.update_user_if_unchanged(snapshot, account, challenge, f)
     }
     fn wants_challenge_cache(&self) -> bool {
         self.inner.wants_challenge_cache()
@@ -76,6 +77,8 @@ struct Servers {
     b: Authward,
     clock: ManualClock,
     secret: String,
+    /// The database, with the schema (for the side channel: `pg::psql`).
+    url: String,
 }
 
 impl Servers {
@@ -99,7 +102,7 @@ impl Servers {
             .unwrap();
         let secret = e.secret.to_string();
         clock.set(T0 + 30);
-        Some(Servers { a, a_store, b, clock, secret })
+        Some(Servers { a, a_store, b, clock, secret, url })
     }
 
     fn code(&self) -> String {
@@ -173,6 +176,26 @@ fn a_challenge_completed_on_another_server_is_not_completed_again() {
     assert_eq!(err.code(), ErrorCode::CodeReused);
     let signed_in = s.b.events("alice", 50).unwrap().iter().filter(|e| e.kind == EventKind::SignIn).count();
     assert_eq!(signed_in, 1, "one challenge, two sign-ins");
+}
+
+#[test]
+fn a_challenge_purged_by_another_servers_clock_is_not_judged_from_memory() {
+    let Some(s) = Servers::new("cache_purged") else { return };
+    let challenge = s.challenge();
+    // Another server whose clock runs ahead purged it as expired: the row is gone, the user untouched.
+    let schema = s.url.split("schema=").nth(1).unwrap().to_string();
+    assert_eq!(pg::psql(&s.url, &format!("DELETE FROM {schema}.challenges RETURNING 1")), "1");
+    let failures_before = failures(&s);
+    // A wrong code: as from a read, the challenge is gone, and nothing is counted.
+    let err = s.a.verify_second_factor(&challenge, &s.wrong_code()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ChallengeExpired);
+    assert_eq!(failures(&s), failures_before, "a failure was counted against a challenge that is gone");
+    assert_eq!(s.reads(), 1);
+}
+
+/// The user's logged sign-in failures.
+fn failures(s: &Servers) -> usize {
+    s.b.events("alice", 100).unwrap().iter().filter(|e| e.kind == EventKind::SignInFailed).count()
 }
 
 #[test]

@@ -6,17 +6,22 @@
 //!   whose every read is a round trip). SQLite and the memory store read in microseconds.
 //! * Nothing is trusted from memory alone. A verification judged from an entry writes with
 //!   [`crate::store::Store::update_user_if_unchanged`]: the user still at the revision the sign-in
-//!   wrote, and the account's policy still the one it read, checked in the write's own transaction.
-//!   Every change to a user's challenges (used, consumed, dropped) changes the user's revision in the
-//!   same transaction, so an unchanged revision also means the challenge is as the entry says. When
-//!   anything moved on (another server changed the user or the policy, the user was deleted) nothing
-//!   is written and the verification starts over from a read, as if there had been no entry.
+//!   wrote, the account's policy still the one it read, and the challenge still there and unused,
+//!   checked in the write's own transaction. (Every change to a user's challenges but one changes the
+//!   user's revision too; the exception is the purge of expired challenges, which another server's
+//!   clock may run early.) When anything moved on (another server changed the user or the policy, the
+//!   user was deleted, the challenge was purged) nothing is written and the verification starts over
+//!   from a read, as if there had been no entry. A row changed in the database behind authward's
+//!   back with its revision kept (tampering) is overwritten by the remembered record rather than
+//!   refused: the change is undone, not used, but the `integrity_failed` a read would log is not.
 //! * An entry is taken out when a verification uses it (two concurrent posts of one challenge: the
 //!   second reads the database) and put back only with the record that verification wrote, when the
 //!   challenge stays open (a wrong code). It is dropped at the challenge's end.
 //! * At most [`CAPACITY`] entries (the user records hold password hashes and sealed secrets, as every
 //!   record read does, for at most the challenge's five minutes): when full, expired entries go first,
-//!   then a new challenge is simply not kept (its verification reads the database).
+//!   then a new challenge is simply not kept (its verification reads the database). One user who
+//!   knows their password can fill it (4,096 sign-ins in five minutes, each paying an Argon2 hash):
+//!   the cost is only the saved round trip, for everyone, until the entries end.
 //! * Another server's verification of a challenge never finds it here: with app servers behind a load
 //!   balancer that does not keep a client on one server, one verification in N skips its read.
 

@@ -172,15 +172,16 @@ impl Authward {
     }
 
     /// [`Authward::update_from`] only if neither the user (still at the snapshot's revision) nor the
-    /// account's policy moved on: [`crate::store::Store::update_user_if_unchanged`]. `Ok(None)`: one of
+    /// account's policy nor the challenge (still there, unused) moved on: [`crate::store::Store::update_user_if_unchanged`]. `Ok(None)`: one of
     /// them did, nothing was written.
     pub(super) fn update_if_unchanged(
         &self,
         snapshot: &UserRecord,
         account: &AccountRecord,
+        challenge: &[u8; 32],
         f: &mut UpdateFn<'_>,
     ) -> Result<Option<UserRecord>> {
-        self.update_checked(&snapshot.user_id, Base::Unchanged(snapshot, account), f)
+        self.update_checked(&snapshot.user_id, Base::Unchanged(snapshot, account, challenge), f)
     }
 
     fn update_checked(
@@ -205,7 +206,9 @@ impl Authward {
         let result = match base {
             Base::Read => self.store.update_user(user_id, &mut checked).map(Some),
             Base::Snapshot(s) => self.store.update_user_from(s, &mut checked).map(Some),
-            Base::Unchanged(s, account) => self.store.update_user_if_unchanged(s, account, &mut checked),
+            Base::Unchanged(s, account, challenge) => {
+                self.store.update_user_if_unchanged(s, account, challenge, &mut checked)
+            }
         };
         if let (Err(_), Some(account_id)) = (&result, &tampered) {
             self.log_integrity_failure(user_id, account_id);
@@ -396,9 +399,9 @@ enum Base<'a> {
     Read,
     /// A snapshot just read or written ([`crate::store::Store::update_user_from`]).
     Snapshot(&'a UserRecord),
-    /// A snapshot, written only if it and the account are unchanged
+    /// A snapshot, written only if it, the account and the challenge are unchanged
     /// ([`crate::store::Store::update_user_if_unchanged`]).
-    Unchanged(&'a UserRecord, &'a AccountRecord),
+    Unchanged(&'a UserRecord, &'a AccountRecord, &'a [u8; 32]),
 }
 
 #[cfg(test)]

@@ -450,7 +450,7 @@ impl Authward {
             judgement
         };
         let rec = if cached {
-            match self.update_if_unchanged(&snapshot, &account, &mut judged) {
+            match self.update_if_unchanged(&snapshot, &account, &token_hash, &mut judged) {
                 Ok(Some(rec)) => rec,
                 Ok(None) => return Ok(None),
                 // Refused on what the sign-in wrote (locked, 2FA gone): that may have moved on too.

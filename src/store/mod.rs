@@ -325,36 +325,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         false
     }
     /// [`Store::update_user_from`] that writes only if nothing the caller judged by moved on: the user
-    /// is still at `snapshot.revision` and the account's policy and enforcement date are still those of
-    /// `account` (an account never given a policy counts as [`AccountRecord::unset`]). `Ok(None)`: one
-    /// of them moved on, or the user is gone; nothing was written, and the caller reads again and starts
-    /// over (`f` may have run). Otherwise the guarantees of `update_user`. The default checks the
-    /// account, then the revision inside `update_user`: the account check is not in the write's
-    /// transaction, which is enough only for a store that one process writes.
+    /// is still at `snapshot.revision`, the account's policy and enforcement date are still those of
+    /// `account` (an account never given a policy counts as [`AccountRecord::unset`]), and the
+    /// challenge `challenge` (a token hash) still exists, unused — all checked in the write's own
+    /// transaction. `Ok(None)`: one of them moved on, or the user is gone; nothing was written, and the
+    /// caller reads again and starts over (`f` may have run). Otherwise the guarantees of
+    /// `update_user`. A store that answers yes to [`Store::wants_challenge_cache`] must implement it;
+    /// the default writes nothing and answers `Ok(None)`, so a store that does not never writes from
+    /// what the caller only remembers.
     fn update_user_if_unchanged(
         &self,
         snapshot: &UserRecord,
         account: &AccountRecord,
+        challenge: &[u8; 32],
         f: &mut UpdateFn<'_>,
     ) -> Result<Option<UserRecord>> {
-        let now = self.get_account(&account.account_id)?;
-        if now.unwrap_or_else(|| AccountRecord::unset(&account.account_id)) != *account {
-            return Ok(None);
-        }
-        let mut moved = false;
-        let written = self.update_user(&snapshot.user_id, &mut |rec, changes| {
-            if rec.revision != snapshot.revision {
-                moved = true;
-                return Err(crate::error::Error::Internal("the user moved on".into()));
-            }
-            f(rec, changes)
-        });
-        match written {
-            Ok(rec) => Ok(Some(rec)),
-            Err(_) if moved => Ok(None),
-            Err(crate::error::Error::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let _ = (snapshot, account, challenge, f);
+        Ok(None)
     }
     /// The user and their account (if it was ever given a policy), read together: one round trip
     /// where the store has them. The default makes the two reads.

@@ -201,10 +201,10 @@ const CHALLENGE_WITH_USER: &str = "SELECT c.user_id, u.account_id, u.created_at,
     WHERE c.token_hash = $1";
 
 /// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
-const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text::jsonb, $20, $21)";
+const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text::jsonb, $20, $21, $22)";
 
 /// The parameter types of [`WRITE_USER`].
-const WRITE_USER_TYPES: [Type; 21] = [
+const WRITE_USER_TYPES: [Type; 22] = [
     Type::TEXT,
     Type::TEXT,
     Type::INT8,
@@ -226,6 +226,7 @@ const WRITE_USER_TYPES: [Type; 21] = [
     Type::TEXT,
     Type::INT8,
     Type::BOOL,
+    Type::BYTEA,
 ];
 
 /// The SQLSTATE `write_user` raises when the challenge to consume is gone.
@@ -509,14 +510,21 @@ fn unknown_locked(
     tx.commit().map_err(db)
 }
 
-/// Runs the closure on `record` and writes the result with `write_user`; with `account`, only if the
-/// account's policy is still that one (else `Ok(None)`, as when the revision moved on).
+/// What a conditional write ([`Store::update_user_if_unchanged`]) checks besides the revision.
+struct Judged<'a> {
+    account: &'a AccountRecord,
+    challenge: &'a [u8; 32],
+}
+
+/// Runs the closure on `record` and writes the result with `write_user`; with `judged`, only if the
+/// account's policy is still that one and the challenge still live (else `Ok(None)`, as when the
+/// revision moved on).
 fn write(
     client: &mut impl GenericClient,
     statement: &Statement,
     user_id: &str,
     mut record: UserRecord,
-    account: Option<&AccountRecord>,
+    judged: Option<&Judged<'_>>,
     f: &mut UpdateFn<'_>,
 ) -> std::result::Result<Option<UserRecord>, Failed> {
     let expected = record.revision;
@@ -532,9 +540,11 @@ fn write(
     let new_user = new.map(|c| c.user_id.as_str());
     let new_expires = new.map(|c| to_i64(c.expires_at));
     let ev = EventColumns::new(&changes.events);
+    let account = judged.map(|j| j.account);
     let policy = account.map(|a| policy_json(&a.policy));
     let since = account.and_then(|a| a.enforced_since).map(to_i64);
     let unset = account.is_some_and(|a| *a == AccountRecord::unset(&a.account_id));
+    let live = judged.map(|j| &j.challenge[..]);
     let row = client
         .query_one(
             statement,
@@ -560,6 +570,7 @@ fn write(
                 &policy,
                 &since,
                 &unset,
+                &live,
             ],
         )
         .map_err(|e| {
@@ -773,14 +784,17 @@ impl Store for PostgresStore {
         &self,
         snapshot: &UserRecord,
         account: &AccountRecord,
+        challenge: &[u8; 32],
         f: &mut UpdateFn<'_>,
     ) -> Result<Option<UserRecord>> {
-        // One round trip: write_user checks the account and the revision in its transaction. A
+        // One round trip: write_user checks the account, the challenge and the revision in its
+        // transaction. A
         // serialization failure or a connection that broke before the write was sent wrote nothing:
         // the caller starts over from a read, which retries.
         let mut conn = self.conn()?;
         let Ok(statement) = conn.prepared(WRITE_USER, &WRITE_USER_TYPES) else { return Ok(None) };
-        match write(&mut conn.client, &statement, &snapshot.user_id, snapshot.clone(), Some(account), f) {
+        let judged = Judged { account, challenge };
+        match write(&mut conn.client, &statement, &snapshot.user_id, snapshot.clone(), Some(&judged), f) {
             Ok(written) => Ok(written),
             Err(Failed::Retry(_) | Failed::Reconnect(_)) => Ok(None),
             Err(Failed::Stop(e)) => Err(e),

@@ -193,8 +193,9 @@ $$;
         "
 -- write_user can also check, in the same transaction, that the account's policy is still the one the
 -- caller judged by (p_policy not null; p_unset: the caller took a missing account row for the default
--- policy): a verification judged from what this server's sign-in wrote, with no read of its own
--- (service/challenge_cache.rs). Returns 2 when the account moved on, writing nothing.
+-- policy) and that the challenge it judged (p_live) is still there, unused: a verification judged
+-- from what this server's sign-in wrote, with no read of its own (service/challenge_cache.rs).
+-- Returns 2 when the account moved on, 0 when the challenge or the revision did, writing nothing.
 DROP FUNCTION write_user(text, text, bigint, bigint, jsonb, bytea, bytea, boolean, bigint, bytea, text,
     bigint, text[], text[], text[], bigint[], text[], text[]);
 CREATE FUNCTION write_user(
@@ -202,7 +203,7 @@ CREATE FUNCTION write_user(
     p_consume bytea, p_use bytea, p_drop boolean, p_purge_before bigint,
     p_new_hash bytea, p_new_user text, p_new_expires bigint,
     e_account text[], e_user text[], e_kind text[], e_at bigint[], e_detail text[], e_actor text[],
-    p_policy jsonb, p_since bigint, p_unset boolean
+    p_policy jsonb, p_since bigint, p_unset boolean, p_live bytea
 ) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     v_policy jsonb;
@@ -217,6 +218,11 @@ BEGIN
         ELSIF NOT p_unset THEN
             RETURN 2;
         END IF;
+    END IF;
+    -- Purged by another server's clock (expired there), or gone with its user.
+    IF p_live IS NOT NULL AND NOT EXISTS
+        (SELECT 1 FROM challenges WHERE token_hash = p_live AND user_id = p_user AND NOT used) THEN
+        RETURN 0;
     END IF;
     UPDATE users SET account_id = p_account, created_at = p_created, revision = p_revision + 1, body = p_body
     WHERE user_id = p_user AND revision = p_revision;
