@@ -172,8 +172,9 @@ impl Authward {
     }
 
     /// [`Authward::update_from`] only if neither the user (still at the snapshot's revision) nor the
-    /// account's policy nor the challenge (still there, unused) moved on: [`crate::store::Store::update_user_if_unchanged`]. `Ok(None)`: one of
-    /// them did, nothing was written.
+    /// account's policy nor the challenge (still there, unused) moved on:
+    /// [`crate::store::Store::update_user_if_unchanged`]. `Ok(None)`: one of them did, nothing was
+    /// written.
     pub(super) fn update_if_unchanged(
         &self,
         snapshot: &UserRecord,

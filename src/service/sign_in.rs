@@ -320,8 +320,9 @@ impl Authward {
     }
 
     /// The second step on `context`: the challenge, its user and their account, as read from the store
-    /// or (`cached`) as this server's sign-in wrote them. `Ok(None)` only when `cached` and the user or
-    /// the account moved on since: nothing was written.
+    /// or (`cached`) as this server's sign-in wrote them. `Ok(None)` only when `cached` and the user,
+    /// the account's policy or the challenge moved on since, or the judgement refused on what was
+    /// remembered: nothing was written, and the caller judges again from a read.
     fn judge_second_factor(
         &self,
         attempt: &SecondFactor<'_>,

@@ -200,7 +200,8 @@ const CHALLENGE_WITH_USER: &str = "SELECT c.user_id, u.account_id, u.created_at,
         LEFT JOIN accounts a ON a.account_id = u.account_id
     WHERE c.token_hash = $1";
 
-/// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on.
+/// The one write of `update_user` (schema.rs: `write_user`): 1 if written, 0 if the revision moved on
+/// (or the challenge a conditional write names is gone or used), 2 if the account's policy moved on.
 const WRITE_USER: &str = "SELECT write_user($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text::jsonb, $20, $21, $22)";
 
 /// The parameter types of [`WRITE_USER`].
@@ -788,9 +789,8 @@ impl Store for PostgresStore {
         f: &mut UpdateFn<'_>,
     ) -> Result<Option<UserRecord>> {
         // One round trip: write_user checks the account, the challenge and the revision in its
-        // transaction. A
-        // serialization failure or a connection that broke before the write was sent wrote nothing:
-        // the caller starts over from a read, which retries.
+        // transaction. A serialization failure or a connection that broke before the write was sent
+        // wrote nothing: the caller starts over from a read, which retries.
         let mut conn = self.conn()?;
         let Ok(statement) = conn.prepared(WRITE_USER, &WRITE_USER_TYPES) else { return Ok(None) };
         let judged = Judged { account, challenge };
