@@ -16,7 +16,9 @@
 //!   refused: the change is undone, not used, but the `integrity_failed` a read would log is not.
 //! * An entry is taken out when a verification uses it (two concurrent posts of one challenge: the
 //!   second reads the database) and put back only with the record that verification wrote, when the
-//!   challenge stays open (a wrong code). It is dropped at the challenge's end.
+//!   challenge stays open (a wrong code). Entries whose challenge ended are swept out by the next
+//!   sign-in or verification (at most once every [`SWEEP_EVERY`] seconds), so a record stays at most
+//!   the challenge's five minutes and a minute, while the server is in use.
 //! * At most [`CAPACITY`] entries (the user records hold password hashes and sealed secrets, as every
 //!   record read does, for at most the challenge's five minutes): when full, expired entries go first,
 //!   then a new challenge is simply not kept (its verification reads the database). One user who
@@ -33,40 +35,60 @@ use crate::store::ChallengeContext;
 /// The most entries one service keeps.
 pub(super) const CAPACITY: usize = 4096;
 
+/// Seconds between two sweeps of the entries whose challenge ended.
+pub(super) const SWEEP_EVERY: u64 = 60;
+
 /// Challenges this service issued, by token hash, with the records their sign-in wrote.
 #[derive(Default)]
 pub(super) struct ChallengeCache {
-    entries: Mutex<HashMap<[u8; 32], ChallengeContext>>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<[u8; 32], ChallengeContext>,
+    /// No sweep before this moment (unix seconds).
+    next_sweep: u64,
+}
+
+impl Inner {
+    /// Drops the entries whose challenge ended before `now`: when `force`d, or when a sweep is due.
+    fn sweep(&mut self, now: u64, force: bool) {
+        if force || now >= self.next_sweep {
+            self.entries.retain(|_, c| c.challenge.expires_at >= now);
+            self.next_sweep = now.saturating_add(SWEEP_EVERY);
+        }
+    }
 }
 
 impl ChallengeCache {
     /// Keeps `context` under its challenge's token hash (unless full of live entries).
     pub(super) fn put(&self, context: ChallengeContext, now: u64) {
-        let Ok(mut entries) = self.entries.lock() else { return };
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, c| c.challenge.expires_at >= now);
-        }
-        if entries.len() < CAPACITY {
-            entries.insert(context.challenge.token_hash, context);
+        let Ok(mut inner) = self.inner.lock() else { return };
+        let full = inner.entries.len() >= CAPACITY;
+        inner.sweep(now, full);
+        if inner.entries.len() < CAPACITY {
+            inner.entries.insert(context.challenge.token_hash, context);
         }
     }
 
     /// Takes out the entry for `token_hash`, if any and still within the challenge's life.
     pub(super) fn take(&self, token_hash: &[u8; 32], now: u64) -> Option<ChallengeContext> {
-        let mut entries = self.entries.lock().ok()?;
-        entries.remove(token_hash).filter(|c| c.challenge.expires_at >= now)
+        let mut inner = self.inner.lock().ok()?;
+        inner.sweep(now, false);
+        inner.entries.remove(token_hash).filter(|c| c.challenge.expires_at >= now)
     }
 
     /// How many entries are kept (for tests).
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |e| e.len())
+        self.inner.lock().map_or(0, |i| i.entries.len())
     }
 }
 
 impl std::fmt::Debug for ChallengeCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.entries.lock().map_or(0, |e| e.len());
+        let n = self.inner.lock().map_or(0, |i| i.entries.len());
         write!(f, "ChallengeCache({n} entries)")
     }
 }
@@ -97,6 +119,25 @@ mod tests {
         let other = context(2, 100).challenge.token_hash;
         assert!(cache.take(&other, 101).is_none(), "an ended challenge was served");
         assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn ended_entries_are_swept_by_later_calls_within_a_minute() {
+        let cache = ChallengeCache::default();
+        cache.put(context(1, 300), 0);
+        cache.put(context(2, 300), 0);
+        // Within the minute after the sweep that the first put made, and before their end: kept.
+        cache.put(context(3, 900), 30);
+        assert_eq!(cache.len(), 3);
+        // After their end, the next call sweeps them (a take of another entry too).
+        assert!(cache.take(&context(9, 0).challenge.token_hash, 301).is_none());
+        assert_eq!(cache.len(), 1, "ended entries were kept past the sweep");
+        // The next sweep waits a minute: an entry ending meanwhile stays until then.
+        cache.put(context(4, 310), 302);
+        assert!(cache.take(&context(9, 0).challenge.token_hash, 320).is_none());
+        assert_eq!(cache.len(), 2);
+        assert!(cache.take(&context(9, 0).challenge.token_hash, 361).is_none());
+        assert_eq!(cache.len(), 1);
     }
 
     #[test]
